@@ -1,0 +1,39 @@
+import { defineConfig } from '@playwright/test';
+
+const DEV_PORT = 5174;
+const PROD_PORT = 5175;
+
+// Debian's Chromium with WebGPU exposed (SwiftShader when there is no GPU) and no traffic to
+// Google's services, which this machine cannot reach.
+const chromium = {
+  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--enable-unsafe-webgpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-quic',
+  ],
+};
+
+export default defineConfig({
+  testDir: 'e2e',
+  timeout: 180_000,
+  expect: { timeout: 60_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list']],
+  use: { browserName: 'chromium', launchOptions: chromium, viewport: { width: 1400, height: 900 } },
+  projects: [
+    { name: 'dev', use: { baseURL: `http://127.0.0.1:${DEV_PORT}` } },
+    { name: 'prod', use: { baseURL: `http://127.0.0.1:${PROD_PORT}` } },
+  ],
+  webServer: [
+    { command: `npx vite --host 127.0.0.1 --port ${DEV_PORT} --strictPort`, port: DEV_PORT, reuseExistingServer: false, timeout: 120_000 },
+    // The production build is made by `npm run test:e2e` before Playwright starts.
+    { command: `npx vite preview --host 127.0.0.1 --port ${PROD_PORT} --strictPort`, port: PROD_PORT, reuseExistingServer: false, timeout: 120_000 },
+  ],
+});

@@ -1,0 +1,83 @@
+// Times a 3x3 32->32 conv layer (batch 8, 64x64, NHWC) forward, input gradient and filter
+// gradient on the WASM and CPU backends, through the kernels the training tape calls, and prints
+// JSON: median ms and GFLOP/s per pass. Run: npx tsx scripts/bench-conv-grad.ts [--reps N]
+import { tf } from '../src/core/tf';
+import { shippedWasmKernel } from '../src/core/backend/wasm-gradients';
+
+const N = 8;
+const H = 64;
+const W = 64;
+const C = 32;
+const CO = 32;
+const K = 3;
+const repsArg = process.argv.indexOf('--reps');
+const REPS = repsArg > 0 ? Number(process.argv[repsArg + 1]) : 7;
+
+type T4 = tf.Tensor4D;
+type Attrs = Record<string, unknown>;
+
+/** Median wall time of f over reps runs after one warm-up (wasm and cpu kernels run synchronously). */
+function median(f: () => tf.TensorInfo, reps: number): number {
+  const backend = tf.backend();
+  const once = () => {
+    const t0 = performance.now();
+    const out = f();
+    const ms = performance.now() - t0;
+    backend.disposeData(out.dataId);
+    return ms;
+  };
+  once();
+  const times = Array.from({ length: reps }, once).sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+function run(kernel: string, inputs: Record<string, tf.Tensor>, attrs: Attrs): tf.TensorInfo {
+  // runKernel returns a Tensor; dispose it through the backend like a raw kernel output.
+  const out = tf.engine().runKernel(kernel, inputs, attrs as never) as tf.Tensor;
+  return { dataId: out.dataId, shape: out.shape, dtype: out.dtype };
+}
+
+async function bench(backendName: string, stride: number, reps: number) {
+  await tf.setBackend(backendName);
+  await tf.ready();
+  const oh = Math.ceil(H / stride);
+  const ow = Math.ceil(W / stride);
+  const x = tf.randomNormal([N, H, W, C]) as T4;
+  const w = tf.randomNormal([K, K, C, CO]) as T4;
+  const dy = tf.randomNormal([N, oh, ow, CO]) as T4;
+  const conv = { strides: [stride, stride], pad: 'same', dataFormat: 'NHWC' };
+  const gflop = (2 * N * oh * ow * K * K * C * CO) / 1e9;
+  const timed = (f: () => tf.TensorInfo) => {
+    const ms = median(f, reps);
+    return { ms: Number(ms.toFixed(2)), gflops: Number((gflop / (ms / 1000)).toFixed(2)) };
+  };
+  const result: Record<string, unknown> = {
+    backend: backendName,
+    stride,
+    gflopPerPass: Number(gflop.toFixed(3)),
+    forward: timed(() => run('Conv2D', { x, filter: w }, { ...conv, dilations: [1, 1] })),
+    inputGrad: timed(() => run('Conv2DBackpropInput', { dy, filter: w }, { ...conv, inputShape: x.shape })),
+    filterGrad: timed(() => run('Conv2DBackpropFilter', { x, dy }, { ...conv, filterShape: w.shape })),
+  };
+  const old = backendName === 'wasm' ? shippedWasmKernel('Conv2DBackpropInput') : undefined;
+  if (old) {
+    // The kernel this project replaces, for comparison (its setup never ran: the backend never saw it).
+    const backend = tf.backend();
+    old.setupFunc?.(backend);
+    const inputs = { dy, filter: w };
+    const attrs = { ...conv, inputShape: x.shape };
+    result.shippedInputGrad = timed(() => old.kernelFunc({ inputs, backend, attrs: attrs as never }) as tf.TensorInfo);
+  }
+  tf.dispose([x, w, dy]);
+  return result;
+}
+
+const results = [];
+for (const stride of [1, 2]) {
+  results.push(await bench('wasm', stride, REPS));
+  // The CPU backend takes seconds per pass here: fewer repetitions.
+  results.push(await bench('cpu', stride, Math.min(REPS, 3)));
+}
+console.log(
+  JSON.stringify({ layer: `conv ${K}x${K} ${C}->${CO}, batch ${N}, ${H}x${W}, pad same`, reps: REPS, results }, null, 2),
+);

@@ -1,0 +1,724 @@
+// Clean image sources, each with a depth map (haze and heavy rain need depth to be physical).
+// Depth convention: normalised to [0, 1], 0 at the camera, 1 as far as it gets (the sky).
+// Every source is a pure function of (width, height, seed): same seed, same pixels.
+
+import { blur3, boxBlur, fbm, fbm1d, smoothstep } from './filters.ts';
+import { createImage, downscale2x, type RGBImage } from './image.ts';
+import { deriveSeed, Rng } from './rng.ts';
+
+export interface CleanSample {
+  image: RGBImage;
+  /** Per-pixel depth, length width * height, in [0, 1] with 1 the farthest (sky). */
+  depth: Float32Array;
+}
+
+export interface CleanSource {
+  readonly name: string;
+  generate(width: number, height: number, seed: number): CleanSample;
+}
+
+/** The built-in procedural sources (a user's photos come through userImageSource). */
+export const CLEAN_SOURCES = ['scene', 'dead-leaves'] as const;
+export type CleanSourceName = (typeof CLEAN_SOURCES)[number];
+
+type Col = readonly [number, number, number];
+
+const clamp01 = (v: number): number => (v < 0 ? 0 : v > 1 ? 1 : v);
+
+function lerpCol(a: Col, b: Col, t: number): Col {
+  return [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t];
+}
+
+function jitter(rng: Rng, c: Col, amount: number): Col {
+  return [
+    clamp01(c[0] + rng.uniform(-amount, amount)),
+    clamp01(c[1] + rng.uniform(-amount, amount)),
+    clamp01(c[2] + rng.uniform(-amount, amount)),
+  ];
+}
+
+function scaleCol(c: Col, k: number): Col {
+  return [c[0] * k, c[1] * k, c[2] * k];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Procedural outdoor scenes
+// ---------------------------------------------------------------------------------------------
+
+interface Sky {
+  zenith: Col;
+  horizon: Col;
+  cloud: Col;
+  weight: number;
+  sun: boolean;
+}
+
+const SKIES: readonly Sky[] = [
+  { zenith: [0.22, 0.42, 0.78], horizon: [0.68, 0.8, 0.93], cloud: [0.97, 0.97, 0.98], weight: 5, sun: false },
+  { zenith: [0.5, 0.53, 0.58], horizon: [0.75, 0.76, 0.78], cloud: [0.86, 0.86, 0.88], weight: 2, sun: false },
+  { zenith: [0.24, 0.28, 0.52], horizon: [0.97, 0.62, 0.35], cloud: [0.95, 0.7, 0.55], weight: 1.5, sun: true },
+  { zenith: [0.45, 0.6, 0.82], horizon: [0.88, 0.88, 0.82], cloud: [0.98, 0.97, 0.94], weight: 2, sun: true },
+];
+
+const ROCK: readonly Col[] = [
+  [0.38, 0.4, 0.45],
+  [0.46, 0.41, 0.36],
+  [0.3, 0.36, 0.32],
+  [0.52, 0.5, 0.5],
+];
+const LAND: readonly Col[] = [
+  [0.26, 0.44, 0.2],
+  [0.34, 0.5, 0.22],
+  [0.45, 0.4, 0.24],
+  [0.66, 0.6, 0.32],
+  [0.2, 0.34, 0.18],
+  [0.5, 0.45, 0.36],
+];
+const WALLS: readonly Col[] = [
+  [0.62, 0.6, 0.57],
+  [0.55, 0.32, 0.25],
+  [0.8, 0.74, 0.62],
+  [0.88, 0.87, 0.84],
+  [0.35, 0.38, 0.42],
+  [0.7, 0.55, 0.4],
+  [0.45, 0.5, 0.55],
+];
+const ROOFS: readonly Col[] = [
+  [0.45, 0.18, 0.14],
+  [0.3, 0.3, 0.32],
+  [0.4, 0.3, 0.22],
+];
+const FOLIAGE: readonly Col[] = [
+  [0.18, 0.36, 0.13],
+  [0.28, 0.45, 0.18],
+  [0.14, 0.28, 0.12],
+  [0.36, 0.48, 0.2],
+  [0.62, 0.42, 0.14],
+];
+
+/** Pixel buffers of a scene being painted; tex* are shared texture fields in [0, 1]. */
+interface Canvas {
+  w: number;
+  h: number;
+  rgb: Float32Array;
+  depth: Float32Array;
+  texCoarse: Float32Array;
+  texFine: Float32Array;
+}
+
+/** Writes one pixel, times k and modulated by the fine texture (amplitude amp around 1). */
+function paint(cv: Canvas, x: number, y: number, c: Col, d: number, amp: number, k = 1): void {
+  const i = y * cv.w + x;
+  const m = k * (1 + amp * (cv.texFine[i] - 0.5));
+  const o = i * 3;
+  cv.rgb[o] = c[0] * m;
+  cv.rgb[o + 1] = c[1] * m;
+  cv.rgb[o + 2] = c[2] * m;
+  cv.depth[i] = d;
+}
+
+function fillRect(cv: Canvas, x0: number, y0: number, x1: number, y1: number, c: Col, d: number, amp: number): void {
+  const xa = Math.max(0, Math.round(x0));
+  const xb = Math.min(cv.w, Math.round(x1));
+  const ya = Math.max(0, Math.round(y0));
+  const yb = Math.min(cv.h, Math.round(y1));
+  for (let y = ya; y < yb; y++) for (let x = xa; x < xb; x++) paint(cv, x, y, c, d, amp);
+}
+
+function fillDisk(cv: Canvas, cx: number, cy: number, r: number, c: Col, d: number, amp: number, shade: number): void {
+  const ya = Math.max(0, Math.floor(cy - r));
+  const yb = Math.min(cv.h - 1, Math.ceil(cy + r));
+  for (let y = ya; y <= yb; y++) {
+    const dy = y + 0.5 - cy;
+    const span = r * r - dy * dy;
+    if (span <= 0) continue;
+    const hw = Math.sqrt(span);
+    const xa = Math.max(0, Math.round(cx - hw));
+    const xb = Math.min(cv.w, Math.round(cx + hw));
+    for (let x = xa; x < xb; x++) {
+      // Lit from the upper left: a cheap hint of volume.
+      paint(cv, x, y, c, d, amp, 1 + (shade * (cy - y + (cx - x))) / (2 * r));
+    }
+  }
+}
+
+interface SceneContext {
+  horizon: number;
+  horizonCol: Col;
+  aerial: number;
+  groundDepth: (y: number) => number;
+  /** groundDepth(y) for every integer row, for per-pixel loops. */
+  rowDepth: Float32Array;
+}
+
+/** Aerial perspective: distant surfaces take on the horizon colour (mild; haze adds the rest). */
+function aerialCol(ctx: SceneContext, c: Col, d: number): Col {
+  return lerpCol(c, ctx.horizonCol, ctx.aerial * d * d);
+}
+
+function drawBuilding(cv: Canvas, rng: Rng, ctx: SceneContext, cx: number, base: number, f: number, tall: boolean): void {
+  const { h } = cv;
+  const bw = h * f * rng.uniform(0.12, 0.38);
+  const bh = h * f * (tall ? rng.uniform(0.3, 0.85) : rng.uniform(0.12, 0.35));
+  const x0 = cx - bw / 2;
+  const x1 = cx + bw / 2;
+  const top = base - bh;
+  const d = ctx.groundDepth(base);
+  const wall = aerialCol(ctx, jitter(rng, rng.pick(WALLS), 0.06), d);
+  const texAmp = rng.uniform(0.05, 0.2);
+
+  // Side face receding towards the horizon: both its edges converge on the horizon line.
+  const sideW = bw * rng.uniform(0.12, 0.35);
+  const right = rng.bool();
+  const side = scaleCol(wall, rng.uniform(0.55, 0.75));
+  const sx0 = right ? x1 : x0 - sideW;
+  for (let x = Math.max(0, Math.round(sx0)); x < Math.min(cv.w, Math.round(sx0 + sideW)); x++) {
+    const t = right ? (x + 0.5 - x1) / sideW : (x0 - x - 0.5) / sideW;
+    const k = 0.25 * t;
+    const ya = top + (ctx.horizon - top) * k;
+    const yb = base + (ctx.horizon - base) * k;
+    for (let y = Math.max(0, Math.round(ya)); y < Math.min(cv.h, Math.round(yb)); y++) paint(cv, x, y, side, d, texAmp);
+  }
+  fillRect(cv, x0, top, x1, base, wall, d, texAmp);
+
+  // Pitched roof on small houses.
+  if (!tall && rng.bool(0.6)) {
+    const roof = aerialCol(ctx, jitter(rng, rng.pick(ROOFS), 0.05), d);
+    const ph = bw * rng.uniform(0.2, 0.45);
+    const xm = (x0 + x1) / 2;
+    for (let x = Math.max(0, Math.round(x0 - 1)); x < Math.min(cv.w, Math.round(x1 + 1)); x++) {
+      const yt = top - ph * (1 - Math.abs(x + 0.5 - xm) / (bw / 2 + 1));
+      for (let y = Math.max(0, Math.round(yt)); y < Math.min(cv.h, Math.round(top)); y++) paint(cv, x, y, roof, d, 0.1);
+    }
+  }
+
+  // Windows in a grid; skipped where they would be under two pixels.
+  const cell = bw / rng.int(3, 9);
+  if (cell < 2.5) return;
+  const cellH = cell * rng.uniform(1, 1.6);
+  const fx = rng.uniform(0.4, 0.7);
+  const fy = rng.uniform(0.4, 0.7);
+  const glass = lerpCol([0.1, 0.13, 0.18], ctx.horizonCol, rng.uniform(0, 0.5));
+  const lit: Col = [0.95, 0.82, 0.5];
+  const litP = rng.uniform(0, 0.25);
+  const rows = Math.floor((bh - cellH * 0.5) / cellH);
+  const cols = Math.floor(bw / cell);
+  const mx = (bw - cols * cell) / 2;
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      const wx = x0 + mx + c * cell + (cell * (1 - fx)) / 2;
+      const wy = top + cellH * 0.4 + r * cellH;
+      const col = rng.bool(litP) ? lit : scaleCol(glass, rng.uniform(0.8, 1.2));
+      fillRect(cv, wx, wy, wx + cell * fx, wy + cellH * fy, aerialCol(ctx, col, d), d, 0.05);
+    }
+  }
+}
+
+function drawTree(cv: Canvas, rng: Rng, ctx: SceneContext, cx: number, base: number, f: number): void {
+  const th = cv.h * f * rng.uniform(0.12, 0.42);
+  const d = ctx.groundDepth(base);
+  const trunk = aerialCol(ctx, jitter(rng, [0.3, 0.22, 0.15], 0.04), d);
+  const green = jitter(rng, rng.pick(FOLIAGE), 0.05);
+  const tw = Math.max(1, th * 0.07);
+  fillRect(cv, cx - tw / 2, base - th * 0.4, cx + tw / 2, base, trunk, d, 0.2);
+  if (rng.bool(0.35)) {
+    // Conifer: stacked tiers, narrowing upwards.
+    const tiers = rng.int(2, 5);
+    for (let t = 0; t < tiers; t++) {
+      const yb = base - th * (0.2 + (0.6 * t) / tiers);
+      const yt = yb - th * 0.45;
+      const hw = th * 0.28 * (1 - (0.5 * t) / tiers);
+      const col = aerialCol(ctx, scaleCol(green, 0.75 + 0.1 * t), d);
+      for (let y = Math.max(0, Math.round(yt)); y < Math.min(cv.h, Math.round(yb)); y++) {
+        const half = (hw * (y + 0.5 - yt)) / (yb - yt);
+        for (let x = Math.max(0, Math.round(cx - half)); x < Math.min(cv.w, Math.round(cx + half)); x++) {
+          paint(cv, x, y, col, d, 0.55);
+        }
+      }
+    }
+  } else {
+    const blobs = rng.int(3, 8);
+    for (let b = 0; b < blobs; b++) {
+      const r = th * rng.uniform(0.16, 0.3);
+      const bx = cx + rng.normal(0, th * 0.14);
+      const by = base - th * 0.64 + rng.normal(0, th * 0.1);
+      fillDisk(cv, bx, by, r, aerialCol(ctx, scaleCol(green, rng.uniform(0.8, 1.15)), d), d, 0.6, 0.3);
+    }
+  }
+}
+
+interface RidgeLayer {
+  /** Row the layer stands on; rows below it take the ground-plane depth. */
+  base: number;
+  /** First row not filled. */
+  bottom: number;
+  amp: number;
+  cell: number;
+  octaves: number;
+  col: Col;
+  depth: number;
+  /** Valley mist: blend towards the horizon colour near the base (mountains). */
+  mist: number;
+}
+
+/** A terrain layer: an fBm ridge line filled downwards, shaded by the smoothed ridge slope. */
+function drawRidge(cv: Canvas, rng: Rng, ctx: SceneContext, L: RidgeLayer): void {
+  const { w, h } = cv;
+  const ridge = fbm1d(w, L.cell, L.octaves, rng, L.octaves > 4 ? 0.55 : 0.4);
+  // Slope from a smoothed copy: per-column slope of a jagged line paints vertical stripes.
+  const smooth = ridge.slice();
+  boxBlur(smooth, w, 1, 1, Math.max(1, Math.round(w / 40)));
+  boxBlur(smooth, w, 1, 1, Math.max(1, Math.round(w / 40)));
+  const ox = rng.int(0, w);
+  const oy = rng.int(0, h);
+  const coarseAmp = rng.uniform(0.2, 0.5);
+  const fineAmp = rng.uniform(0.1, 0.45);
+  const light = rng.bool() ? 1 : -1;
+  const hc = ctx.horizonCol;
+  const col = L.col;
+  // Per column: ridge row, first row drawn, shading. Then fill row-major (cache friendly).
+  const ry = new Float32Array(w);
+  const y0 = new Int32Array(w);
+  const shade = new Float32Array(w);
+  let top = L.bottom;
+  for (let x = 0; x < w; x++) {
+    ry[x] = L.base - L.amp * ridge[x];
+    const slope = ((smooth[Math.min(x + 1, w - 1)] - smooth[Math.max(x - 1, 0)]) * L.amp) / 2;
+    shade[x] = 1 + Math.max(-0.3, Math.min(0.3, light * slope * 0.8));
+    y0[x] = Math.max(0, Math.floor(ry[x]));
+    if (y0[x] < top) top = y0[x];
+  }
+  for (let y = top; y < L.bottom; y++) {
+    const d = y < L.base ? L.depth : Math.min(L.depth, ctx.rowDepth[y]);
+    const aerial = ctx.aerial * d * d;
+    const fine = fineAmp * (1 - d);
+    const tcRow = ((y + oy) % h) * w;
+    for (let x = 0; x < w; x++) {
+      if (y < y0[x]) continue;
+      const i = y * w + x;
+      const xo = x + ox < w ? x + ox : x + ox - w;
+      const m = shade[x] * (1 + coarseAmp * (cv.texCoarse[tcRow + xo] - 0.5) + fine * (cv.texFine[i] - 0.5));
+      const below = Math.min(Math.max((y - ry[x]) / Math.max(L.base - ry[x], 1), 0), 1);
+      const aer = Math.min(1, aerial + L.mist * below * below);
+      // Anti-alias the ridge: the first row is covered only by its fraction below the ridge.
+      const cov = y === y0[x] ? Math.min(1, y + 1 - ry[x]) : 1;
+      const o = i * 3;
+      for (let ch = 0; ch < 3; ch++) {
+        const c = col[ch] * m + (hc[ch] - col[ch] * m) * aer;
+        cv.rgb[o + ch] += (c - cv.rgb[o + ch]) * cov;
+      }
+      if (cov >= 0.5) cv.depth[i] = d;
+    }
+  }
+}
+
+/**
+ * A procedural outdoor scene: sky with clouds, terrain layers (distant mountains, rolling hills,
+ * ground plane), an optional road, buildings with windows and trees. Depth follows a ground plane
+ * (objects take the depth of the ground where they stand), so haze thickens towards the horizon.
+ */
+export function renderScene(width: number, height: number, seed: number): CleanSample {
+  const rng = new Rng(seed);
+  const w = width;
+  const h = height;
+  const texRng = rng.fork('texture');
+  const cv: Canvas = {
+    w,
+    h,
+    rgb: new Float32Array(w * h * 3),
+    depth: new Float32Array(w * h),
+    texCoarse: fbm(w, h, Math.max(4, Math.min(w, h) / 6), 4, texRng, 0.55),
+    texFine: fbm(w, h, texRng.uniform(2, 5), 3, texRng, 0.6),
+  };
+
+  // Sky.
+  const sr = rng.fork('sky');
+  const sky = SKIES[sr.weighted(SKIES.map((s) => s.weight))];
+  const zenith = jitter(sr, sky.zenith, 0.05);
+  const horizonCol = jitter(sr, sky.horizon, 0.04);
+  const cloudCol = jitter(sr, sky.cloud, 0.03);
+  const horizon = h * sr.uniform(0.28, 0.55);
+  // Land covers every row below the horizon, so the sky stops there.
+  const skyRows = Math.min(h, Math.ceil(horizon) + 1);
+  const clouds = fbm(w, skyRows, Math.max(w, h) * sr.uniform(0.3, 0.7), 5, sr, 0.55, sr.uniform(1.5, 3));
+  const cover = sr.uniform(0.1, 0.75);
+  const cloudAlpha = sr.uniform(0.5, 1);
+  // Sun glow, a separable Gaussian: exp(-(dx^2 + dy^2) / 2s^2) = gx[x] * gy[y].
+  const sunR = Math.max(w, h) * sr.uniform(0.1, 0.3);
+  const sunX = sr.uniform(0, w);
+  const sunY = horizon * sr.uniform(0.4, 0.95);
+  const gx = new Float32Array(w);
+  for (let x = 0; x < w; x++) gx[x] = sky.sun ? 0.35 * Math.exp(-((x - sunX) ** 2) / (2 * sunR * sunR)) : 0;
+  for (let y = 0; y < skyRows; y++) {
+    const t = Math.pow(Math.min(y / horizon, 1), 0.8);
+    const base = lerpCol(zenith, horizonCol, t);
+    const gy = Math.exp(-((y - sunY) ** 2) / (2 * sunR * sunR));
+    const thin = cloudAlpha * (1 - 0.4 * t);
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      const n = clouds[i];
+      const a = smoothstep(1 - cover, 1.15 - cover, n) * thin;
+      const shade = 0.8 + 0.35 * (n - (1 - cover)); // thicker cloud, brighter top
+      const glow = gx[x] * gy;
+      const o = i * 3;
+      for (let ch = 0; ch < 3; ch++) {
+        cv.rgb[o + ch] = base[ch] + (cloudCol[ch] * shade - base[ch]) * a + glow * (1 - base[ch]);
+      }
+      cv.depth[i] = 1;
+    }
+  }
+
+  // Ground-plane depth: proportional to 1 / (rows below the horizon), from dNear at the bottom
+  // edge to dFar at the horizon.
+  const dNear = 0.06;
+  const dFar = 0.9;
+  const groundDepth = (y: number): number =>
+    y <= horizon ? dFar : Math.min(dFar, (dNear * (h - horizon)) / (y - horizon));
+  const rowDepth = new Float32Array(h);
+  for (let y = 0; y < h; y++) rowDepth[y] = groundDepth(y);
+  const ctx: SceneContext = { horizon, horizonCol, aerial: rng.uniform(0.15, 0.45), groundDepth, rowDepth };
+
+  // Terrain, far to near: mountain ranges standing on the horizon, then land layers (rolling
+  // hills, fields) each filling from its ridge line to the bottom edge.
+  const tr = rng.fork('terrain');
+  const ranges = tr.weighted([0.35, 0.45, 0.2]);
+  for (let m = 0; m < ranges; m++) {
+    drawRidge(cv, tr, ctx, {
+      base: horizon,
+      bottom: Math.min(h, Math.ceil(horizon) + 1),
+      amp: h * tr.uniform(0.08, 0.3) * (m === 0 ? 1 : 0.6),
+      cell: w * tr.uniform(0.15, 0.5),
+      octaves: 6,
+      col: jitter(tr, tr.pick(ROCK), 0.05),
+      depth: 0.97 - 0.03 * m,
+      mist: tr.uniform(0.2, 0.7),
+    });
+  }
+  const layers = tr.int(1, 4);
+  for (let k = 0; k < layers; k++) {
+    const base = k === 0 ? horizon : horizon + (h - horizon) * (0.06 + (0.6 * k) / layers) * tr.uniform(0.7, 1.1);
+    drawRidge(cv, tr, ctx, {
+      base,
+      bottom: h,
+      amp: h * (k === 0 ? tr.uniform(0.005, 0.05) : tr.uniform(0.015, 0.09)),
+      cell: w * tr.uniform(0.12, 0.5),
+      octaves: 3,
+      col: jitter(tr, tr.pick(LAND), 0.05),
+      depth: k === 0 ? dFar : groundDepth(base),
+      mist: 0,
+    });
+  }
+
+  // A road running to a vanishing point on the horizon, with dashes spaced evenly in depth.
+  if (tr.bool(0.35)) {
+    const vx = w * tr.uniform(0.3, 0.7);
+    const bx = vx + w * tr.uniform(-0.4, 0.4);
+    const hwBottom = w * tr.uniform(0.12, 0.3);
+    const asphalt = jitter(tr, [0.33, 0.33, 0.34], 0.05);
+    const line: Col = tr.bool() ? [0.9, 0.9, 0.88] : [0.88, 0.75, 0.3];
+    const dash = tr.uniform(0.5, 1.5);
+    for (let y = Math.ceil(horizon); y < h; y++) {
+      const s = (y + 0.5 - horizon) / (h - horizon);
+      const centre = vx + (bx - vx) * s;
+      const hw = hwBottom * s;
+      const d = groundDepth(y + 0.5);
+      const onDash = ((1 / d) * dash) % 1 < 0.5;
+      for (let x = Math.max(0, Math.round(centre - hw)); x < Math.min(w, Math.round(centre + hw)); x++) {
+        const c = onDash && Math.abs(x + 0.5 - centre) < Math.max(0.5, hw * 0.04) ? line : asphalt;
+        paint(cv, x, y, aerialCol(ctx, c, d), d, 0.15);
+      }
+    }
+  }
+
+  // Buildings and trees, drawn far to near; their size follows perspective.
+  const or = rng.fork('objects');
+  const city = or.bool(0.4);
+  const nBuildings = city ? or.int(3, 11) : or.int(0, 4);
+  const nTrees = city ? or.int(0, 5) : or.int(1, 11);
+  const objects: { tree: boolean; s: number; x: number; seed: number }[] = [];
+  for (let i = 0; i < nBuildings + nTrees; i++) {
+    objects.push({ tree: i >= nBuildings, s: 0.02 + 1.05 * Math.pow(or.next(), 1.3), x: or.uniform(-0.1, 1.1) * w, seed: i });
+  }
+  objects.sort((a, b) => a.s - b.s);
+  for (const ob of objects) {
+    const base = horizon + ob.s * (h - horizon);
+    const f = 0.12 + 0.88 * ob.s;
+    const r = or.fork('object', ob.seed);
+    if (ob.tree) drawTree(cv, r, ctx, ob.x, base, f);
+    else drawBuilding(cv, r, ctx, ob.x, base, f, city);
+  }
+
+  // A touch of optical blur so edges are not pixel-hard (cameras never are).
+  blur3(cv.rgb, w, h, 3, 0.075);
+  const image = createImage(w, h);
+  for (let i = 0; i < image.data.length; i++) image.data[i] = clamp01(cv.rgb[i]);
+  return { image, depth: cv.depth };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dead leaves
+// ---------------------------------------------------------------------------------------------
+
+export interface DeadLeavesOptions {
+  /** Radius density exponent, p(r) ~ r^-alpha; 3 gives scale invariance. */
+  alpha?: number;
+  /** Smallest radius in pixels (default: about 1/128 of the image side, at least 1). */
+  rMin?: number;
+  /** Largest radius in pixels (default: a third of the longer side). */
+  rMax?: number;
+  /** Mild per-leaf shading and texture (default true). */
+  texture?: boolean;
+  /** A constant depth instead of per-leaf depth (default false). */
+  flatDepth?: boolean;
+}
+
+/**
+ * Dead leaves: opaque disks with power-law radii dropped until the plane is covered. Drawn front
+ * to back (a pixel keeps the first leaf that covers it), so a leaf's depth can grow with its
+ * rank: depth = fraction of the image covered by the leaves in front of it, consistent with
+ * occlusion.
+ */
+export function renderDeadLeaves(width: number, height: number, seed: number, opts: DeadLeavesOptions = {}): CleanSample {
+  const rng = new Rng(seed);
+  const w = width;
+  const h = height;
+  const alpha = opts.alpha ?? 3;
+  const rMin = opts.rMin ?? Math.max(1, Math.min(w, h) / 128);
+  const rMax = Math.max(rMin * 1.01, opts.rMax ?? Math.max(w, h) / 3);
+  const textured = opts.texture ?? true;
+  const image = createImage(w, h);
+  const depth = new Float32Array(w * h);
+  const covered = new Uint8Array(w * h);
+  // Late leaves mostly land on covered ground: skip rows with nothing left to cover.
+  const rowLeft = new Int32Array(h).fill(w);
+  const tex = textured ? fbm(w, h, rng.uniform(2, 6), 3, rng.fork('texture'), 0.6) : new Float32Array(w * h);
+
+  // Inverse-CDF sampling of r ~ r^-alpha on [rMin, rMax]; E[r^2] sets the depth scale.
+  const a1 = 1 - alpha;
+  const lo = Math.pow(rMin, a1);
+  const hi = Math.pow(rMax, a1);
+  const a3 = 3 - alpha;
+  const meanR2 =
+    Math.abs(a3) < 1e-6
+      ? (a1 / (hi - lo)) * Math.log(rMax / rMin)
+      : ((a1 / (hi - lo)) * (Math.pow(rMax, a3) - Math.pow(rMin, a3))) / a3;
+  const leavesPerCover = (w * h) / (Math.PI * meanR2);
+
+  // Colour statistics per image: some images muted, some vivid.
+  const satMax = rng.uniform(0.3, 1);
+  const vMin = rng.uniform(0.05, 0.3);
+  let remaining = w * h;
+  // Phase 1 drops leaves anywhere. Covering the last holes that way takes ~ln(pixels) times
+  // longer, so phase 2 aims each leaf at a random hole instead: the leaf seen through a hole is
+  // one that covers that pixel, i.e. its centre is uniform within r of it and its radius is
+  // size-biased, p(r) r^2 ~ r^(2 - alpha).
+  const phase1 = Math.ceil(leavesPerCover * 4);
+  const b1 = 3 - alpha;
+  const blo = Math.abs(b1) < 1e-6 ? Math.log(rMin) : Math.pow(rMin, b1);
+  const bhi = Math.abs(b1) < 1e-6 ? Math.log(rMax) : Math.pow(rMax, b1);
+  let holes: Int32Array | null = null;
+  let nHoles = 0;
+  for (let k = 0; remaining > 0; k++) {
+    let r: number;
+    let cx: number;
+    let cy: number;
+    if (k < phase1) {
+      r = Math.pow(lo + (hi - lo) * rng.next(), 1 / a1);
+      cx = rng.uniform(-r, w + r);
+      cy = rng.uniform(-r, h + r);
+    } else {
+      if (!holes) {
+        holes = new Int32Array(remaining);
+        for (let i = 0; i < w * h; i++) if (!covered[i]) holes[nHoles++] = i;
+      }
+      // Pick a hole still open (lazily dropping those covered since).
+      let hole = -1;
+      while (nHoles > 0) {
+        const j = rng.int(0, nHoles);
+        if (!covered[holes[j]]) {
+          hole = holes[j];
+          break;
+        }
+        holes[j] = holes[--nHoles];
+      }
+      if (hole < 0) break;
+      const u = blo + (bhi - blo) * rng.next();
+      r = Math.abs(b1) < 1e-6 ? Math.exp(u) : Math.pow(u, 1 / b1);
+      const ang = 2 * Math.PI * rng.next();
+      const rad = r * Math.sqrt(rng.next()) * 0.999;
+      cx = (hole % w) + 0.5 + rad * Math.cos(ang);
+      cy = Math.floor(hole / w) + 0.5 + rad * Math.sin(ang);
+    }
+    const col = hsv(rng.next(), satMax * Math.sqrt(rng.next()), vMin + (1 - vMin) * rng.next());
+    const gx = textured ? rng.uniform(-0.25, 0.25) / r : 0;
+    const gy = textured ? rng.uniform(-0.25, 0.25) / r : 0;
+    const tAmp = textured ? rng.uniform(0, 0.3) : 0;
+    const d = opts.flatDepth ? 0.5 : 0.05 + 0.9 * (1 - Math.exp(-k / leavesPerCover));
+    const ya = Math.max(0, Math.ceil(cy - r - 0.5));
+    const yb = Math.min(h - 1, Math.floor(cy + r - 0.5));
+    for (let y = ya; y <= yb; y++) {
+      if (rowLeft[y] === 0) continue;
+      const dy = y + 0.5 - cy;
+      const span = r * r - dy * dy;
+      if (span < 0) continue;
+      const hw = Math.sqrt(span);
+      const xa = Math.max(0, Math.ceil(cx - hw - 0.5));
+      const xb = Math.min(w - 1, Math.floor(cx + hw - 0.5));
+      for (let x = xa; x <= xb; x++) {
+        const i = y * w + x;
+        if (covered[i]) continue;
+        covered[i] = 1;
+        remaining--;
+        rowLeft[y]--;
+        const m = 1 + gx * (x + 0.5 - cx) + gy * dy + tAmp * (tex[i] - 0.5);
+        const o = i * 3;
+        image.data[o] = clamp01(col[0] * m);
+        image.data[o + 1] = clamp01(col[1] * m);
+        image.data[o + 2] = clamp01(col[2] * m);
+        depth[i] = d;
+      }
+    }
+  }
+  blur3(image.data, w, h, 3, 0.075);
+  return { image, depth };
+}
+
+function hsv(hue: number, s: number, v: number): Col {
+  const h6 = (hue % 1) * 6;
+  const i = Math.floor(h6);
+  const f = h6 - i;
+  const p = v * (1 - s);
+  const q = v * (1 - s * f);
+  const t = v * (1 - s * (1 - f));
+  switch (i) {
+    case 0:
+      return [v, t, p];
+    case 1:
+      return [q, v, p];
+    case 2:
+      return [p, v, t];
+    case 3:
+      return [p, q, v];
+    case 4:
+      return [t, p, v];
+    default:
+      return [v, p, q];
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sources
+// ---------------------------------------------------------------------------------------------
+
+export const sceneSource: CleanSource = { name: 'scene', generate: renderScene };
+export const deadLeavesSource: CleanSource = {
+  name: 'dead-leaves',
+  generate: (width, height, seed) => renderDeadLeaves(width, height, seed),
+};
+
+export function getCleanSource(name: CleanSourceName): CleanSource {
+  return name === 'scene' ? sceneSource : deadLeavesSource;
+}
+
+/** Picks one of several sources per sample, with the given weights (default equal). */
+export function mixedSource(sources: readonly CleanSource[], weights?: readonly number[]): CleanSource {
+  if (sources.length === 0) throw new Error('mixedSource: no sources');
+  const wts = weights ?? sources.map(() => 1);
+  return {
+    name: `mixed(${sources.map((s) => s.name).join(',')})`,
+    generate(width, height, seed) {
+      const pick = new Rng(seed).fork('source').weighted(wts);
+      return sources[pick].generate(width, height, deriveSeed(seed, 'sample'));
+    },
+  };
+}
+
+export interface UserSourceOptions {
+  /** Source pixels per output pixel, drawn log-uniformly in [minZoom, maxZoom] (default 1..3). */
+  minZoom?: number;
+  maxZoom?: number;
+  /** Random horizontal flips (default true). */
+  flip?: boolean;
+}
+
+/**
+ * A clean source from the user's photos: random crops at random zoom (so one photo yields many
+ * distinct patches). A photo has no depth map, so depth is a prior: the top of the photo is
+ * farther, and bright, unsaturated regions high in the frame (sky, distant haze) are far.
+ */
+export function userImageSource(images: RGBImage | readonly RGBImage[], opts: UserSourceOptions = {}): CleanSource {
+  const list: readonly RGBImage[] = Array.isArray(images) ? images : [images as RGBImage];
+  if (list.length === 0) throw new Error('userImageSource: no images');
+  const minZoom = Math.max(opts.minZoom ?? 1, 1e-3);
+  const maxZoom = Math.max(opts.maxZoom ?? 3, minZoom);
+  const flip = opts.flip ?? true;
+  // Mip pyramids, built lazily once per photo: sampling from the level just below the zoom keeps
+  // bilinear resampling from aliasing.
+  const pyramids: RGBImage[][] = list.map((img) => [img]);
+  const level = (p: RGBImage[], l: number): RGBImage => {
+    while (p.length <= l) p.push(downscale2x(p[p.length - 1]));
+    return p[l];
+  };
+
+  return {
+    name: 'user',
+    generate(width, height, seed) {
+      const rng = new Rng(seed);
+      const idx = rng.int(0, list.length);
+      const img = list[idx];
+      const fit = Math.min(img.width / width, img.height / height);
+      let zoom = rng.logUniform(minZoom, maxZoom * 1.0000001);
+      if (zoom > fit) zoom = fit; // an image too small is upsampled to cover the crop
+      // Whole-pixel origins: at zoom 1 a crop is an exact copy, not a resampled one.
+      const x0 = rng.int(0, Math.floor(Math.max(0, img.width - width * zoom)) + 1);
+      const y0 = rng.int(0, Math.floor(Math.max(0, img.height - height * zoom)) + 1);
+      const mirrored = flip && rng.bool();
+      const l = Math.max(0, Math.min(Math.floor(Math.log2(Math.max(zoom, 1))), 12));
+      const src = level(pyramids[idx], l);
+      const sc = 1 / (1 << l);
+      const out = createImage(width, height);
+      const depth = new Float32Array(width * height);
+      const sw = src.width;
+      const sh = src.height;
+      const s = src.data;
+      for (let y = 0; y < height; y++) {
+        const fyFull = y0 + (y + 0.5) * zoom;
+        const fy = Math.min(Math.max(fyFull * sc - 0.5, 0), sh - 1);
+        const ya = Math.floor(fy);
+        const yb = Math.min(ya + 1, sh - 1);
+        const ty = fy - ya;
+        const vertical = 0.1 + 0.9 * Math.pow(1 - Math.min(fyFull / img.height, 1), 0.7);
+        for (let x = 0; x < width; x++) {
+          const xx = mirrored ? width - 1 - x : x;
+          const fx = Math.min(Math.max((x0 + (xx + 0.5) * zoom) * sc - 0.5, 0), sw - 1);
+          const xa = Math.floor(fx);
+          const xb = Math.min(xa + 1, sw - 1);
+          const tx = fx - xa;
+          const o = (y * width + x) * 3;
+          const a = (ya * sw + xa) * 3;
+          const b = (ya * sw + xb) * 3;
+          const c = (yb * sw + xa) * 3;
+          const d = (yb * sw + xb) * 3;
+          let mx = 0;
+          let mn = 1;
+          let sum = 0;
+          for (let ch = 0; ch < 3; ch++) {
+            const top = s[a + ch] + (s[b + ch] - s[a + ch]) * tx;
+            const bot = s[c + ch] + (s[d + ch] - s[c + ch]) * tx;
+            const v = clamp01(top + (bot - top) * ty);
+            out.data[o + ch] = v;
+            mx = v > mx ? v : mx;
+            mn = v < mn ? v : mn;
+            sum += v;
+          }
+          const skyness = smoothstep(0.55, 0.85, sum / 3) * (1 - smoothstep(0.1, 0.4, mx - mn));
+          depth[y * width + x] = Math.max(vertical, skyness * vertical * 1.4);
+        }
+      }
+      for (let i = 0; i < depth.length; i++) depth[i] = clamp01(depth[i]);
+      // Depth varies slowly: smooth away texture that leaked in through the sky cue.
+      boxBlur(depth, width, height, 1, Math.max(1, Math.round(Math.min(width, height) / 24)));
+      return { image: out, depth };
+    },
+  };
+}

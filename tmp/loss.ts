@@ -1,0 +1,10 @@
+import { tf } from '../src/core/tf';
+import { createRestorer } from '../src/core/models/restorer';
+import { createAdam, trainStep } from '../src/core/train/supervised';
+await tf.setBackend('cpu');
+const y = tf.randomUniform([2, 8, 8, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
+const x = tf.tidy(() => tf.add(tf.mul(y, 0.6), tf.randomNormal([2, 8, 8, 3], 0.2, 0.05, 'float32', 2))) as tf.Tensor4D;
+const r = createRestorer({ levels: 2, widths: [4, 8], encoderBlocks: [1, 1], decoderBlocks: [1], skip: 'add', upsample: 'bilinear', globalResidual: true, activation: 'relu', zeroInitOutput: true }, { seed: 2 });
+const opt = createAdam(3e-3); const l: number[] = [];
+for (let i = 0; i < 60; i++) l.push(await trainStep(r, opt, x, y));
+console.log(l.filter((_, i) => i % 10 === 0 || i === 59).map(v => v.toFixed(4)).join(' '));
