@@ -3,7 +3,8 @@
 //   npx tsx scripts/preview-data.ts [outDir] [size]
 import { mkdirSync } from 'node:fs';
 import sharp from 'sharp';
-import { renderDeadLeaves, renderScene, type CleanSample } from '../src/core/data/clean.ts';
+import { existsSync } from 'node:fs';
+import { renderDeadLeaves, renderScene, userImageSource, type CleanSample } from '../src/core/data/clean.ts';
 import { batchItem, type RGBImage } from '../src/core/data/image.ts';
 import { makePairBatch } from '../src/core/data/pairs.ts';
 import { synthesizeWeather, WEATHER_TYPES } from '../src/core/data/weather.ts';
@@ -46,13 +47,24 @@ await writePng(grid([...scenes.map((s) => s.image), ...scenes.map(depthImage)], 
 const leaves = [0, 1, 2, 3].map((s) => renderDeadLeaves(size, size, s));
 await writePng(grid([...leaves.map((s) => s.image), ...leaves.map(depthImage)], 4), `${outDir}/clean-dead-leaves.png`);
 
+/** A user photo for the third row, when the shared real-image folder is there. */
+async function readPhoto(path: string): Promise<RGBImage> {
+  const { data, info } = await sharp(path).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const out = new Float32Array(info.width * info.height * 3);
+  for (let i = 0; i < out.length; i++) out[i] = data[i] / 255;
+  return { width: info.width, height: info.height, data: out };
+}
+const kodak = '../shared/data/kodak24/clean/kodim23.png';
+const rows: CleanSample[] = [scenes[1], scenes[4], leaves[0]];
+if (existsSync(kodak)) rows.push(userImageSource(await readPhoto(kodak), { minZoom: 1.5, maxZoom: 1.5 }).generate(size, size, 3));
+
 // Per weather: rows are clean sources, columns the clean image then rising severity.
 const severities = [0.1, 0.4, 0.7, 1];
 const summary: Record<string, unknown[]> = {};
 for (const weather of WEATHER_TYPES) {
   const tiles: RGBImage[] = [];
   summary[weather] = [];
-  for (const [k, src] of [scenes[1], scenes[4], leaves[0]].entries()) {
+  for (const [k, src] of rows.entries()) {
     tiles.push(src.image);
     for (const [j, severity] of severities.entries()) {
       const res = synthesizeWeather(weather, src.image, src.depth, 100 * k + j, { severity });

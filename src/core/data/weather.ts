@@ -4,7 +4,7 @@
 
 import { addBlob, addStreak } from './raster.ts';
 import { fbm, gaussianBlur, sampleBilinear3 } from './filters.ts';
-import { cloneImage, createImage, type RGBImage } from './image.ts';
+import { clamp01InPlace, cloneImage, createImage, type RGBImage } from './image.ts';
 import { resolveParams, sampleFromSpecs, type ParamSpec } from './params.ts';
 import { deriveSeed, Rng, rngFor } from './rng.ts';
 
@@ -270,13 +270,6 @@ function streakMap(w: number, h: number, p: RainParams, rng: Rng, recede: boolea
   return map;
 }
 
-function clampImage(data: Float32Array): void {
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i];
-    data[i] = v > 0 ? (v < 1 ? v : 1) : 0;
-  }
-}
-
 /** Transmission t = exp(-beta * d * (1 + patchiness)) per pixel. */
 function transmission(w: number, h: number, depth: Float32Array, beta: number, nonuniform: number, rng: Rng): Float32Array {
   const t = new Float32Array(w * h);
@@ -311,7 +304,7 @@ export function applyRain(clean: RGBImage, depth: Float32Array, params: Partial<
     d[o + 1] += s;
     d[o + 2] += s;
   }
-  clampImage(d);
+  clamp01InPlace(d);
   return { image: out, params: p };
 }
 
@@ -343,7 +336,7 @@ export function applyHeavyRain(
     d[o + 1] = (d[o + 1] + s) * ti + veil;
     d[o + 2] = (d[o + 2] + s) * ti + veil;
   }
-  clampImage(d);
+  clamp01InPlace(d);
   return { image: out, params: p };
 }
 
@@ -362,7 +355,7 @@ export function applyHaze(clean: RGBImage, depth: Float32Array, params: Partial<
     d[o + 1] = d[o + 1] * ti + A[1] * (1 - ti);
     d[o + 2] = d[o + 2] * ti + A[2] * (1 - ti);
   }
-  clampImage(d);
+  clamp01InPlace(d);
   return { image: out, params: p };
 }
 
@@ -410,7 +403,7 @@ export function applySnow(clean: RGBImage, depth: Float32Array, params: Partial<
       d[o + ch] = bg * (1 - a) + flake[ch] * a;
     }
   }
-  clampImage(d);
+  clamp01InPlace(d);
   return { image: out, params: p };
 }
 
@@ -511,7 +504,7 @@ export function applyRaindrop(
     d[o + 1] = J[o + 1] + (comp[o + 1] - J[o + 1]) * m;
     d[o + 2] = J[o + 2] + (comp[o + 2] - J[o + 2]) * m;
   }
-  clampImage(d);
+  clamp01InPlace(d);
   return { image: out, params: p };
 }
 
