@@ -1,6 +1,8 @@
 // Times a 3x3 32->32 conv layer (batch 8, 64x64, NHWC) forward, input gradient and filter
 // gradient on the WASM and CPU backends, through the kernels the training tape calls, and prints
-// JSON: median ms and GFLOP/s per pass. Run: npx tsx scripts/bench-conv-grad.ts [--reps N]
+// JSON: median ms and GFLOP/s per pass.
+//   npx tsx scripts/bench-conv-grad.ts [--reps N] [--no-cpu]
+// The CPU backend's filter gradient takes about a minute per pass here, so it runs once, cold.
 import { tf } from '../src/core/tf';
 import { shippedWasmKernel } from '../src/core/backend/wasm-gradients';
 
@@ -12,32 +14,35 @@ const CO = 32;
 const K = 3;
 const repsArg = process.argv.indexOf('--reps');
 const REPS = repsArg > 0 ? Number(process.argv[repsArg + 1]) : 7;
+const WITH_CPU = !process.argv.includes('--no-cpu');
 
 type T4 = tf.Tensor4D;
 type Attrs = Record<string, unknown>;
 
-/** Median wall time of f over reps runs after one warm-up (wasm and cpu kernels run synchronously). */
-function median(f: () => tf.TensorInfo, reps: number): number {
+type Output = tf.Tensor | tf.TensorInfo;
+
+/** Median wall time of f over reps runs, after one warm-up when reps > 1 (wasm and cpu kernels are synchronous). */
+function median(f: () => Output, reps: number): number {
   const backend = tf.backend();
   const once = () => {
     const t0 = performance.now();
     const out = f();
     const ms = performance.now() - t0;
-    backend.disposeData(out.dataId);
+    // Tensors from runKernel go through the engine; raw kernel outputs straight to the backend.
+    if ('dispose' in out) out.dispose();
+    else backend.disposeData(out.dataId);
     return ms;
   };
-  once();
+  if (reps > 1) once();
   const times = Array.from({ length: reps }, once).sort((a, b) => a - b);
   return times[Math.floor(times.length / 2)];
 }
 
-function run(kernel: string, inputs: Record<string, tf.Tensor>, attrs: Attrs): tf.TensorInfo {
-  // runKernel returns a Tensor; dispose it through the backend like a raw kernel output.
-  const out = tf.engine().runKernel(kernel, inputs, attrs as never) as tf.Tensor;
-  return { dataId: out.dataId, shape: out.shape, dtype: out.dtype };
+function run(kernel: string, inputs: Record<string, tf.Tensor>, attrs: Attrs): tf.Tensor {
+  return tf.engine().runKernel(kernel, inputs, attrs as never) as tf.Tensor;
 }
 
-async function bench(backendName: string, stride: number, reps: number) {
+async function bench(backendName: string, stride: number, reps: number, filterGradReps = reps) {
   await tf.setBackend(backendName);
   await tf.ready();
   const oh = Math.ceil(H / stride);
@@ -47,17 +52,25 @@ async function bench(backendName: string, stride: number, reps: number) {
   const dy = tf.randomNormal([N, oh, ow, CO]) as T4;
   const conv = { strides: [stride, stride], pad: 'same', dataFormat: 'NHWC' };
   const gflop = (2 * N * oh * ow * K * K * C * CO) / 1e9;
-  const timed = (f: () => tf.TensorInfo) => {
-    const ms = median(f, reps);
+  const timed = (f: () => Output, n = reps) => {
+    const ms = median(f, n);
     return { ms: Number(ms.toFixed(2)), gflops: Number((gflop / (ms / 1000)).toFixed(2)) };
   };
+  const forward = timed(() => run('Conv2D', { x, filter: w }, { ...conv, dilations: [1, 1] }));
+  const inputGrad = timed(() => run('Conv2DBackpropInput', { dy, filter: w }, { ...conv, inputShape: x.shape }));
+  const filterGrad = timed(
+    () => run('Conv2DBackpropFilter', { x, dy }, { ...conv, filterShape: w.shape }),
+    filterGradReps,
+  );
   const result: Record<string, unknown> = {
     backend: backendName,
     stride,
     gflopPerPass: Number(gflop.toFixed(3)),
-    forward: timed(() => run('Conv2D', { x, filter: w }, { ...conv, dilations: [1, 1] })),
-    inputGrad: timed(() => run('Conv2DBackpropInput', { dy, filter: w }, { ...conv, inputShape: x.shape })),
-    filterGrad: timed(() => run('Conv2DBackpropFilter', { x, dy }, { ...conv, filterShape: w.shape })),
+    forward,
+    inputGrad,
+    filterGrad,
+    // One training step of the layer: forward, then both gradients.
+    stepMs: Number((forward.ms + inputGrad.ms + filterGrad.ms).toFixed(2)),
   };
   const old = backendName === 'wasm' ? shippedWasmKernel('Conv2DBackpropInput') : undefined;
   if (old) {
@@ -75,9 +88,17 @@ async function bench(backendName: string, stride: number, reps: number) {
 const results = [];
 for (const stride of [1, 2]) {
   results.push(await bench('wasm', stride, REPS));
-  // The CPU backend takes seconds per pass here: fewer repetitions.
-  results.push(await bench('cpu', stride, Math.min(REPS, 3)));
+  // The CPU backend takes seconds per pass (its filter gradient a minute): fewer repetitions.
+  if (WITH_CPU) results.push(await bench('cpu', stride, Math.min(REPS, 3), 1));
 }
 console.log(
-  JSON.stringify({ layer: `conv ${K}x${K} ${C}->${CO}, batch ${N}, ${H}x${W}, pad same`, reps: REPS, results }, null, 2),
+  JSON.stringify(
+    {
+      layer: `conv ${K}x${K} ${C}->${CO}, batch ${N}, ${H}x${W}, pad same`,
+      reps: { wasm: REPS, cpu: Math.min(REPS, 3), cpuFilterGrad: 1 },
+      results,
+    },
+    null,
+    2,
+  ),
 );

@@ -7,9 +7,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CliError, UsageError, type CliIO, type Command } from './command';
+import { evalCommand } from './commands/eval';
 import { metricsCommand } from './commands/metrics';
+import { restoreCommand } from './commands/restore';
+import { trainTeacherCommand } from './commands/train-teacher';
 
-export const COMMANDS: readonly Command[] = [metricsCommand];
+export const COMMANDS: readonly Command[] = [metricsCommand, trainTeacherCommand, restoreCommand, evalCommand];
 
 const PROCESS_IO: CliIO = { stdout: process.stdout, stderr: process.stderr };
 

@@ -7,3 +7,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 
 export { tf };
 export type { Tensor, Tensor4D, Rank } from '@tensorflow/tfjs';
+
+// In Node, tfjs greets every process with advice to install tfjs-node, which cannot be installed
+// here and which our WASM backend replaces; PROD silences that and other development warnings.
+if (tf.env().get('IS_NODE')) tf.env().set('PROD', true);

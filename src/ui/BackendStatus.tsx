@@ -1,5 +1,6 @@
 import type { BackendReport } from '../core/backend/select';
 import { useBackendStore } from '../state/backend';
+import { GradientCheck } from './GradientCheck';
 
 const LABEL: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU' };
 
@@ -59,6 +60,7 @@ export function BackendStatus() {
           </tbody>
         </table>
         {main?.webgpuAdapter && <p>WebGPU adapter seen: {main.webgpuAdapter}{main.webgpuIsFallback ? ' (software fallback)' : ''}.</p>}
+        <GradientCheck />
         <p className="hint">Force one with <code>?backend=webgpu</code>, <code>webgl</code>, <code>wasm</code> or <code>cpu</code>.</p>
       </div>
     </details>

@@ -3,9 +3,12 @@
 import * as Comlink from 'comlink';
 import { initBackend } from './backend-init';
 import { synthesizeSample, type SynthesisRequest } from '../core/data/preview';
+import { runGradientChecks } from '../core/backend/gradcheck';
 
 const api = {
   init: (override: string | null) => initBackend(override),
+  /** Checks every gradient the project relies on, on this worker's backend, against the CPU backend. */
+  checkGradients: () => runGradientChecks(),
   synthesize(request: SynthesisRequest) {
     const result = synthesizeSample(request);
     return Comlink.transfer(result, [result.clean.data.buffer, result.degraded.data.buffer, result.depth.buffer]);

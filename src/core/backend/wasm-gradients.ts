@@ -4,9 +4,11 @@
 // Conv2DBackpropFilter and no depthwise backprop kernels, its Conv2DBackpropInput is a naive loop
 // (about 10x slower than the forward conv), and its MaxPoolGrad (like MaxPoolWithArgmax) starts
 // the running maximum at FLT_MIN, so windows whose maximum is <= 0 send their gradient to the
-// wrong place. This module registers replacements built from the backend's own kernels
-// (Conv2D, DepthwiseConv2dNative, Transpose, Reverse, PadV2, Slice, Sum), called directly as
-// kernel functions so that no op, tape or tensor is created while a kernel runs.
+// wrong place. This module registers replacements. The convolution gradients are built from the
+// backend's own kernels (Conv2D, DepthwiseConv2dNative, Transpose, Reverse, StridedSlice, Concat,
+// Fill, Slice, Sum), called directly as kernel functions so that no op, tape entry or tensor is
+// created while a kernel runs. MaxPoolGrad and the depthwise filter gradient are plain loops over
+// the wasm heap, where no shipped kernel is right or fast.
 //
 // Import for its side effect; src/core/tf.ts does that, so every user of `tf` gets it.
 import {
@@ -15,7 +17,6 @@ import {
   registerKernel,
   unregisterKernel,
   util,
-  type DataType,
   type KernelConfig,
   type KernelFunc,
   type NamedAttrMap,
@@ -57,9 +58,18 @@ class KernelScope {
     return out;
   }
 
-  /** Takes the result out of the scope so that dispose() leaves it alive. */
+  /**
+   * Takes the result out of the scope so that dispose() leaves it alive. Only the newest entry
+   * with its dataId: a no-op Transpose returns its input's dataId with one more reference, and
+   * that older reference must still be released.
+   */
   keep(t: TensorInfo): TensorInfo {
-    for (let i = this.temps.length - 1; i >= 0; i--) if (this.temps[i].dataId === t.dataId) this.temps.splice(i, 1);
+    for (let i = this.temps.length - 1; i >= 0; i--) {
+      if (this.temps[i].dataId === t.dataId) {
+        this.temps.splice(i, 1);
+        break;
+      }
+    }
     return t;
   }
 
@@ -88,22 +98,6 @@ function view(t: TensorInfo, shape: number[]): TensorInfo {
 
 function transpose(s: KernelScope, x: TensorInfo, perm: number[]): TensorInfo {
   return s.run('Transpose', { x }, { perm });
-}
-
-/**
- * Spreads dy's rows and columns `stride` apart with zeros between them, the input of a strided
- * conv's input gradient. Done as one PadV2 on a 6-D view: [N,oh,1,ow,1,C] -> [N,oh,sh,ow,sw,C].
- * The result has sh-1 (sw-1) trailing zero rows (columns); callers account for them in padding.
- */
-function dilate(s: KernelScope, dy: TensorInfo, sh: number, sw: number): TensorInfo {
-  if (sh === 1 && sw === 1) return dy;
-  const [n, oh, ow, c] = dy.shape;
-  const padded = s.run(
-    'PadV2',
-    { x: view(dy, [n, oh, 1, ow, 1, c]) },
-    { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 },
-  );
-  return view(padded, [n, oh * sh, ow * sw, c]);
 }
 
 /**
@@ -154,19 +148,92 @@ function assertNoDilation(kernelName: string, dilations: Pair | undefined): void
 }
 
 /**
- * Pads for the input gradient, seen as a stride-1 conv of the zero-dilated dy (height hd, which
- * includes the sh-1 trailing zero rows of dilate()) with the flipped filter: it must put output
- * row i over dy rows i + top - (kh-1) .. i + top, and give exactly `inHeight` rows.
+ * One output phase of an input gradient along one axis: the rows i = stride*q + rho of dx.
+ * dx[stride*q + rho] = sum over t of dy[q + e - t] * w[r + stride*t] with e = (rho + pad) div
+ * stride and r = (rho + pad) mod stride: a stride-1 conv of dy with every stride-th tap of the
+ * flipped filter (from `start`, `taps` of them), with pads that may be negative.
  */
-function inputGradPads(info: backend_util.Conv2DInfo, hd: number, wd: number): Pads {
-  const top = info.filterHeight - 1 - info.padInfo.top;
-  const left = info.filterWidth - 1 - info.padInfo.left;
-  return {
-    top,
-    left,
-    bottom: info.inHeight + info.filterHeight - 1 - hd - top,
-    right: info.inWidth + info.filterWidth - 1 - wd - left,
-  };
+interface Phase {
+  start: number;
+  taps: number;
+  before: number;
+  after: number;
+}
+
+/** The stride phases of one axis; each gives exactly `q` = ceil(inSize / stride) rows. */
+function axisPhases(k: number, stride: number, pad: number, dySize: number, q: number): Phase[] {
+  const phases: Phase[] = [];
+  for (let rho = 0; rho < stride; rho++) {
+    const e = Math.floor((rho + pad) / stride);
+    const r = (rho + pad) % stride;
+    const taps = Math.max(0, Math.ceil((k - r) / stride));
+    const before = taps - 1 - e;
+    phases.push({ start: k - 1 - r - stride * (taps - 1), taps, before, after: q + taps - 1 - dySize - before });
+  }
+  return phases;
+}
+
+/**
+ * dx of a (depthwise) conv from dy and the filter already flipped in space (and, for Conv2D,
+ * with in/out channels swapped). Stride 1 is a single 'full' conv. A stride s is split into s*s
+ * phase convs on the small dy grid, interleaved by two Concats: the same FLOPs as the forward
+ * pass, where convolving a zero-dilated dy would cost s*s times more (4x for stride 2).
+ */
+function inputGradByPhases(
+  s: KernelScope,
+  kernelName: 'Conv2D' | 'DepthwiseConv2dNative',
+  dy: TensorInfo,
+  flipped: TensorInfo,
+  info: backend_util.Conv2DInfo,
+): TensorInfo {
+  const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, inHeight, inWidth } = info;
+  const n = dy.shape[0];
+  const [, , f2, f3] = flipped.shape;
+  const channels = kernelName === 'Conv2D' ? f3 : f2 * f3;
+  const qh = Math.ceil(inHeight / sh);
+  const qw = Math.ceil(inWidth / sw);
+  const rowPhases = axisPhases(kh, sh, info.padInfo.top, info.outHeight, qh);
+  const colPhases = axisPhases(kw, sw, info.padInfo.left, info.outWidth, qw);
+  const rows: TensorInfo[] = [];
+  for (const ph of rowPhases) {
+    const cols: TensorInfo[] = [];
+    for (const pw of colPhases) {
+      if (ph.taps === 0 || pw.taps === 0) {
+        // A kernel smaller than the stride never touches this phase (e.g. 1x1, stride 2).
+        cols.push(s.run('Fill', {}, { shape: [n, qh, qw, channels], value: 0, dtype: 'float32' }));
+        continue;
+      }
+      const sub =
+        ph.taps === kh && pw.taps === kw
+          ? flipped
+          : s.run(
+              'StridedSlice',
+              { x: flipped },
+              {
+                begin: [ph.start, pw.start, 0, 0],
+                end: [ph.start + (ph.taps - 1) * sh + 1, pw.start + (pw.taps - 1) * sw + 1, f2, f3],
+                strides: [sh, sw, 1, 1],
+                beginMask: 0,
+                endMask: 0,
+                ellipsisMask: 0,
+                newAxisMask: 0,
+                shrinkAxisMask: 0,
+              },
+            );
+      const pads = { top: ph.before, bottom: ph.after, left: pw.before, right: pw.after };
+      cols.push(convWithPads(s, kernelName, dy, sub, [1, 1], pads));
+    }
+    // [N,qh,qw,C] phases side by side on the channel axis are [N,qh,qw*sw,C] with columns interleaved.
+    rows.push(cols.length === 1 ? cols[0] : view(concat(s, cols, 3), [n, qh, qw * sw, channels]));
+  }
+  const full = rows.length === 1 ? rows[0] : view(concat(s, rows, 2), [n, qh * sh, qw * sw, channels]);
+  if (qh * sh === inHeight && qw * sw === inWidth) return full;
+  return s.run('Slice', { x: full }, { begin: [0, 0, 0, 0], size: [n, inHeight, inWidth, channels] });
+}
+
+function concat(s: KernelScope, xs: TensorInfo[], axis: number): TensorInfo {
+  // Concat is the one kernel whose inputs are a list rather than named tensors.
+  return s.run('Concat', xs as unknown as NamedTensorInfoMap, { axis });
 }
 
 /**
@@ -192,7 +259,7 @@ interface Conv2DBackpropInputAttrs {
   inputShape: [number, number, number, number];
 }
 
-/** dx = conv2d(dy dilated by the stride, filter flipped in space with in/out channels swapped). */
+/** dx = conv2d(dy, filter flipped in space with in/out channels swapped), by stride phases. */
 function conv2DBackpropInput(args: KernelArgs<'dy' | 'filter'>): TensorInfo {
   const { dy, filter } = args.inputs;
   const attrs = args.attrs as unknown as Conv2DBackpropInputAttrs;
@@ -208,8 +275,7 @@ function conv2DBackpropInput(args: KernelArgs<'dy' | 'filter'>): TensorInfo {
   return withScope(args.backend, (s) => {
     const flipped = s.run('Reverse', { x: filter }, { dims: [0, 1] });
     const wT = transpose(s, flipped, [0, 1, 3, 2]); // [kh, kw, CO, C]
-    const dyd = dilate(s, dy, info.strideHeight, info.strideWidth);
-    return convWithPads(s, 'Conv2D', dyd, wT, [1, 1], inputGradPads(info, dyd.shape[1], dyd.shape[2]));
+    return inputGradByPhases(s, 'Conv2D', dy, wT, info);
   });
 }
 
@@ -256,8 +322,8 @@ interface DepthwiseBackpropInputAttrs {
 }
 
 /**
- * Depthwise dx: each of the C*m output channels convolved with its own flipped filter (a
- * multiplier-1 depthwise conv), then the m channels that came from one input channel summed.
+ * Depthwise dx: each of the C*m channels of dy convolved with its own flipped filter (a
+ * multiplier-1 depthwise conv, by stride phases), then the m channels of one input channel summed.
  */
 function depthwiseBackpropInput(args: KernelArgs<'dy' | 'filter'>): TensorInfo {
   const { dy, filter } = args.inputs;
@@ -275,9 +341,7 @@ function depthwiseBackpropInput(args: KernelArgs<'dy' | 'filter'>): TensorInfo {
   );
   return withScope(args.backend, (s) => {
     const flipped = view(s.run('Reverse', { x: filter }, { dims: [0, 1] }), [kh, kw, c * m, 1]);
-    const dyd = dilate(s, dy, info.strideHeight, info.strideWidth);
-    const pads = inputGradPads(info, dyd.shape[1], dyd.shape[2]);
-    const out = convWithPads(s, 'DepthwiseConv2dNative', dyd, flipped, [1, 1], pads); // [N, H, W, C*m]
+    const out = inputGradByPhases(s, 'DepthwiseConv2dNative', dy, flipped, info); // [N, H, W, C*m]
     if (m === 1) return out;
     const [n, h, w] = out.shape;
     return s.run('Sum', { x: view(out, [n, h, w, c, m]) }, { axis: [4], keepDims: false });
@@ -293,12 +357,14 @@ interface DepthwiseBackpropFilterAttrs {
 }
 
 /**
- * Depthwise dW[ki,kj,c,q] = sum over n,y,x of x[n, sh*y+ki-top, .., c] * dy[n,y,x,c*m+q]: one
- * depthwise conv with batch 1 whose channels are the (c, n) pairs (x as [1,H,W,C*N]) and whose
- * filter is dy as [oh,ow,C*N,m], dilated by the stride; then a sum over n.
+ * Depthwise dW[ki,kj,c,q] = sum over n,y,x of x[n, sh*y+ki-top, sw*x+kj-left, c] * dy[n,y,x,c*m+q].
+ * A plain loop over the wasm heap. As a convolution (the batch-as-channels trick) its kernel is
+ * the size of dy, which XNNPACK runs as thousands of tiny GEMMs: for a batch of 8 64x64x32 maps,
+ * 66 ms with multiplier 1 and 318 ms with multiplier 2, against 25 and 48 ms for this loop.
  */
 function depthwiseBackpropFilter(args: KernelArgs<'x' | 'dy'>): TensorInfo {
   const { x, dy } = args.inputs;
+  const { backend } = args;
   const attrs = args.attrs as unknown as DepthwiseBackpropFilterAttrs;
   assertNoDilation('DepthwiseConv2dNativeBackpropFilter', attrs.dilations);
   const [kh, kw, c, m] = attrs.filterShape;
@@ -311,19 +377,43 @@ function depthwiseBackpropFilter(args: KernelArgs<'x' | 'dy'>): TensorInfo {
     attrs.dimRoundingMode,
     true,
   );
-  const { batchSize: n, inHeight: h, inWidth: w, outHeight: oh, outWidth: ow } = info;
-  return withScope(args.backend, (s) => {
-    const xT = view(transpose(s, x, [1, 2, 3, 0]), [1, h, w, c * n]); // channel index c*N + n
-    const dyT = view(transpose(s, view(dy, [n, oh, ow, c, m]), [1, 2, 3, 0, 4]), [oh, ow, c * n, m]);
-    const dilations: [number, number] = [info.strideHeight, info.strideWidth];
-    const out = convWithPads(s, 'DepthwiseConv2dNative', xT, dyT, dilations, filterGradPads(info)); // [1,kh,kw,C*N*m]
-    // Sum over n; with m = 1 it is the innermost axis and the Sum kernel needs no transpose.
-    const summed =
-      m === 1
-        ? s.run('Sum', { x: view(out, [kh, kw, c, n]) }, { axis: [3], keepDims: false })
-        : s.run('Sum', { x: view(out, [kh, kw, c, n, m]) }, { axis: [3], keepDims: false });
-    return view(summed, [kh, kw, c, m]);
-  });
+  const { batchSize, inHeight, inWidth, outHeight, outWidth, strideHeight, strideWidth } = info;
+  const { top, left } = info.padInfo;
+  const cm = c * m;
+  const dw = backend.makeOutput(attrs.filterShape, 'float32');
+  // Views are taken after makeOutput: allocating can grow (and detach) the wasm heap.
+  const xs = backend.typedArrayFromHeap(x);
+  const dys = backend.typedArrayFromHeap(dy);
+  const acc = backend.typedArrayFromHeap(dw);
+  acc.fill(0);
+  for (let n = 0; n < batchSize; n++) {
+    for (let y = 0; y < outHeight; y++) {
+      const r0 = y * strideHeight - top;
+      const kiMin = Math.max(0, -r0);
+      const kiEnd = Math.min(kh, inHeight - r0);
+      for (let xo = 0; xo < outWidth; xo++) {
+        const c0 = xo * strideWidth - left;
+        const kjMin = Math.max(0, -c0);
+        const kjEnd = Math.min(kw, inWidth - c0);
+        const dyBase = ((n * outHeight + y) * outWidth + xo) * cm;
+        for (let ki = kiMin; ki < kiEnd; ki++) {
+          for (let kj = kjMin; kj < kjEnd; kj++) {
+            const xBase = ((n * inHeight + r0 + ki) * inWidth + c0 + kj) * c;
+            const wBase = (ki * kw + kj) * cm;
+            if (m === 1) {
+              for (let d = 0; d < c; d++) acc[wBase + d] += xs[xBase + d] * dys[dyBase + d];
+            } else {
+              for (let d = 0; d < c; d++) {
+                const xv = xs[xBase + d];
+                for (let q = 0; q < m; q++) acc[wBase + d * m + q] += xv * dys[dyBase + d * m + q];
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  return dw;
 }
 
 interface MaxPoolGradAttrs {
@@ -352,7 +442,7 @@ function maxPoolGrad(args: KernelArgs<'dy' | 'input' | 'output'>): TensorInfo {
     attrs.pad,
     attrs.dimRoundingMode,
   );
-  const dx = backend.makeOutput(input.shape, input.dtype as DataType);
+  const dx = backend.makeOutput(input.shape, input.dtype);
   // Views are taken after makeOutput: allocating can grow (and detach) the wasm heap.
   const xs = backend.typedArrayFromHeap(input);
   const dys = backend.typedArrayFromHeap(dy);
@@ -363,7 +453,9 @@ function maxPoolGrad(args: KernelArgs<'dy' | 'input' | 'output'>): TensorInfo {
   const { strideHeight, strideWidth, effectiveFilterHeight: fh, effectiveFilterWidth: fw } = info;
   const { top, left } = info.padInfo;
   const rowStride = inWidth * ch;
-  let o = 0; // flat index into dy, NHWC
+  // Per-channel running maxima for one window: the innermost loop walks contiguous channels.
+  const best = new Float32Array(ch);
+  const at = new Int32Array(ch);
   for (let b = 0; b < batchSize; b++) {
     const xBatch = b * inHeight * rowStride;
     for (let yr = 0; yr < outHeight; yr++) {
@@ -374,21 +466,23 @@ function maxPoolGrad(args: KernelArgs<'dy' | 'input' | 'output'>): TensorInfo {
         const c0 = yc * strideWidth - left;
         const cMin = Math.max(0, c0);
         const cEnd = Math.min(inWidth, c0 + fw);
-        for (let d = 0; d < ch; d++, o++) {
-          let best = -Infinity;
-          let at = -1;
-          for (let r = rMin; r < rEnd; r++) {
-            const rowBase = xBatch + r * rowStride + d;
-            for (let c = cMin; c < cEnd; c++) {
-              const v = xs[rowBase + c * ch];
-              if (v > best) {
-                best = v;
-                at = rowBase + c * ch;
+        best.fill(-Infinity);
+        at.fill(-1);
+        for (let r = rMin; r < rEnd; r++) {
+          for (let c = cMin; c < cEnd; c++) {
+            const base = xBatch + r * rowStride + c * ch;
+            for (let d = 0; d < ch; d++) {
+              const v = xs[base + d];
+              // Strictly greater: ties keep the first position in row-major order, as on cpu.
+              if (v > best[d]) {
+                best[d] = v;
+                at[d] = base + d;
               }
             }
           }
-          if (at >= 0) dxs[at] += dys[o];
         }
+        const o = ((b * outHeight + yr) * outWidth + yc) * ch;
+        for (let d = 0; d < ch; d++) if (at[d] >= 0) dxs[at[d]] += dys[o + d];
       }
     }
   }
@@ -400,12 +494,12 @@ function asKernelFunc<I extends string>(f: (args: KernelArgs<I>) => TensorInfo):
 }
 
 const KERNELS: KernelConfig[] = [
-  { kernelName: 'Conv2DBackpropInput', backendName: WASM, kernelFunc: asKernelFunc(conv2DBackpropInput) },
-  { kernelName: 'Conv2DBackpropFilter', backendName: WASM, kernelFunc: asKernelFunc(conv2DBackpropFilter) },
-  { kernelName: 'DepthwiseConv2dNativeBackpropInput', backendName: WASM, kernelFunc: asKernelFunc(depthwiseBackpropInput) },
-  { kernelName: 'DepthwiseConv2dNativeBackpropFilter', backendName: WASM, kernelFunc: asKernelFunc(depthwiseBackpropFilter) },
-  { kernelName: 'MaxPoolGrad', backendName: WASM, kernelFunc: asKernelFunc(maxPoolGrad) },
-];
+  ['Conv2DBackpropInput', asKernelFunc(conv2DBackpropInput)] as const,
+  ['Conv2DBackpropFilter', asKernelFunc(conv2DBackpropFilter)] as const,
+  ['DepthwiseConv2dNativeBackpropInput', asKernelFunc(depthwiseBackpropInput)] as const,
+  ['DepthwiseConv2dNativeBackpropFilter', asKernelFunc(depthwiseBackpropFilter)] as const,
+  ['MaxPoolGrad', asKernelFunc(maxPoolGrad)] as const,
+].map(([kernelName, kernelFunc]) => ({ kernelName, backendName: WASM, kernelFunc }));
 
 /** Kernel names this module provides on 'wasm' (replacing any shipped ones). */
 export const WASM_GRADIENT_KERNELS: readonly string[] = KERNELS.map((k) => k.kernelName);

@@ -145,12 +145,22 @@ describe('restorer model', () => {
     expect(weights(5)).toEqual(a);
     const b = weights(6);
     expect(b).not.toEqual(a);
+    expect(() => createRestorer(tiny, { seed: 1.5 })).toThrow(/seed must be an integer/);
     // Layers of the same shape get different draws.
     const r = createRestorer(tiny, { seed: 5 });
     const c1 = r.model.getLayer('enc2_b0_c1').getWeights()[0].dataSync();
     const c2 = r.model.getLayer('enc2_b1_c1').getWeights()[0].dataSync();
     expect(Array.from(c1)).not.toEqual(Array.from(c2));
     r.dispose();
+  });
+
+  it('knows its preset', () => {
+    const t = createRestorer('student-10');
+    expect(t.preset).toBe('student-10');
+    t.dispose();
+    const c = createRestorer(tiny);
+    expect(c.preset).toBeUndefined();
+    c.dispose();
   });
 
   it('dispose frees every weight', () => {

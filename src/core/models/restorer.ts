@@ -11,6 +11,7 @@ import {
   convSpecs,
   decoderFeatureLayer,
   encoderFeatureLayer,
+  findPresetName,
   IMAGE_CHANNELS,
   layerNames,
   RestorerConfigError,
@@ -187,6 +188,11 @@ export class Restorer {
   /** The variables an optimizer should update. */
   get trainableWeights(): tf.Variable[] {
     return this.model.trainableWeights.map((w) => w.read() as tf.Variable);
+  }
+
+  /** The preset this config equals, if any. */
+  get preset(): RestorerPresetName | undefined {
+    return findPresetName(this.config);
   }
 
   countParams(): number {

@@ -1,0 +1,85 @@
+// weatherkd train-teacher [--steps N] [--out DIR] [--resume DIR]: trains the teacher preset on
+// synthetic pairs of every weather type, with a progress line on stderr and checkpoints that a
+// later run continues from exactly (so one long training can span several runs). The training
+// itself is in ../teacher-training.ts, loaded only when this command runs.
+
+import { UsageError, defineCommand } from '../command';
+import { backendOption } from '../common-options';
+import { floatOption, intOption } from '../number-option';
+
+export const DEFAULT_RUN_DIR = '.teacher-run';
+export const DEFAULT_STEPS = 3000;
+
+/** Recipe settings a new run may set; a resumed run keeps its own. */
+export interface RecipeFlags {
+  batch?: number;
+  patch?: number;
+  lr?: number;
+  warmup?: number;
+  seed?: number;
+}
+
+export interface TrainTeacherArgs {
+  /** Total steps to reach; undefined: DEFAULT_STEPS for a new run, the recipe's for a resumed one. */
+  steps: number | undefined;
+  outDir: string;
+  resume: string | undefined;
+  recipe: RecipeFlags;
+  checkpointEverySteps: number;
+  checkpointEveryMs: number;
+  logEvery: number;
+  backend: string;
+}
+
+export const trainTeacherCommand = defineCommand({
+  name: 'train-teacher',
+  summary: 'train the teacher on synthetic pairs of every weather type (resumable)',
+  positionals: [],
+  description: [
+    'Trains the "teacher" restorer preset with L1 loss and Adam (linear warm-up, then cosine decay)',
+    'on synthetic (degraded, clean) pairs: every weather type and both clean sources (procedural',
+    'scenes and dead leaves) mixed in every batch, fresh pairs at every step. A progress line goes',
+    'to stderr. A checkpoint (weights, Adam moments, step, recipe, losses, validation PSNR) is',
+    'written atomically to DIR/checkpoint every --checkpoint-every steps or --checkpoint-minutes,',
+    'at the end, and on Ctrl-C or SIGTERM. --resume DIR continues exactly where the run stopped,',
+    'up to --steps in total. Use the result with --model DIR in "restore" and "eval".',
+  ].join('\n'),
+  options: {
+    steps: { type: 'string', valueName: 'N', description: `total steps to reach (default: ${DEFAULT_STEPS}, or the resumed run's)` },
+    out: { type: 'string', valueName: 'DIR', description: `run folder (default: ${DEFAULT_RUN_DIR}, or the resumed one)` },
+    resume: { type: 'string', valueName: 'DIR', description: 'continue the run saved in DIR' },
+    batch: { type: 'string', valueName: 'N', description: 'pairs per step (new runs; default 8)' },
+    patch: { type: 'string', valueName: 'PX', description: 'training patch side, a multiple of 8 (new runs; default 64)' },
+    lr: { type: 'string', valueName: 'RATE', description: 'peak learning rate (new runs; default 0.002)' },
+    warmup: { type: 'string', valueName: 'N', description: 'warm-up steps (new runs; default 5% of the steps, at most 200)' },
+    seed: { type: 'string', valueName: 'N', description: 'seed of the initial weights and of the batches (new runs; default 1)' },
+    'checkpoint-every': { type: 'string', valueName: 'N', default: '500', description: 'write a checkpoint every N steps' },
+    'checkpoint-minutes': { type: 'string', valueName: 'M', default: '5', description: 'and at least every M minutes' },
+    'log-every': { type: 'string', valueName: 'N', default: '10', description: 'progress line every N steps when stderr is not a terminal' },
+    backend: backendOption('wasm'),
+  },
+  async run({ values }, io) {
+    const recipe: RecipeFlags = {
+      ...(values.batch !== undefined ? { batch: intOption('batch', values.batch, 1, 1024) } : {}),
+      ...(values.patch !== undefined ? { patch: intOption('patch', values.patch, 8, 1024) } : {}),
+      ...(values.lr !== undefined ? { lr: floatOption('lr', values.lr, 0, 1) } : {}),
+      ...(values.warmup !== undefined ? { warmup: intOption('warmup', values.warmup, 0) } : {}),
+      ...(values.seed !== undefined ? { seed: intOption('seed', values.seed, 0, 2 ** 32 - 1) } : {}),
+    };
+    if (values.resume !== undefined && Object.keys(recipe).length > 0) {
+      throw new UsageError(`--${Object.keys(recipe)[0]} cannot change when resuming: the run keeps the recipe it started with`);
+    }
+    const args: TrainTeacherArgs = {
+      steps: values.steps === undefined ? undefined : intOption('steps', values.steps, 1),
+      outDir: values.out ?? values.resume ?? DEFAULT_RUN_DIR,
+      resume: values.resume,
+      recipe,
+      checkpointEverySteps: intOption('checkpoint-every', values['checkpoint-every'], 1),
+      checkpointEveryMs: floatOption('checkpoint-minutes', values['checkpoint-minutes'], 0, 1e6) * 60_000,
+      logEvery: intOption('log-every', values['log-every'], 1),
+      backend: values.backend ?? 'wasm',
+    };
+    const { trainTeacher } = await import('../teacher-training');
+    await trainTeacher(args, io);
+  },
+});

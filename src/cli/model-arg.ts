@@ -1,0 +1,47 @@
+// The --model argument: a shipped model's name ("teacher") or a folder. A folder may be a
+// restorer folder (model.json + weights.bin) or a training run, whose latest checkpoint is used.
+
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ModelFileError } from '../core/models/io';
+import type { Restorer } from '../core/models/restorer';
+import { CliError } from './command';
+import { loadRestorerFromDir, MODEL_JSON } from './model-files';
+import { findCheckpointDir } from './teacher-checkpoint';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Models shipped with the project, by name, as folders relative to the repository root. */
+export const SHIPPED_MODELS: Readonly<Record<string, string>> = { teacher: 'public/models/teacher' };
+
+/** The folder holding model.json for a --model value; throws a one-line CliError if there is none. */
+export function resolveModelDir(arg: string): string {
+  const shipped = SHIPPED_MODELS[arg];
+  if (shipped !== undefined) {
+    const dir = path.join(REPO_ROOT, shipped);
+    if (!existsSync(path.join(dir, MODEL_JSON))) {
+      throw new CliError(`the ${arg} model is not shipped yet: ${path.join(shipped, MODEL_JSON)} is missing (train it with "weatherkd train-teacher")`);
+    }
+    return dir;
+  }
+  if (!existsSync(arg)) throw new CliError(`no model "${arg}": not a shipped model (${Object.keys(SHIPPED_MODELS).join(', ')}) and no such folder`);
+  if (!statSync(arg).isDirectory()) {
+    if (arg.endsWith('.json')) return path.dirname(arg);
+    throw new CliError(`--model ${arg} is a file; pass the folder that holds ${MODEL_JSON}`);
+  }
+  if (existsSync(path.join(arg, MODEL_JSON))) return arg;
+  const checkpoint = findCheckpointDir(arg);
+  if (checkpoint && existsSync(path.join(checkpoint, MODEL_JSON))) return checkpoint;
+  throw new CliError(`no ${MODEL_JSON} in ${arg} (nor a training checkpoint)`);
+}
+
+export async function loadModelArg(arg: string): Promise<{ restorer: Restorer; dir: string }> {
+  const dir = resolveModelDir(arg);
+  try {
+    return { restorer: await loadRestorerFromDir(dir), dir };
+  } catch (e) {
+    if (e instanceof ModelFileError) throw new CliError(`cannot load the model in ${dir}: ${e.message}`);
+    throw e;
+  }
+}

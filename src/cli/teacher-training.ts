@@ -1,0 +1,172 @@
+// The train-teacher loop: progress line, periodic validation and checkpoints, clean stop on
+// SIGINT/SIGTERM. Loaded by commands/train-teacher.ts when that command runs (it loads tfjs).
+
+import path from 'node:path';
+import { describeReport } from '../core/backend/select';
+import { countRestorerParams, restorerFlopsPerPixel } from '../core/models/complexity';
+import {
+  defaultTeacherRecipe,
+  DivergedError,
+  recipeConfig,
+  TeacherTrainer,
+  type TeacherRecipe,
+  type ValidationRecord,
+} from '../core/train/teacher';
+import { startBackend } from './backend-option';
+import { CliError, type CliIO } from './command';
+import { DEFAULT_STEPS, type TrainTeacherArgs } from './commands/train-teacher';
+import { findCheckpointDir, readTeacherCheckpoint, writeTeacherCheckpoint } from './teacher-checkpoint';
+
+/** "1h02m", "3m05s", "12s". */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return '?';
+  const s = Math.max(0, Math.round(ms / 1000));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  if (h > 0) return `${h}h${String(m).padStart(2, '0')}m`;
+  if (m > 0) return `${m}m${String(sec).padStart(2, '0')}s`;
+  return `${sec}s`;
+}
+
+/** Steps per second over the last `window` steps of this session. */
+class RateMeter {
+  private readonly times: number[] = [];
+  constructor(private readonly window = 20) {}
+  tick(now: number): void {
+    this.times.push(now);
+    if (this.times.length > this.window + 1) this.times.shift();
+  }
+  get rate(): number {
+    const n = this.times.length;
+    return n < 2 ? NaN : ((n - 1) * 1000) / (this.times[n - 1] - this.times[0]);
+  }
+}
+
+function describeValidation(v: ValidationRecord): string {
+  const per = Object.entries(v.psnr)
+    .map(([w, p]) => `${w} ${p.toFixed(2)}`)
+    .join(', ');
+  return `validation at step ${v.step}: PSNR ${v.meanPsnr.toFixed(2)} dB (inputs ${v.meanInputPsnr.toFixed(2)} dB); ${per}`;
+}
+
+function newRecipe(args: TrainTeacherArgs): TeacherRecipe {
+  const recipe = defaultTeacherRecipe(args.steps ?? DEFAULT_STEPS);
+  const { batch, patch, lr, warmup, seed } = args.recipe;
+  if (batch !== undefined) recipe.batch = batch;
+  if (patch !== undefined) recipe.patch = patch;
+  if (lr !== undefined) recipe.lr = lr;
+  if (warmup !== undefined) recipe.warmupSteps = warmup;
+  if (seed !== undefined) recipe.seed = seed;
+  return recipe;
+}
+
+export async function trainTeacher(args: TrainTeacherArgs, io: CliIO): Promise<void> {
+  if (args.resume === undefined && findCheckpointDir(args.outDir)) {
+    throw new CliError(`${args.outDir} already holds a training run; continue it with --resume ${args.outDir} or pick another --out`);
+  }
+  // Read the checkpoint before starting the backend: a wrong path fails fast.
+  const resumed = args.resume !== undefined ? await readTeacherCheckpoint(args.resume) : undefined;
+  const report = await startBackend(args.backend, io);
+  const session = { backend: report.backend, device: report.device };
+  let trainer: TeacherTrainer;
+  try {
+    trainer = resumed ? await TeacherTrainer.resume(resumed.checkpoint, session) : TeacherTrainer.create(newRecipe(args), session);
+  } catch (e) {
+    // Bad recipes and inconsistent checkpoints: the message is the whole story.
+    throw e instanceof Error ? new CliError(e.message) : e;
+  }
+  try {
+    if (resumed && args.steps !== undefined && args.steps !== trainer.recipe.steps) {
+      io.stderr.write(
+        `note: the run was planned for ${trainer.recipe.steps} steps; its cosine schedule now stretches to ${args.steps}, ` +
+          `so from step ${trainer.step + 1} on it differs from a run planned for ${args.steps} from the start\n`,
+      );
+      trainer.setTotalSteps(args.steps);
+    }
+    await loop(trainer, args, resumed?.dir, describeReport(report), io);
+  } finally {
+    trainer.dispose();
+  }
+}
+
+async function loop(trainer: TeacherTrainer, args: TrainTeacherArgs, resumedFrom: string | undefined, backend: string, io: CliIO): Promise<void> {
+  const r = trainer.recipe;
+  const total = r.steps;
+  const config = recipeConfig(r as TeacherRecipe);
+  const tty = (process.stderr as { isTTY?: boolean }).isTTY === true && io.stderr === process.stderr;
+  const err = (line: string) => io.stderr.write(`${tty ? '\r\x1b[K' : ''}${line}\n`);
+  err(
+    `${resumedFrom ? `resuming ${resumedFrom} at step ${trainer.step}` : `new run in ${args.outDir}`}: ` +
+      `${typeof r.model === 'string' ? r.model : 'custom'} restorer, ${countRestorerParams(config).toLocaleString('en')} parameters, ` +
+      `${Math.round(restorerFlopsPerPixel(config)).toLocaleString('en')} FLOPs/pixel; batch ${r.batch} of ${r.patch}x${r.patch}, ` +
+      `${total} steps, lr ${r.lr} (warm-up ${r.warmupSteps}, cosine to ${(r.lr * r.finalLrFraction).toExponential(1)}), seed ${r.seed}`,
+  );
+  err(`backend: ${backend}`);
+  err(`checkpoints: ${path.join(args.outDir, 'checkpoint')} every ${args.checkpointEverySteps} steps or ${formatDuration(args.checkpointEveryMs)}`);
+  if (trainer.step >= total) {
+    err(`nothing to do: the run is at step ${trainer.step} of ${total}`);
+    return;
+  }
+
+  let stop: string | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stop) process.exit(130); // a second signal: the user means it
+    stop = signal;
+    err(`${signal}: stopping after this step and saving a checkpoint (send it again to quit at once)`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const save = async (): Promise<void> => {
+    if (trainer.step > 0 && trainer.validations.at(-1)?.step !== trainer.step) err(describeValidation(await trainer.validate()));
+    const dir = await writeTeacherCheckpoint(args.outDir, await trainer.checkpoint());
+    err(`checkpoint: step ${trainer.step} in ${dir}`);
+  };
+
+  const rate = new RateMeter();
+  const startStep = trainer.step;
+  let lastSave = performance.now();
+  let lastSaveStep = trainer.step;
+  rate.tick(performance.now());
+  try {
+    while (trainer.step < total && !stop) {
+      let result;
+      try {
+        result = await trainer.trainStep();
+      } catch (e) {
+        if (e instanceof DivergedError) throw new CliError(`${e.message}; the last checkpoint in ${args.outDir} is intact`);
+        throw e;
+      }
+      const now = performance.now();
+      rate.tick(now);
+      const { step, loss, lr } = result;
+      if (tty || step % args.logEvery === 0 || step === total || step === startStep + 1) {
+        const recent = trainer.losses.slice(-50);
+        const avg = recent.reduce((a, b) => a + b, 0) / recent.length;
+        const sps = rate.rate;
+        const line =
+          `step ${step}/${total}  loss ${loss.toFixed(5)} (avg50 ${avg.toFixed(5)})  lr ${lr.toExponential(2)}  ` +
+          `${Number.isFinite(sps) ? sps.toFixed(2) : '?'} steps/s  elapsed ${formatDuration(trainer.elapsedMs)}  ` +
+          `left ${formatDuration(((total - step) / sps) * 1000)}`;
+        io.stderr.write(tty ? `\r\x1b[K${line}` : `${line}\n`);
+      }
+      if (step - lastSaveStep >= args.checkpointEverySteps || now - lastSave >= args.checkpointEveryMs) {
+        await save();
+        lastSave = performance.now();
+        lastSaveStep = step;
+      }
+    }
+    if (trainer.step !== lastSaveStep || trainer.step === 0) await save();
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  if (stop) {
+    throw new CliError(`stopped by ${stop} at step ${trainer.step} of ${total}; continue with --resume ${args.outDir}`, 130);
+  }
+  err(
+    `done: step ${trainer.step} (${trainer.step - startStep} in this run), ${formatDuration(trainer.elapsedMs)} of training in all; ` +
+      `use it with --model ${args.outDir}`,
+  );
+}

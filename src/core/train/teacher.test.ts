@@ -1,0 +1,173 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tf } from '../tf';
+import { createRestorer, type RestorerConfig } from '../models/restorer';
+import { Adam, packAdamMoments, unpackAdamMoments } from './adam';
+import { batchSeed, defaultTeacherRecipe, learningRate, TeacherTrainer, type TeacherCheckpoint, type TeacherRecipe } from './teacher';
+
+const TINY: RestorerConfig = {
+  levels: 2,
+  widths: [4, 8],
+  encoderBlocks: [1, 1],
+  decoderBlocks: [1],
+  skip: 'add',
+  upsample: 'bilinear',
+  globalResidual: true,
+  activation: 'relu',
+  zeroInitOutput: true,
+};
+
+function tinyRecipe(steps: number): TeacherRecipe {
+  return {
+    ...defaultTeacherRecipe(steps),
+    model: TINY,
+    batch: 2,
+    patch: 16,
+    lr: 3e-3,
+    warmupSteps: 2,
+    validation: { count: 1, size: 16, seed: 3 },
+  };
+}
+
+const SESSION = { backend: 'cpu', device: 'test' };
+
+async function weightsOf(t: TeacherTrainer): Promise<Float32Array[]> {
+  return Promise.all(t.restorer.trainableWeights.map(async (w) => (await w.data()) as Float32Array));
+}
+
+/** A checkpoint as it comes back from disk: every buffer copied. */
+function copyCheckpoint(c: TeacherCheckpoint): TeacherCheckpoint {
+  return {
+    state: JSON.parse(JSON.stringify(c.state)),
+    model: { modelJson: JSON.parse(JSON.stringify(c.model.modelJson)), weightsBin: c.model.weightsBin.slice(0) },
+    optimizerMoments: c.optimizerMoments.slice(0),
+  };
+}
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('learningRate', () => {
+  it('warms up linearly to the peak, then decays by a cosine to the final fraction', () => {
+    const r = { ...defaultTeacherRecipe(1000), lr: 1e-3, warmupSteps: 100, finalLrFraction: 0.1 };
+    expect(learningRate(r, 0)).toBeCloseTo(1e-5, 12);
+    expect(learningRate(r, 49)).toBeCloseTo(5e-4, 12);
+    expect(learningRate(r, 99)).toBeCloseTo(1e-3, 12);
+    expect(learningRate(r, 100)).toBeCloseTo(1e-3, 12);
+    expect(learningRate(r, 999)).toBeCloseTo(1e-4, 12);
+    const mid = learningRate(r, 100 + Math.round(899 / 2));
+    expect(mid).toBeCloseTo(0.55e-3, 5);
+    for (let s = 101; s < 1000; s++) expect(learningRate(r, s)).toBeLessThanOrEqual(learningRate(r, s - 1));
+  });
+
+  it('gives every step its own batch seed', () => {
+    const r = defaultTeacherRecipe(100);
+    const seeds = new Set(Array.from({ length: 100 }, (_, s) => batchSeed(r, s)));
+    expect(seeds.size).toBe(100);
+  });
+});
+
+describe('Adam', () => {
+  it('matches tfjs AdamOptimizer at a constant learning rate', async () => {
+    const a = createRestorer({ ...TINY, zeroInitOutput: false }, { seed: 5 });
+    const b = createRestorer({ ...TINY, zeroInitOutput: false }, { seed: 5 });
+    const x = tf.randomUniform([2, 8, 8, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
+    const y = tf.randomUniform([2, 8, 8, 3], 0, 1, 'float32', 2) as tf.Tensor4D;
+    const ours = new Adam(a.trainableWeights);
+    const theirs = tf.train.adam(1e-3, 0.9, 0.999, 1e-8);
+    const loss = (r: typeof a) => () => tf.mean(tf.abs(tf.sub(r.predict(x), y))) as tf.Scalar;
+    for (let i = 0; i < 5; i++) {
+      const { value, grads } = tf.variableGrads(loss(a), a.trainableWeights);
+      ours.apply(grads, 1e-3);
+      tf.dispose([value, ...Object.values(grads)]);
+      tf.dispose(theirs.minimize(loss(b), false, b.trainableWeights));
+    }
+    const wa = a.trainableWeights.map((w) => w.dataSync());
+    const wb = b.trainableWeights.map((w) => w.dataSync());
+    wa.forEach((arr, i) => arr.forEach((v, j) => expect(Math.abs(v - wb[i][j])).toBeLessThan(1e-6)));
+    ours.dispose();
+    theirs.dispose();
+    tf.dispose([x, y]);
+    a.dispose();
+    b.dispose();
+  });
+
+  it('round-trips its moments through the packed binary form', async () => {
+    const r = createRestorer(TINY, { seed: 6 });
+    const adam = new Adam(r.trainableWeights);
+    const grads = Object.fromEntries(r.trainableWeights.map((w) => [w.name, tf.onesLike(w)]));
+    adam.apply(grads, 1e-3);
+    const state = await adam.getState();
+    const { m, v } = unpackAdamMoments(packAdamMoments(state), state.shapes);
+    expect(m).toEqual(state.m);
+    expect(v).toEqual(state.v);
+    expect(() => unpackAdamMoments(new ArrayBuffer(8), state.shapes)).toThrow(/bytes/);
+    tf.dispose(Object.values(grads));
+    adam.dispose();
+    r.dispose();
+  });
+});
+
+describe('TeacherTrainer', () => {
+  it('resumes exactly: 3 + checkpoint + 3 steps equal 6 straight steps', async () => {
+    const straight = TeacherTrainer.create(tinyRecipe(6), SESSION);
+    for (let i = 0; i < 6; i++) await straight.trainStep();
+
+    const first = TeacherTrainer.create(tinyRecipe(6), SESSION);
+    for (let i = 0; i < 3; i++) await first.trainStep();
+    const saved = copyCheckpoint(await first.checkpoint());
+    first.dispose();
+    expect(saved.state.step).toBe(3);
+    const second = await TeacherTrainer.resume(saved, SESSION);
+    expect(second.step).toBe(3);
+    for (let i = 0; i < 3; i++) await second.trainStep();
+
+    expect(second.losses).toEqual(straight.losses);
+    const ws = await weightsOf(straight);
+    const wr = await weightsOf(second);
+    ws.forEach((w, i) => expect(wr[i]).toEqual(w)); // bit for bit
+    const end = await second.checkpoint();
+    expect(end.state.sessions).toHaveLength(2);
+    expect(end.state.sessions.map((s) => [s.fromStep, s.toStep])).toEqual([
+      [0, 3],
+      [3, 6],
+    ]);
+    straight.dispose();
+    second.dispose();
+  });
+
+  it('keeps the tensor count flat across steps, validation and checkpoints', async () => {
+    const t = TeacherTrainer.create(tinyRecipe(20), SESSION);
+    await t.trainStep();
+    await t.validate();
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 5; i++) await t.trainStep();
+    await t.validate();
+    await t.checkpoint();
+    expect(tf.memory().numTensors).toBe(before);
+    t.dispose();
+  });
+
+  it('learns: the loss falls and validation PSNR rises above the untrained model', async () => {
+    const t = TeacherTrainer.create({ ...tinyRecipe(60), lr: 5e-3, validation: { count: 2, size: 32, seed: 4 } }, SESSION);
+    const v0 = await t.validate(); // step 0: identity (zero-initialised tail), so PSNR = input PSNR
+    expect(v0.meanPsnr).toBeCloseTo(v0.meanInputPsnr, 3);
+    for (let i = 0; i < 60; i++) await t.trainStep();
+    const avg = (a: readonly number[]) => a.reduce((s, v) => s + v, 0) / a.length;
+    expect(avg(t.losses.slice(-15))).toBeLessThan(avg(t.losses.slice(0, 15)));
+    const v1 = await t.validate();
+    expect(v1.meanPsnr).toBeGreaterThan(v0.meanPsnr);
+    t.dispose();
+  });
+
+  it('rejects inconsistent checkpoints and unusable recipes', async () => {
+    const t = TeacherTrainer.create(tinyRecipe(4), SESSION);
+    await t.trainStep();
+    const c = copyCheckpoint(await t.checkpoint());
+    t.dispose();
+    await expect(TeacherTrainer.resume({ ...c, state: { ...c.state, losses: [] } }, SESSION)).rejects.toThrow(/inconsistent/);
+    await expect(TeacherTrainer.resume({ ...c, optimizerMoments: new ArrayBuffer(16) }, SESSION)).rejects.toThrow(/bytes/);
+    expect(() => TeacherTrainer.create({ ...tinyRecipe(4), patch: 15 }, SESSION)).toThrow(/multiple/);
+    expect(() => TeacherTrainer.create({ ...tinyRecipe(4), steps: 0 }, SESSION)).toThrow(/steps/);
+  });
+});

@@ -1,0 +1,383 @@
+// Supervised training of the teacher restorer on synthetic pairs of every weather type, with a
+// checkpoint that resumes exactly. Framework-free: the CLI drives it in Node (and writes the
+// checkpoint files), a worker could drive it in the page.
+//
+// Exact resumption rests on three things: the batch of step s is a pure function of
+// (recipe.seed, s); the learning rate is a pure function of (recipe, s); and the checkpoint holds
+// the float32 weights and Adam moments bit for bit plus Adam's integer step count.
+
+import { tf } from '../tf';
+import { makeEvalSet, makePairBatch, type CleanSourceName } from '../data/pairs';
+import { batchItem } from '../data/image';
+import { deriveSeed } from '../data/rng';
+import { WEATHER_TYPES, type WeatherType } from '../data/weather';
+import { psnr } from '../metrics/image-metrics';
+import { serializeRestorer, deserializeRestorer, type RestorerFiles } from '../models/io';
+import { createRestorer, type Restorer } from '../models/restorer';
+import {
+  checkInputSize,
+  restorerPreset,
+  validateRestorerConfig,
+  type RestorerConfig,
+  type RestorerPresetName,
+} from '../models/restorer-config';
+import { Adam, packAdamMoments, unpackAdamMoments } from './adam';
+import { l1Loss } from './supervised';
+
+/** Everything that defines a training run; stored in the checkpoint. */
+export interface TeacherRecipe {
+  /** Architecture: a preset name or a full config. */
+  model: RestorerPresetName | RestorerConfig;
+  /** Total optimizer steps; the cosine schedule ends here. */
+  steps: number;
+  batch: number;
+  /** Square training patch side; a multiple of the model's size multiple. */
+  patch: number;
+  /** Peak learning rate, reached at the end of the linear warm-up. */
+  lr: number;
+  warmupSteps: number;
+  /** The cosine decay ends at lr * finalLrFraction. */
+  finalLrFraction: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  /** Seeds the weight initialisation and the batch stream. */
+  seed: number;
+  source: CleanSourceName | 'mixed';
+  weathers: WeatherType[];
+  loss: 'l1';
+  /** The small validation set run at each checkpoint: per weather type. */
+  validation: { count: number; size: number; seed: number };
+}
+
+// Patch 64 at batch 8: one step of the teacher costs ~0.8 GFLOP x 3 (forward + backward), which
+// two CPU cores on WASM turn into roughly one step per second or two. Larger patches help haze
+// (its cue is global) but cost proportionally more time per step; more steps matter more here.
+export function defaultTeacherRecipe(steps = 3000): TeacherRecipe {
+  return {
+    model: 'teacher',
+    steps,
+    batch: 8,
+    patch: 64,
+    lr: 2e-3,
+    warmupSteps: Math.min(200, Math.max(1, Math.round(0.05 * steps))),
+    finalLrFraction: 0.02,
+    beta1: 0.9,
+    beta2: 0.999,
+    epsilon: 1e-8,
+    seed: 1,
+    source: 'mixed',
+    weathers: [...WEATHER_TYPES],
+    loss: 'l1',
+    validation: { count: 2, size: 96, seed: 7 },
+  };
+}
+
+export function recipeConfig(recipe: TeacherRecipe): RestorerConfig {
+  return typeof recipe.model === 'string' ? restorerPreset(recipe.model) : validateRestorerConfig(recipe.model);
+}
+
+/** Throws with a readable message when a recipe cannot be trained. */
+export function checkRecipe(recipe: TeacherRecipe): void {
+  const int = (name: string, v: number, min: number) => {
+    if (!Number.isInteger(v) || v < min) throw new RangeError(`${name} must be an integer >= ${min}, got ${v}`);
+  };
+  int('steps', recipe.steps, 1);
+  int('batch', recipe.batch, 1);
+  int('patch', recipe.patch, 1);
+  int('warmupSteps', recipe.warmupSteps, 0);
+  if (!(recipe.lr > 0 && recipe.lr < 1)) throw new RangeError(`lr must be in (0, 1), got ${recipe.lr}`);
+  if (!(recipe.finalLrFraction >= 0 && recipe.finalLrFraction <= 1)) {
+    throw new RangeError(`finalLrFraction must be in [0, 1], got ${recipe.finalLrFraction}`);
+  }
+  if (recipe.weathers.length === 0) throw new RangeError('weathers must not be empty');
+  for (const w of recipe.weathers) {
+    if (!(WEATHER_TYPES as readonly string[]).includes(w)) throw new RangeError(`unknown weather type "${w}"`);
+  }
+  const config = recipeConfig(recipe);
+  checkInputSize(config, recipe.patch, recipe.patch);
+  checkInputSize(config, recipe.validation.size, recipe.validation.size);
+}
+
+/** Learning rate of step s (0-based): linear warm-up to lr, then cosine decay to lr * final. */
+export function learningRate(recipe: TeacherRecipe, s: number): number {
+  const { lr, warmupSteps, steps, finalLrFraction } = recipe;
+  if (s < warmupSteps) return (lr * (s + 1)) / warmupSteps;
+  const span = Math.max(1, steps - warmupSteps - 1);
+  const p = Math.min(1, (s - warmupSteps) / span);
+  return lr * (finalLrFraction + (1 - finalLrFraction) * 0.5 * (1 + Math.cos(Math.PI * p)));
+}
+
+/** Seed of the batch of step s: every step draws fresh pairs, reproducibly. */
+export function batchSeed(recipe: TeacherRecipe, s: number): number {
+  return deriveSeed(recipe.seed, 'teacher-batch', s);
+}
+
+export interface ValidationRecord {
+  step: number;
+  /** Mean RGB PSNR of the restored images (clamped to [0, 1]) per weather type, dB. */
+  psnr: Partial<Record<WeatherType, number>>;
+  /** The same for the degraded inputs: the bar to beat. */
+  inputPsnr: Partial<Record<WeatherType, number>>;
+  meanPsnr: number;
+  meanInputPsnr: number;
+}
+
+/** One stretch of training in one process. */
+export interface SessionRecord {
+  startedAt: string;
+  fromStep: number;
+  toStep: number;
+  elapsedMs: number;
+  backend: string;
+  device: string;
+}
+
+export const TEACHER_CHECKPOINT_FORMAT = 'weatherkd-teacher-checkpoint';
+export const TEACHER_CHECKPOINT_VERSION = 1;
+
+/** The JSON part of a checkpoint (the weights and Adam moments travel as binary files). */
+export interface TeacherState {
+  format: typeof TEACHER_CHECKPOINT_FORMAT;
+  version: number;
+  recipe: TeacherRecipe;
+  /** Steps completed. */
+  step: number;
+  /** Wall time of all sessions, ms. */
+  elapsedMs: number;
+  /** Loss of every completed step (6 significant digits). */
+  losses: number[];
+  validations: ValidationRecord[];
+  sessions: SessionRecord[];
+  /** Adam's step count and the layout of its moments in the binary file. */
+  optimizer: { t: number; names: string[]; shapes: number[][] };
+}
+
+export interface TeacherCheckpoint {
+  state: TeacherState;
+  model: RestorerFiles;
+  /** Adam's first moments, then second moments, float32, in `optimizer.shapes` order. */
+  optimizerMoments: ArrayBuffer;
+}
+
+export interface SessionInfo {
+  backend: string;
+  device: string;
+}
+
+export interface StepResult {
+  /** Steps completed, including this one. */
+  step: number;
+  loss: number;
+  lr: number;
+}
+
+/** Thrown when a step's loss is not finite; the weights are left as they were before the step. */
+export class DivergedError extends Error {
+  override name = 'DivergedError';
+}
+
+const round6 = (v: number): number => Number(v.toPrecision(6));
+
+export class TeacherTrainer {
+  private readonly variables: tf.Variable[];
+  private readonly session: SessionRecord;
+  private readonly sessionStart = performance.now();
+  private valSets: { weather: WeatherType; x: Float32Array; y: Float32Array }[] | null = null;
+
+  private constructor(
+    readonly restorer: Restorer,
+    private readonly adam: Adam,
+    private readonly state: TeacherState,
+    info: SessionInfo,
+  ) {
+    this.variables = restorer.trainableWeights;
+    this.session = { startedAt: new Date().toISOString(), fromStep: state.step, toStep: state.step, elapsedMs: 0, ...info };
+  }
+
+  /** A fresh run: weights initialised from recipe.seed. */
+  static create(recipe: TeacherRecipe, info: SessionInfo): TeacherTrainer {
+    checkRecipe(recipe);
+    const restorer = createRestorer(recipeConfig(recipe), { seed: recipe.seed, name: 'weatherkd_teacher' });
+    const adam = new Adam(restorer.trainableWeights, recipe);
+    const state: TeacherState = {
+      format: TEACHER_CHECKPOINT_FORMAT,
+      version: TEACHER_CHECKPOINT_VERSION,
+      recipe: structuredClone(recipe),
+      step: 0,
+      elapsedMs: 0,
+      losses: [],
+      validations: [],
+      sessions: [],
+      optimizer: { t: 0, names: [], shapes: [] },
+    };
+    return new TeacherTrainer(restorer, adam, state, info);
+  }
+
+  /** Continues a run from a checkpoint, exactly where it stopped. */
+  static async resume(checkpoint: TeacherCheckpoint, info: SessionInfo): Promise<TeacherTrainer> {
+    const state = structuredClone(checkpoint.state);
+    checkState(state);
+    const restorer = await deserializeRestorer(checkpoint.model.modelJson, checkpoint.model.weightsBin);
+    try {
+      const adam = new Adam(restorer.trainableWeights, state.recipe);
+      try {
+        const { m, v } = unpackAdamMoments(checkpoint.optimizerMoments, state.optimizer.shapes);
+        adam.setState({ ...state.optimizer, m, v });
+      } catch (e) {
+        adam.dispose();
+        throw e;
+      }
+      return new TeacherTrainer(restorer, adam, state, info);
+    } catch (e) {
+      restorer.dispose();
+      throw e;
+    }
+  }
+
+  get recipe(): Readonly<TeacherRecipe> {
+    return this.state.recipe;
+  }
+
+  /** Steps completed. */
+  get step(): number {
+    return this.state.step;
+  }
+
+  get losses(): readonly number[] {
+    return this.state.losses;
+  }
+
+  get validations(): readonly ValidationRecord[] {
+    return this.state.validations;
+  }
+
+  /** Wall time of all sessions so far, ms. */
+  get elapsedMs(): number {
+    return this.state.elapsedMs + (performance.now() - this.sessionStart);
+  }
+
+  /**
+   * Changes the total step count (e.g. to train on past the end). The cosine schedule stretches to
+   * the new total, so later steps differ from a run planned with that total from the start.
+   */
+  setTotalSteps(steps: number): void {
+    if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`steps must be a positive integer, got ${steps}`);
+    this.state.recipe.steps = steps;
+  }
+
+  /** One optimizer step on a fresh batch. */
+  async trainStep(): Promise<StepResult> {
+    const { recipe } = this.state;
+    const s = this.state.step;
+    const lr = learningRate(recipe, s);
+    const { batch: n, patch } = recipe;
+    const pairs = makePairBatch({
+      n,
+      size: patch,
+      seed: batchSeed(recipe, s),
+      weathers: recipe.weathers,
+      source: recipe.source,
+    });
+    const x = tf.tensor4d(pairs.degraded.data, [n, patch, patch, 3]);
+    const y = tf.tensor4d(pairs.clean.data, [n, patch, patch, 3]);
+    let loss: number;
+    try {
+      const { value, grads } = tf.variableGrads(() => l1Loss(this.restorer.predict(x), y), this.variables);
+      try {
+        // Read the loss before updating, so a diverged step leaves the weights untouched.
+        loss = (await value.data())[0];
+        if (!Number.isFinite(loss)) {
+          throw new DivergedError(`the loss is ${loss} at step ${s + 1}: training diverged (try a lower learning rate)`);
+        }
+        this.adam.apply(grads, lr);
+      } finally {
+        tf.dispose([value, ...Object.values(grads)]);
+      }
+    } finally {
+      tf.dispose([x, y]);
+    }
+    this.state.step = s + 1;
+    this.state.losses.push(round6(loss));
+    this.session.toStep = this.state.step;
+    return { step: this.state.step, loss, lr };
+  }
+
+  /** PSNR on the small fixed validation set; recorded in the state. */
+  async validate(): Promise<ValidationRecord> {
+    const { count, size, seed } = this.state.recipe.validation;
+    this.valSets ??= this.state.recipe.weathers.map((weather) => {
+      const b = makeEvalSet(weather, count, size, seed);
+      return { weather, x: b.degraded.data, y: b.clean.data };
+    });
+    const record: ValidationRecord = { step: this.step, psnr: {}, inputPsnr: {}, meanPsnr: 0, meanInputPsnr: 0 };
+    for (const { weather, x, y } of this.valSets) {
+      const input = tf.tensor4d(x, [count, size, size, 3]);
+      const out = tf.tidy(() => tf.clipByValue(this.restorer.predict(input), 0, 1));
+      const restored = (await out.data()) as Float32Array;
+      tf.dispose([input, out]);
+      const batch = (data: Float32Array) => ({ n: count, width: size, height: size, data });
+      let sum = 0;
+      let sumIn = 0;
+      for (let i = 0; i < count; i++) {
+        const clean = batchItem(batch(y), i);
+        sum += psnr(batchItem(batch(restored), i), clean);
+        sumIn += psnr(batchItem(batch(x), i), clean);
+      }
+      record.psnr[weather] = round6(sum / count);
+      record.inputPsnr[weather] = round6(sumIn / count);
+    }
+    const mean = (r: Partial<Record<WeatherType, number>>) => {
+      const v = Object.values(r) as number[];
+      return round6(v.reduce((a, b) => a + b, 0) / v.length);
+    };
+    record.meanPsnr = mean(record.psnr);
+    record.meanInputPsnr = mean(record.inputPsnr);
+    this.state.validations = this.state.validations.filter((v) => v.step !== record.step);
+    this.state.validations.push(record);
+    return record;
+  }
+
+  /** A snapshot of the run: weights, optimizer and state (with this session's wall time). */
+  async checkpoint(): Promise<TeacherCheckpoint> {
+    const elapsedMs = this.elapsedMs;
+    this.session.elapsedMs = elapsedMs - this.state.elapsedMs;
+    const adamState = await this.adam.getState();
+    const state: TeacherState = {
+      ...structuredClone(this.state),
+      elapsedMs: Math.round(elapsedMs),
+      sessions: [...this.state.sessions, { ...this.session }],
+      optimizer: { t: adamState.t, names: adamState.names, shapes: adamState.shapes },
+    };
+    const model = await serializeRestorer(this.restorer, {
+      info: {
+        trainedBy: 'weatherkd train-teacher',
+        step: state.step,
+        elapsedMs: state.elapsedMs,
+        recipe: state.recipe,
+        backend: this.session.backend,
+      },
+    });
+    return { state, model, optimizerMoments: packAdamMoments(adamState) };
+  }
+
+  dispose(): void {
+    this.adam.dispose();
+    this.restorer.dispose();
+  }
+}
+
+function checkState(state: TeacherState): void {
+  if (state.format !== TEACHER_CHECKPOINT_FORMAT) throw new Error(`not a teacher checkpoint (format "${String(state.format)}")`);
+  if (state.version > TEACHER_CHECKPOINT_VERSION) {
+    throw new Error(`checkpoint version ${state.version} is newer than this build reads (${TEACHER_CHECKPOINT_VERSION})`);
+  }
+  checkRecipe(state.recipe);
+  if (!Number.isInteger(state.step) || state.step < 0) throw new Error(`checkpoint step ${state.step} is invalid`);
+  if (state.optimizer.t !== state.step) {
+    throw new Error(`checkpoint is inconsistent: step ${state.step} but the optimizer made ${state.optimizer.t} updates`);
+  }
+  if (state.losses.length !== state.step) {
+    throw new Error(`checkpoint is inconsistent: step ${state.step} but ${state.losses.length} losses recorded`);
+  }
+}
