@@ -138,6 +138,9 @@ async function loop(trainer: TeacherTrainer, args: TrainTeacherArgs, resumedFrom
         if (e instanceof DivergedError) throw new CliError(`${e.message}; the last checkpoint in ${args.outDir} is intact`);
         throw e;
       }
+      // The step's awaits resolve as microtasks on WASM, which never let the event loop poll:
+      // yield once per step, or SIGINT/SIGTERM handlers would never run.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       const now = performance.now();
       rate.tick(now);
       const { step, loss, lr } = result;

@@ -9,3 +9,8 @@ export function initBackend(override: string | null): Promise<BackendReport> {
   started ??= selectBackend({ override, wasmPaths: WASM_PATHS, wasmThreads: wasmThreadCount() });
   return started;
 }
+
+/** Resolves once initBackend has chosen a backend: calls that use tfjs wait on it. */
+export function backendReady(): Promise<BackendReport> {
+  return started ?? Promise.reject(new Error('The worker was used before its backend was initialised.'));
+}

@@ -1,14 +1,17 @@
 // The lab worker: synthesises weather for the Data view and (later) restores photos, off the
 // main thread. Exposed through Comlink; see LabApi for the calls.
 import * as Comlink from 'comlink';
-import { initBackend } from './backend-init';
+import { backendReady, initBackend } from './backend-init';
 import { synthesizeSample, type SynthesisRequest } from '../core/data/preview';
 import { runGradientChecks } from '../core/backend/gradcheck';
 
 const api = {
   init: (override: string | null) => initBackend(override),
   /** Checks every gradient the project relies on, on this worker's backend, against the CPU backend. */
-  checkGradients: () => runGradientChecks(),
+  async checkGradients() {
+    await backendReady(); // switching to the CPU reference mid-initialisation would race setBackend
+    return runGradientChecks();
+  },
   synthesize(request: SynthesisRequest) {
     const result = synthesizeSample(request);
     return Comlink.transfer(result, [result.clean.data.buffer, result.degraded.data.buffer, result.depth.buffer]);

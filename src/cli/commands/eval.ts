@@ -62,8 +62,9 @@ export const evalCommand = defineCommand({
     try {
       const summary = await evaluateFilePairs(restorer, pairs, {
         ...tiles,
+        // Progress only on a terminal: stderr stays clean for scripts.
         onImage: (done, total, s) => {
-          if (tty) io.stderr.write(`\r${done}/${total} ${s.name}`.padEnd(40) + (done === total ? '\r'.padEnd(41) + '\r' : ''));
+          if (tty) io.stderr.write(`\r\x1b[K${done}/${total} ${s.name}${done === total ? '\r\x1b[K' : ''}`);
         },
       });
       if (values.json) {

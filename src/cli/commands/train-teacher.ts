@@ -8,7 +8,8 @@ import { backendOption } from '../common-options';
 import { floatOption, intOption } from '../number-option';
 
 export const DEFAULT_RUN_DIR = '.teacher-run';
-export const DEFAULT_STEPS = 3000;
+// The shipped teacher's run: about 100 minutes on two CPU cores.
+export const DEFAULT_STEPS = 7000;
 
 /** Recipe settings a new run may set; a resumed run keeps its own. */
 export interface RecipeFlags {
@@ -41,7 +42,8 @@ export const trainTeacherCommand = defineCommand({
     'scenes and dead leaves) mixed in every batch, fresh pairs at every step. A progress line goes',
     'to stderr. A checkpoint (weights, Adam moments, step, recipe, losses, validation PSNR) is',
     'written atomically to DIR/checkpoint every --checkpoint-every steps or --checkpoint-minutes,',
-    'at the end, and on Ctrl-C or SIGTERM. --resume DIR continues exactly where the run stopped,',
+    'at the end, and on Ctrl-C or SIGTERM (a job started in the background ignores Ctrl-C: use',
+    '"kill PID"). --resume DIR continues exactly where the run stopped, bit for bit, and goes on',
     'up to --steps in total. Use the result with --model DIR in "restore" and "eval".',
   ].join('\n'),
   options: {
@@ -50,7 +52,7 @@ export const trainTeacherCommand = defineCommand({
     resume: { type: 'string', valueName: 'DIR', description: 'continue the run saved in DIR' },
     batch: { type: 'string', valueName: 'N', description: 'pairs per step (new runs; default 8)' },
     patch: { type: 'string', valueName: 'PX', description: 'training patch side, a multiple of 8 (new runs; default 64)' },
-    lr: { type: 'string', valueName: 'RATE', description: 'peak learning rate (new runs; default 0.002)' },
+    lr: { type: 'string', valueName: 'RATE', description: 'peak learning rate (new runs; default 0.001)' },
     warmup: { type: 'string', valueName: 'N', description: 'warm-up steps (new runs; default 5% of the steps, at most 200)' },
     seed: { type: 'string', valueName: 'N', description: 'seed of the initial weights and of the batches (new runs; default 1)' },
     'checkpoint-every': { type: 'string', valueName: 'N', default: '500', description: 'write a checkpoint every N steps' },

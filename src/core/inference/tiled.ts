@@ -15,7 +15,9 @@
 //   (overlap - 2 * margin long), so the weights sum to 1 and there are no seams; and each tile
 //   gives no weight to the `margin` pixels next to a shared edge, whose convolutions saw the
 //   tile's zero border instead of the image. When margin >= the model's receptive-field radius,
-//   tiled equals untiled to float error.
+//   tiled equals untiled to float error, except within the receptive field of the bottom/right
+//   border of an image smaller than a tile, which sees reflected pixels up to the tile's edge
+//   where the untiled pass sees the zero border of the network.
 
 import { tf, type Tensor4D } from '../tf';
 import type { RGBImage } from '../data/image';
@@ -33,7 +35,7 @@ export interface WholeOptions {
 export interface TiledOptions extends WholeOptions {
   /** Tile side in pixels, rounded up to a multiple of `multiple`. Default 256. */
   tile?: number;
-  /** Least overlap between neighbouring tiles, rounded up to a multiple of `multiple`. Default 32. */
+  /** Least overlap between neighbouring tiles, rounded up to a multiple of `multiple`. Default 64. */
   overlap?: number;
   /** Pixels at each shared tile edge given no weight; at most overlap / 2. Default overlap / 4. */
   margin?: number;
@@ -44,7 +46,9 @@ export interface TiledOptions extends WholeOptions {
 }
 
 export const DEFAULT_TILE = 256;
-export const DEFAULT_OVERLAP = 32;
+// Measured with the teacher on a 720x480 photo: overlap 64 (margin 16) puts tiled within 1e-5 of
+// untiled (130 dB PSNR between the two); overlap 32 (margin 8) within 3e-3 (80 dB) with 8 tiles, not 12.
+export const DEFAULT_OVERLAP = 64;
 
 /** Thrown (rejected) when the signal aborts a tiled restore. */
 export class AbortError extends Error {

@@ -80,7 +80,7 @@ describe('Adam', () => {
       const { value, grads } = tf.variableGrads(loss(a), a.trainableWeights);
       ours.apply(grads, 1e-3);
       tf.dispose([value, ...Object.values(grads)]);
-      tf.dispose(theirs.minimize(loss(b), false, b.trainableWeights));
+      theirs.minimize(loss(b), false, b.trainableWeights);
     }
     const wa = a.trainableWeights.map((w) => w.dataSync());
     const wb = b.trainableWeights.map((w) => w.dataSync());

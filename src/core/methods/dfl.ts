@@ -1,0 +1,274 @@
+// DFL, data-free adversarial distillation (DESIGN.md 2.3; Wang, Huang, Luo, Qu, ISCAS 2024;
+// reconstructed from the abstract). A generator G(z, weather) makes degraded-looking images; the
+// student learns to match the teacher on them while the generator seeks images where they
+// disagree. No real image is used for training.
+
+import { tf, type Tensor4D } from '../tf';
+import type { FeatureExtractor } from '../models/feature-extractor';
+import { restorerEncoder } from '../models/feature-extractor';
+import {
+  DEFAULT_GENERATOR,
+  disposeGeneratorInputs,
+  WeatherGenerator,
+  type GeneratorInputs,
+} from '../models/weather-generator';
+import type { RunConfig } from '../run/config';
+import type { ParamValues } from '../run/params';
+import { Adam } from '../train/adam';
+import {
+  contrastiveRegularization,
+  l1Loss,
+  optimize,
+  PreviewSlot,
+  studentAdam,
+  teacherTarget,
+  totalVariation,
+  type LossTerms,
+} from './common';
+import {
+  defineMethod,
+  type DistillMethod,
+  type MethodContext,
+  type MethodPhase,
+  type StepInfo,
+  type StepResult,
+  type TrainingPreview,
+} from './method';
+
+const OPTIONS = {
+  generatorWarmup: {
+    type: 'int',
+    min: 0,
+    max: 100_000,
+    default: 30,
+    label: 'Generator warm-up',
+    help: 'Generator steps before the student starts. The untrained student is the identity, so these steps teach G to make images the teacher changes: degradations.',
+  },
+  studentStepsPerGenerator: {
+    type: 'int',
+    min: 1,
+    max: 1000,
+    default: 5,
+    label: 'Student steps per G step',
+    help: 'k: student updates between two generator updates.',
+  },
+  generatorLr: { type: 'number', min: 1e-6, max: 0.1, default: 1e-3, log: true, label: 'Generator lr', help: 'Adam learning rate of the generator (beta1 0.5, as usual for GANs).' },
+  crWeight: {
+    type: 'number',
+    min: 0,
+    max: 10,
+    default: 0.1,
+    log: true,
+    label: 'lambda_cr',
+    help: 'Weight of contrastive regularisation on the teacher\'s encoder features (0 turns it off and saves about half of each student step).',
+  },
+  degradationMargin: {
+    type: 'number',
+    min: 0,
+    max: 0.5,
+    default: 0.03,
+    label: 'Degradation margin',
+    help: 'Samples are penalised while the teacher changes them by less than this mean absolute amount: it must find something to remove.',
+  },
+  degradationWeight: { type: 'number', min: 0, max: 100, default: 1, label: 'Degradation weight', help: 'Weight of the degradation-margin term in the generator loss.' },
+  diversityWeight: { type: 'number', min: 0, max: 100, default: 0.1, label: 'Diversity weight', help: 'Weight of the mode-seeking term: two codes of the same family must give different images.' },
+  priorWeight: { type: 'number', min: 0, max: 100, default: 1, label: 'Image prior weight', help: 'Weight of the statistics prior on the generator\'s clean base (mean, contrast, total variation in natural ranges).' },
+} as const;
+
+type DflOptions = ParamValues<typeof OPTIONS>;
+
+export const dflMethod = defineMethod({
+  id: 'dfl',
+  label: 'DFL: data-free adversarial KD',
+  summary: 'A weather generator and the student play a game: no real images, only the teacher.',
+  description: [
+    'Data-free learning (Wang, Huang, Luo and Qu, ISCAS 2024). Reconstructed: only the abstract was available, so the design below is our reading of it.',
+    'A generator G turns noise z and a weather type into degraded-looking images. Training alternates k student steps, minimising L1(S(G(z)), T(G(z))) + lambda_cr CR, with one generator step maximising the teacher-student discrepancy, L_G = -log(1 + L1(S(G(z)), T(G(z)))), plus regularisers. CR is contrastive regularisation in the AECR-Net form, sum_i w_i L1(phi_i(S(x)), phi_i(T(x))) / L1(phi_i(S(x)), phi_i(x)) with w = [1/32, 1/16, 1/8, 1/4, 1] shallow to deep (the deepest weights kept when there are fewer levels): the student\'s output is pulled towards the teacher\'s and pushed away from the degraded input. These parts follow the design notes (DESIGN.md 2.3).',
+    'Our choices, and why. (1) phi is the frozen teacher\'s encoder: VGG weights are not available in the browser, and the teacher\'s encoder is a restoration-aware extractor. The denominator gets an epsilon of a tenth of the teacher-input feature distance, because our student starts as the identity, exactly on the negative, where a tiny epsilon would make CR explode. (2) The generator predicts the layers weather is made of, not free pixels: a clean-ish base J, a transmission t and airlight A (haze, I = J t + A (1 - t)), and an occlusion layer with its colour (streaks, flakes, drops), composed by the physical models the data synthesis uses. The weather one-hot conditions the network and gates the layers (haze has no occluders, snow has white ones), so samples are degradation-shaped by construction and always in [0, 1]. (3) Regularisers in L_G: a hinge keeping the teacher\'s correction |G(z) - T(G(z))| above a margin (the teacher must find something to remove; without it G drifts to clean images where nobody disagrees); a mode-seeking term -log(0.01 + |G(z1) - G(z2)|) over pairs of codes of the same family (against mode collapse, after MSGAN); and a statistics prior on the base J (mean in [0.2, 0.8], contrast above 0.1, total variation below natural levels), which keeps the content image-like. (4) A short generator warm-up before the student starts: with the identity student, L_G rewards exactly the images the teacher changes. (5) Batches have a fixed size and the families rotate through the batch, pairs (i, i + B/2) sharing a family for the diversity term.',
+    'What to watch: the student learns from the teacher alone, so it cannot beat it, and it transfers to real weather only as far as the generated samples resemble it. The training gallery shows G(z) and T(G(z)).',
+  ].join('\n\n'),
+  provenance: 'reconstructed',
+  paper: {
+    title: 'Data-free learning for multi-weather image restoration',
+    authors: 'Wang, Huang, Luo, Qu',
+    venue: 'ISCAS',
+    year: 2024,
+  },
+  data: 'data-free',
+  needsTeacher: true,
+  options: OPTIONS,
+  create: (options, config): DistillMethod => new DataFreeLearning(options, config),
+});
+
+class DataFreeLearning implements DistillMethod {
+  readonly info = dflMethod;
+  readonly phases: MethodPhase[];
+  private generator: WeatherGenerator | null = null;
+  private extractor: FeatureExtractor | null = null;
+  private studentOpt: Adam | null = null;
+  private generatorOpt: Adam | null = null;
+  private readonly preview: PreviewSlot;
+
+  constructor(
+    private readonly options: DflOptions,
+    private readonly config: RunConfig,
+  ) {
+    this.phases = [
+      ...(options.generatorWarmup > 0
+        ? [{ id: 'generator-warmup', label: 'Generator warm-up', steps: options.generatorWarmup, trainsStudent: false }]
+        : []),
+      { id: 'distill', label: 'Adversarial distillation', steps: config.steps, trainsStudent: true },
+    ];
+    this.preview = new PreviewSlot(config.previewCount);
+  }
+
+  async init(ctx: MethodContext): Promise<void> {
+    this.generator = new WeatherGenerator(
+      { ...DEFAULT_GENERATOR, size: this.config.patch, weathers: this.config.weathers },
+      ctx.seed('generator-init'),
+    );
+    if (this.options.crWeight > 0) this.extractor = restorerEncoder(ctx.teacher!);
+    this.studentOpt = studentAdam(ctx.student);
+    this.generatorOpt = new Adam(this.generator.variables, { beta1: 0.5, beta2: 0.999 });
+  }
+
+  async step(ctx: MethodContext, info: StepInfo): Promise<StepResult> {
+    if (info.phase.id === 'generator-warmup') {
+      return { losses: await this.generatorStep(ctx, `warmup-${info.phaseStep}`, info.phaseStep) };
+    }
+    const losses = await this.studentStep(ctx, info.studentStep);
+    if ((info.studentStep + 1) % this.options.studentStepsPerGenerator === 0) {
+      Object.assign(losses, await this.generatorStep(ctx, `adversarial-${info.studentStep}`, info.studentStep));
+    }
+    return { losses };
+  }
+
+  /** Families of a batch: pairs (i, i + B/2) share one, and they rotate from step to step. */
+  private families(key: number): number[] {
+    const n = this.config.batch;
+    const half = Math.max(1, Math.floor(n / 2));
+    const k = this.config.weathers.length;
+    return Array.from({ length: n }, (_, i) => ((i % half) + key) % k);
+  }
+
+  private sample(ctx: MethodContext, key: string, rotation: number): GeneratorInputs {
+    return this.generator!.sample(this.families(rotation), ctx.seed('dfl-z', key));
+  }
+
+  private async studentStep(ctx: MethodContext, s: number): Promise<Record<string, number>> {
+    const inputs = this.sample(ctx, `student-${s}`, s);
+    const x = tf.tidy(() => this.generator!.generate(inputs).image);
+    disposeGeneratorInputs(inputs);
+    const t = teacherTarget(ctx.teacher!, x);
+    try {
+      const losses = await optimize(
+        ctx.student.trainableWeights,
+        this.studentOpt!,
+        ctx.studentLr(s),
+        () => {
+          const out = ctx.student.predict(x);
+          const kd = l1Loss(out, t);
+          if (!this.extractor) return { total: kd, terms: { kd } };
+          const cr = contrastiveRegularization(this.extractor, out, t, x);
+          return { total: tf.add(kd, tf.mul(cr, this.options.crWeight)), terms: { kd, cr } };
+        },
+        'student loss',
+      );
+      this.preview.set(x, [t], inputs.weatherNames);
+      return losses;
+    } finally {
+      tf.dispose([x, t]);
+    }
+  }
+
+  private async generatorStep(ctx: MethodContext, key: string, rotation: number): Promise<Record<string, number>> {
+    const inputs = this.sample(ctx, `generator-${key}`, rotation);
+    const o = this.options;
+    try {
+      const losses = await optimize(
+        this.generator!.variables,
+        this.generatorOpt!,
+        o.generatorLr,
+        (): LossTerms => {
+          const g = this.generator!.generate(inputs);
+          const x = g.image;
+          const t = ctx.teacher!.predict(x);
+          const s = ctx.student.predict(x);
+          const discrepancy = l1Loss(s, t);
+          const adversarial = tf.neg(tf.log1p(discrepancy)) as tf.Scalar;
+          // How much the teacher changes the sample: below the margin, nothing to restore.
+          const correction = l1Loss(x, t);
+          const degradation = tf.div(tf.relu(tf.sub(o.degradationMargin, correction)), Math.max(o.degradationMargin, 1e-6)) as tf.Scalar;
+          const diversity = diversityLoss(x);
+          const prior = imagePrior(g.base);
+          const total = tf.addN([
+            adversarial,
+            tf.mul(degradation, o.degradationWeight),
+            tf.mul(diversity, o.diversityWeight),
+            tf.mul(prior, o.priorWeight),
+          ]) as tf.Scalar;
+          return { total, terms: { adversarial, discrepancy, correction, diversity, prior } };
+        },
+        'generator loss',
+      );
+      // Generator terms are named apart from the student's, so both curves share one step record.
+      return Object.fromEntries(Object.entries(losses).map(([k, v]) => [k === 'total' ? 'G' : `G.${k}`, v]));
+    } finally {
+      disposeGeneratorInputs(inputs);
+    }
+  }
+
+  async trainingPreview(): Promise<TrainingPreview | null> {
+    const samples = await this.preview.read();
+    return samples && {
+      caption: 'Generated samples G(z, weather) and the teacher\'s restorations T(G(z)), which the student learns to reproduce',
+      inputLabel: 'G(z) (generated)',
+      targetLabels: ['T(G(z)) (teacher)'],
+      samples,
+    };
+  }
+
+  dispose(): void {
+    this.generator?.dispose();
+    this.extractor?.dispose();
+    this.studentOpt?.dispose();
+    this.generatorOpt?.dispose();
+    this.generator = null;
+    this.extractor = null;
+    this.studentOpt = null;
+    this.generatorOpt = null;
+    this.preview.clear();
+  }
+}
+
+/**
+ * Mode seeking (after MSGAN): images i and i + B/2 share a family but not a code; the term falls
+ * as they differ more. The latent distance is left out (nearly constant for Gaussian codes of this
+ * size), and the log gives a bounded, well-scaled gradient (differences are at most 1).
+ */
+function diversityLoss(x: Tensor4D): tf.Scalar {
+  return tf.tidy(() => {
+    const [n, h, w, c] = x.shape;
+    const half = Math.floor(n / 2);
+    if (half === 0) return tf.scalar(0);
+    const a = tf.slice(x, [0, 0, 0, 0], [half, h, w, c]);
+    const b = tf.slice(x, [half, 0, 0, 0], [half, h, w, c]);
+    return tf.neg(tf.log(tf.add(tf.mean(tf.abs(tf.sub(a, b))), 0.01))) as tf.Scalar;
+  });
+}
+
+/**
+ * Statistics prior on the generator's clean base: per image, mean in [0.2, 0.8], standard
+ * deviation at least 0.1 (no flat images), and total variation below 0.12 (natural images are
+ * piecewise smooth; the weather layers, not the base, carry the high frequencies).
+ */
+function imagePrior(base: Tensor4D): tf.Scalar {
+  return tf.tidy(() => {
+    const { mean, variance } = tf.moments(base, [1, 2, 3]);
+    const std = tf.sqrt(tf.add(variance, 1e-8));
+    const band = tf.add(tf.relu(tf.sub(0.2, mean)), tf.relu(tf.sub(mean, 0.8)));
+    const contrast = tf.relu(tf.sub(0.1, std));
+    const tv = tf.relu(tf.sub(totalVariation(base), 0.12));
+    return tf.add(tf.mean(tf.add(band, contrast)), tv) as tf.Scalar;
+  });
+}

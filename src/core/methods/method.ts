@@ -1,0 +1,213 @@
+// The one interface every distillation method implements (DESIGN.md section 2), and the context
+// the training loop hands it. A method is a file exporting a MethodDefinition (static facts for
+// the page, an option table, a factory) plus one line in registry.ts; src/core/run/loop.ts drives
+// every method the same way, so progress events, evaluation, pause/stop, NaN detection and
+// memory checks come for free.
+//
+// Shape of a run, as the loop sees it:
+//   create(options, config) -> method with its phases
+//   init(ctx)                       cheap set-up: optimizers, extra models (generator, codebook...)
+//   for each phase, for each step:  step(ctx, info) -> named losses
+//   trainingPreview(ctx)            now and then: the images the student trains on right now
+//   dispose()                       frees every tensor the method made
+// Phases let multi-stage methods fit without special cases: D4IR trains its prompt adapter and
+// its diffusion model before KD; TripleD scores and condenses a subset before training; a method
+// whose phase does not train the student marks it so, and the loop neither counts its steps as
+// student steps nor evaluates the student during it.
+
+import type { PairBatch } from '../data/pairs';
+import type { RGBBatch, RGBImage } from '../data/image';
+import type { WeatherType } from '../data/weather';
+import type { Restorer } from '../models/restorer';
+import type { RunConfig } from '../run/config';
+import type { ParamTable, ParamValues } from '../run/params';
+import type { Tensor4D } from '../tf';
+
+/** Where a method's design comes from; the page shows it next to the description. */
+export type Provenance =
+  /** A baseline the project defines (scratch, logits KD). */
+  | 'reference'
+  /** Read in the paper or its official code. */
+  | 'verified'
+  /** Only the abstract was available: our best faithful reading. */
+  | 'reconstructed';
+
+/** What the student learns from. */
+export type DataAccess =
+  /** The teacher's paired (degraded, clean) training data. */
+  | 'paired'
+  /** No real images at all (a generator synthesises them). */
+  | 'data-free'
+  /** Unpaired "web" pools of clean and of degraded images, never the teacher's pairs. */
+  | 'unpaired'
+  /** A small distilled subset of the paired data. */
+  | 'subset';
+
+export interface PaperRef {
+  title: string;
+  authors: string;
+  venue: string;
+  year: number;
+  /** Official code or paper page, when public. */
+  url?: string;
+}
+
+/** Static facts about a method: shown in the page before anything runs. */
+export interface MethodInfo {
+  id: string;
+  label: string;
+  /** One line for menus and tables. */
+  summary: string;
+  /**
+   * The full explanation for the page (plain text, paragraphs separated by blank lines): what the
+   * method does, which parts are verified and which reconstructed, the design choices and why.
+   */
+  description: string;
+  provenance: Provenance;
+  paper?: PaperRef;
+  data: DataAccess;
+  /** The run cannot start without a teacher. */
+  needsTeacher: boolean;
+}
+
+/** A stretch of a run with its own step count and loss curves. */
+export interface MethodPhase {
+  /** Stable id, e.g. 'distill', 'adapter', 'diffusion', 'select'. */
+  id: string;
+  label: string;
+  steps: number;
+  /** True when this phase's steps update the student: they count as student steps and the student is evaluated during it. */
+  trainsStudent: boolean;
+}
+
+/** Where the loop is when it calls step(). */
+export interface StepInfo {
+  phase: MethodPhase;
+  /** Index of this phase in the method's phases. */
+  phaseIndex: number;
+  /** Step within the phase, from 0. */
+  phaseStep: number;
+  /** Student updates completed before this step (across phases). */
+  studentStep: number;
+  /** Steps completed before this one, over all phases. */
+  totalStep: number;
+}
+
+export interface StepResult {
+  /**
+   * Named losses of this step, for the curves (e.g. {total, kd, cr} or {generator, adversarial}).
+   * Every value must be finite: the loop stops the run with an error otherwise.
+   */
+  losses: Record<string, number>;
+  /** Other scalars worth plotting (learning rate, generator statistics); not checked. */
+  stats?: Record<string, number>;
+}
+
+/** One image the student trains on, with what its output is pulled towards. */
+export interface TrainingSample {
+  /** What the student sees. */
+  input: RGBImage;
+  /** Its targets, one per TrainingPreview.targetLabels entry (the clean image, the teacher's output...). */
+  targets: RGBImage[];
+  /** Weather type or generator family of the sample, when known. */
+  weather?: string;
+}
+
+/**
+ * "What the student trains on right now", for the page's gallery: one row per sample, columns
+ * input then targets. Images are RGB in [0, 1], patch-sized (small), plain arrays that a worker
+ * can post (their buffers are transferable).
+ */
+export interface TrainingPreview {
+  /** e.g. "Generator samples G(z) and the teacher's restorations T(G(z))". */
+  caption: string;
+  inputLabel: string;
+  targetLabels: string[];
+  samples: TrainingSample[];
+}
+
+/** Seeded training data. Every batch is a pure function of (run seed, stream, index). */
+export interface DataProvider {
+  readonly batch: number;
+  readonly patch: number;
+  /** Weather types the run trains on. */
+  readonly weathers: readonly WeatherType[];
+  /** Paired (degraded, clean) images from the teacher's training distribution. */
+  pairs(stream: string, index: number, n?: number, size?: number): PairBatch;
+  /** Unpaired clean "web" images: a seed domain of their own, never the teacher's pairs or the eval set. */
+  webClean(stream: string, index: number, n?: number, size?: number): RGBBatch;
+  /** Unpaired degraded "web" images (with their weather types), likewise apart. */
+  webDegraded(stream: string, index: number, n?: number, size?: number): { images: RGBBatch; weather: WeatherType[] };
+  /** A batch as a tensor [n, h, w, 3]; the caller disposes it. */
+  tensor(batch: RGBBatch): Tensor4D;
+}
+
+/** Handed to every method call. */
+export interface MethodContext {
+  readonly config: RunConfig;
+  /** The student being trained (its trainableWeights are the method's to update). */
+  readonly student: Restorer;
+  /** The frozen teacher: never update its weights. Null only for methods with needsTeacher false. */
+  readonly teacher: Restorer | null;
+  readonly data: DataProvider;
+  /** tfjs backend name. */
+  readonly backend: string;
+  /** A 32-bit seed for the random stream named by keys, derived from the run's seed. */
+  seed(...keys: readonly (string | number)[]): number;
+  /** The student's learning rate for student step s (the run's schedule). */
+  studentLr(studentStep: number): number;
+  /**
+   * For long work inside one call (a diffusion sampler's denoising steps, scoring a pool): reports
+   * progress to the page, and rejects with RunStoppedError when the user stops the run. Awaiting
+   * it also lets a worker handle pause/stop messages.
+   */
+  substep(done: number, total: number, label: string): Promise<void>;
+}
+
+/** A method instance, made for one run. */
+export interface DistillMethod {
+  readonly info: MethodInfo;
+  /** The phases of this run, in order; the student-training ones total config.steps steps. */
+  readonly phases: readonly MethodPhase[];
+  /** Builds optimizers and extra models. Must not train the student: the loop scores the untrained student after it. */
+  init(ctx: MethodContext): Promise<void>;
+  /** Called before the first step of each phase (e.g. to build the subset a selection phase chose). */
+  beginPhase?(ctx: MethodContext, phase: MethodPhase): Promise<void>;
+  /** One step. Frees every tensor it makes (except state it keeps on purpose and frees in dispose). */
+  step(ctx: MethodContext, info: StepInfo): Promise<StepResult>;
+  /** The images the student trained on in the last step; null before the first step. */
+  trainingPreview?(ctx: MethodContext): Promise<TrainingPreview | null>;
+  /** Frees optimizers, extra models and kept tensors; safe to call twice. Never disposes student or teacher. */
+  dispose(): void;
+}
+
+/** A method's file exports one of these; registry.ts lists them. */
+export interface MethodDefinition<O extends ParamTable = ParamTable> extends MethodInfo {
+  /** Method-specific settings (loss weights, generator size...): defaults, ranges and help for the page. */
+  options: O;
+  create(options: ParamValues<O>, config: RunConfig): DistillMethod;
+}
+
+/** Keeps the option table's literal types for `create` (use instead of a type annotation). */
+export function defineMethod<const O extends ParamTable>(def: MethodDefinition<O>): MethodDefinition<O> {
+  return def;
+}
+
+/** A step whose loss is not a finite number: the run stops, keeping its history. */
+export class NonFiniteLossError extends Error {
+  override name = 'NonFiniteLossError';
+  constructor(
+    message: string,
+    readonly losses: Record<string, number>,
+  ) {
+    super(message);
+  }
+}
+
+/** Thrown (through ctx.substep) into a method when the user stops the run. */
+export class RunStoppedError extends Error {
+  override name = 'RunStoppedError';
+  constructor() {
+    super('the run was stopped');
+  }
+}
