@@ -221,6 +221,19 @@ async function main(): Promise<void> {
   log(`wrote ${path.join(values.out, 'MODEL_CARD.md')}, card.json and the model (${evalSeconds.toFixed(0)} s of evaluation)`);
 }
 
+/** A short training curve: validation PSNR at up to 12 checkpoints, evenly picked. */
+function validationLines(validations: unknown[], set: { count: number; size: number } | undefined): string[] {
+  const v = validations as { step: number; meanPsnr: number; meanInputPsnr: number }[];
+  if (v.length === 0) return [];
+  const picked = v.length <= 12 ? v : Array.from({ length: 12 }, (_, i) => v[Math.round((i * (v.length - 1)) / 11)]);
+  return [
+    `- Validation during training (mean RGB PSNR of ${set ? `${set.count} synthetic ${set.size}x${set.size} image(s)` : 'a few synthetic images'} ` +
+      `per weather type; the inputs score ${v[0].meanInputPsnr.toFixed(2)} dB): ` +
+      picked.map((x) => `step ${x.step}: ${x.meanPsnr.toFixed(2)}`).join(', ') +
+      '.',
+  ];
+}
+
 function markdown(
   card: { model: { params: number; flopsPerPixel: number; config: object; preset: string | null }; training: TrainingInfo; evaluation: { backend: string; device: string }; generatedAt: string },
   synthetic: Partial<Record<WeatherType, EvalSummary>>,
@@ -267,6 +280,7 @@ function markdown(
     `- Wall time: ${hours}, in ${t.sessions.length || '?'} session(s).`,
     `- Backend: ${t.backend ?? 'unknown'}${t.device ? ` (${t.device})` : ''}.`,
     ...(t.finalLoss !== null ? [`- Final training loss (mean L1 of the last 100 steps): ${t.finalLoss.toFixed(5)}.`] : []),
+    ...validationLines(t.validations, r.validation as { count: number; size: number } | undefined),
     '',
     `### Recipe`,
     '',

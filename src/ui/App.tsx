@@ -1,33 +1,60 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { BackendNotice, BackendStatus } from './BackendStatus';
 import { DataView } from './DataView';
+import { RestoreView } from './RestoreView';
 import { backendOverride, useBackendStore } from '../state/backend';
 import { labWorker } from '../workers/lab-client';
-import { guarded } from '../workers/client';
+import { restoreWorker } from '../workers/restore-client';
+import { guarded, type WorkerHandle } from '../workers/client';
+
+const TABS = [
+  { id: 'data', label: 'Data', view: DataView },
+  { id: 'restore', label: 'Restore', view: RestoreView },
+] as const;
+type TabId = (typeof TABS)[number]['id'];
 
 function useBackends() {
   const { setPage, setWorker, setError } = useBackendStore();
   useEffect(() => {
     const override = backendOverride();
     let alive = true;
-    // The page's own backend (used only for light work such as previews); loaded lazily so
-    // the first paint does not wait for TensorFlow.js.
+    const fail = (where: string) => (e: unknown) => alive && setError(`${where}: ${e instanceof Error ? e.message : String(e)}`);
+    // The page's own backend (light work only); loaded lazily so the first paint does not wait
+    // for TensorFlow.js.
     import('../workers/backend-init')
       .then(({ initBackend }) => initBackend(override))
       .then((r) => alive && setPage(r))
-      .catch((e) => alive && setError(`Page backend: ${String(e)}`));
-    const lab = labWorker();
-    guarded(lab, lab.api.init(override))
-      .then((r) => alive && setWorker('lab', r))
-      .catch((e) => alive && setError(`Lab worker: ${e instanceof Error ? e.message : String(e)}`));
+      .catch(fail('Page backend'));
+    const workers: [string, WorkerHandle<{ init(o: string | null): Promise<import('../core/backend/select').BackendReport> }>][] = [
+      ['lab', labWorker()],
+      ['restore', restoreWorker()],
+    ];
+    for (const [name, w] of workers) {
+      guarded(w, w.api.init(override))
+        .then((r) => alive && setWorker(name, r))
+        .catch(fail(`${name} worker`));
+    }
     return () => {
       alive = false;
     };
   }, [setPage, setWorker, setError]);
 }
 
+/** The open tab lives in the URL hash, so a reload or a shared link opens the same view. */
+function useTab(): [TabId, (t: TabId) => void] {
+  const read = () => (TABS.find((t) => `#${t.id}` === location.hash)?.id ?? 'data') as TabId;
+  const [tab, setTab] = useState<TabId>(read);
+  useEffect(() => {
+    const onHash = () => setTab(read());
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  return [tab, (t) => (location.hash = t)];
+}
+
 export function App() {
   useBackends();
+  const [tab, setTab] = useTab();
   return (
     <>
       <header className="top">
@@ -35,16 +62,23 @@ export function App() {
           WeatherKD Playground <span>· knowledge distillation for weather restoration</span>
         </h1>
         <nav className="tabs" role="tablist">
-          <button role="tab" aria-selected="true">
-            Data
-          </button>
+          {TABS.map((t) => (
+            <button key={t.id} role="tab" aria-selected={tab === t.id} data-testid={`tab-${t.id}`} onClick={() => setTab(t.id)}>
+              {t.label}
+            </button>
+          ))}
         </nav>
         <div className="spacer" />
         <BackendStatus />
       </header>
       <BackendNotice />
       <main>
-        <DataView />
+        {TABS.map(({ id, view: View }) => (
+          // Views stay mounted so a running restore or a slider position survives a tab switch.
+          <div key={id} hidden={tab !== id}>
+            <View />
+          </div>
+        ))}
       </main>
     </>
   );

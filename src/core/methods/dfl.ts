@@ -165,7 +165,7 @@ class DataFreeLearning implements DistillMethod {
         ctx.student.trainableWeights,
         this.studentOpt!,
         ctx.studentLr(s),
-        () => {
+        (): LossTerms => {
           const out = ctx.student.predict(x);
           const kd = l1Loss(out, t);
           if (!this.extractor) return { total: kd, terms: { kd } };

@@ -120,7 +120,9 @@ export class WeatherGenerator {
     const n = families.length;
     const s0 = size / 8;
     const normal = (shape: number[], k: number) => tf.randomNormal(shape, 0, 1, 'float32', (seed + 104729 * k) >>> 0);
-    return {
+    // Built by hand: tf.oneHot refuses a depth of 1 (a run on a single weather type).
+    const oneHot = families.flatMap((f) => weathers.map((_, j) => (j === f ? 1 : 0)));
+    const tensors = tf.tidy(() => ({
       code: normal([n, latent], 1) as tf.Tensor2D,
       noise: [
         normal([n, s0, s0, noiseChannels], 2) as Tensor4D,
@@ -128,9 +130,9 @@ export class WeatherGenerator {
         normal([n, 4 * s0, 4 * s0, 1], 4) as Tensor4D,
         normal([n, size, size, 1], 5) as Tensor4D,
       ],
-      weather: tf.tidy(() => tf.oneHot(tf.tensor1d([...families], 'int32'), weathers.length).toFloat() as tf.Tensor2D),
-      weatherNames: families.map((f) => weathers[f]),
-    };
+      weather: tf.tensor2d(oneHot, [n, weathers.length]),
+    }));
+    return { ...tensors, weatherNames: families.map((f) => weathers[f]) };
   }
 
   /** Generates a batch; differentiable with respect to `variables`. */

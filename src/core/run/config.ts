@@ -70,7 +70,7 @@ export const RUN_PARAMS = defineParams({
   lr: { type: 'number', min: 1e-6, max: 0.1, default: 1e-3, log: true, label: 'Learning rate', help: 'Peak Adam learning rate of the student.' },
   lrSchedule: {
     type: 'enum',
-    values: ['cosine', 'constant'],
+    values: ['cosine', 'constant'] as const,
     default: 'cosine' as 'cosine' | 'constant',
     label: 'Schedule',
     help: 'Cosine decays to 5% of the peak by the last step; constant keeps it.',
@@ -85,7 +85,7 @@ export const RUN_PARAMS = defineParams({
   },
   source: {
     type: 'enum',
-    values: ['mixed', ...CLEAN_SOURCES],
+    values: ['mixed', ...CLEAN_SOURCES] as const,
     default: 'mixed' as CleanSourceName | 'mixed',
     label: 'Clean source',
     help: 'Clean images of the synthetic training pairs: procedural scenes, dead leaves, or both.',

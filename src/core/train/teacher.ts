@@ -50,8 +50,8 @@ export interface TeacherRecipe {
   validation: { count: number; size: number; seed: number };
 }
 
-// Batch 8 of 64x64: a step of the teacher costs 3 x 0.75 GFLOP (forward + backward) and runs at
-// about 1.4 steps/s on WASM in Node (one thread, so one core). Larger patches would help haze,
+// Batch 8 of 64x64: a step of the teacher costs 3 x 5.9 GFLOP (forward + backward) and runs at
+// about 1.4 steps/s (25 GFLOP/s) on WASM in Node, one thread. Larger patches would help haze,
 // whose cue is global, but cost time in proportion; in a run of ~100 minutes more steps matter more.
 export function defaultTeacherRecipe(steps = 7000): TeacherRecipe {
   return {

@@ -1,0 +1,95 @@
+import { create } from 'zustand';
+import { guarded } from '../workers/client';
+import { resetRestoreWorker, restoreWorker } from '../workers/restore-client';
+import type { RestoreResult } from '../workers/restore.worker';
+import * as Comlink from 'comlink';
+
+export type PhotoStatus = 'queued' | 'running' | 'done' | 'error' | 'cancelled';
+
+export interface Photo {
+  id: string;
+  name: string;
+  file: Blob;
+  /** Object URL of the upload, for the "before" side. */
+  url: string;
+  modelId: string;
+  status: PhotoStatus;
+  progress: { done: number; total: number };
+  result: RestoreResult | null;
+  error: string | null;
+}
+
+interface RestoreState {
+  photos: Photo[];
+  add(files: Blob[], names: string[], modelId: string): void;
+  cancel(id: string): void;
+  remove(id: string): void;
+  retry(id: string, modelId: string): void;
+}
+
+let nextId = 1;
+
+export const useRestoreStore = create<RestoreState>((set, get) => {
+  const patch = (id: string, p: Partial<Photo>) => set((s) => ({ photos: s.photos.map((x) => (x.id === id ? { ...x, ...p } : x)) }));
+  let running = false;
+
+  // One photo at a time, in upload order: the worker has one backend and memory for one big image.
+  async function pump(): Promise<void> {
+    if (running) return;
+    const next = get().photos.find((p) => p.status === 'queued');
+    if (!next) return;
+    running = true;
+    patch(next.id, { status: 'running', progress: { done: 0, total: 1 }, error: null });
+    const worker = restoreWorker();
+    try {
+      const onProgress = Comlink.proxy((done: number, total: number) => patch(next.id, { progress: { done, total } }));
+      const result = await guarded(worker, worker.api.restore(next.id, next.file, next.name, next.modelId, onProgress));
+      patch(next.id, { status: 'done', result });
+    } catch (e) {
+      const err = e as Error;
+      if (err?.name === 'AbortError') patch(next.id, { status: 'cancelled' });
+      else {
+        if (/worker crashed/.test(err?.message ?? '')) resetRestoreWorker();
+        patch(next.id, { status: 'error', error: err?.message ?? String(e) });
+      }
+    } finally {
+      running = false;
+      void pump();
+    }
+  }
+
+  return {
+    photos: [],
+    add(files, names, modelId) {
+      const added = files.map((file, i) => ({
+        id: `photo-${nextId++}`,
+        name: names[i],
+        file,
+        url: URL.createObjectURL(file),
+        modelId,
+        status: 'queued' as const,
+        progress: { done: 0, total: 1 },
+        result: null,
+        error: null,
+      }));
+      set((s) => ({ photos: [...added, ...s.photos] }));
+      void pump();
+    },
+    cancel(id) {
+      const p = get().photos.find((x) => x.id === id);
+      if (p?.status === 'queued') patch(id, { status: 'cancelled' });
+      else if (p?.status === 'running') void restoreWorker().api.cancel(id);
+    },
+    remove(id) {
+      const p = get().photos.find((x) => x.id === id);
+      if (!p) return;
+      if (p.status === 'running') void restoreWorker().api.cancel(id);
+      URL.revokeObjectURL(p.url);
+      set((s) => ({ photos: s.photos.filter((x) => x.id !== id) }));
+    },
+    retry(id, modelId) {
+      patch(id, { status: 'queued', modelId, result: null, error: null });
+      void pump();
+    },
+  };
+});

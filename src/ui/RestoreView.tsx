@@ -1,0 +1,174 @@
+import { useEffect, useState, type DragEvent } from 'react';
+import { useModelsStore } from '../state/models';
+import { useRestoreStore, type Photo } from '../state/restore';
+import { putStoredModel } from '../workers/model-store';
+import { guarded } from '../workers/client';
+import { restoreWorker } from '../workers/restore-client';
+import type { ModelSummary } from '../workers/restore.worker';
+import { BeforeAfter } from './BeforeAfter';
+import { ModelFilesInput } from './ModelFilesInput';
+
+function imagesOf(files: Iterable<File>): File[] {
+  return [...files];
+}
+
+function PhotoCard({ photo, modelId }: { photo: Photo; modelId: string }) {
+  const { cancel, remove, retry } = useRestoreStore();
+  const pct = photo.progress.total ? Math.round((100 * photo.progress.done) / photo.progress.total) : 0;
+  return (
+    <article className="panel photo" data-testid="photo-card" data-status={photo.status}>
+      <header className="photo-head">
+        <strong>{photo.name}</strong>
+        <span className="hint">
+          {photo.status === 'queued' && 'waiting…'}
+          {photo.status === 'running' && `restoring… tile ${photo.progress.done} of ${photo.progress.total}`}
+          {photo.status === 'done' && photo.result && `${photo.result.width}×${photo.result.height}, restored in ${(photo.result.millis / 1000).toFixed(1)} s on ${photo.result.backend}`}
+          {photo.status === 'cancelled' && 'cancelled'}
+        </span>
+        <span className="spacer" />
+        {(photo.status === 'running' || photo.status === 'queued') && (
+          <button className="secondary" onClick={() => cancel(photo.id)} data-testid="restore-cancel">
+            Cancel
+          </button>
+        )}
+        {(photo.status === 'cancelled' || photo.status === 'error' || photo.status === 'done') && photo.modelId !== modelId && (
+          <button className="secondary" onClick={() => retry(photo.id, modelId)}>
+            Restore with the selected model
+          </button>
+        )}
+        {photo.status === 'cancelled' && photo.modelId === modelId && (
+          <button className="secondary" onClick={() => retry(photo.id, modelId)}>
+            Restart
+          </button>
+        )}
+        <button className="secondary" onClick={() => remove(photo.id)} aria-label={`Remove ${photo.name}`}>
+          ✕
+        </button>
+      </header>
+      {(photo.status === 'running' || photo.status === 'queued') && (
+        <progress data-testid="restore-progress" value={photo.progress.done} max={photo.progress.total} aria-label={`Restoring ${photo.name}: ${pct}%`} />
+      )}
+      {photo.status === 'error' && (
+        <p className="error" role="alert" data-testid="restore-error">
+          {photo.error}
+        </p>
+      )}
+      {photo.status === 'done' && photo.result && <BeforeAfter beforeUrl={photo.url} result={photo.result} name={photo.name} />}
+    </article>
+  );
+}
+
+export function RestoreView() {
+  const { models, selected, select, refresh, error: modelsError } = useModelsStore();
+  const { photos, add } = useRestoreStore();
+  const [summary, setSummary] = useState<ModelSummary | { error: string } | null>(null);
+  const [dragging, setDragging] = useState(false);
+
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  useEffect(() => {
+    let alive = true;
+    setSummary(null);
+    const w = restoreWorker();
+    guarded(w, w.api.describeModel(selected)).then(
+      (s) => alive && setSummary(s),
+      (e) => alive && setSummary({ error: e instanceof Error ? e.message : String(e) }),
+    );
+    return () => {
+      alive = false;
+    };
+  }, [selected]);
+
+  // Paste a photo anywhere on the page while this view is open.
+  useEffect(() => {
+    const onPaste = (e: ClipboardEvent) => {
+      const files = imagesOf(e.clipboardData?.files ?? []);
+      if (files.length) add(files, files.map((f) => f.name || 'pasted image'), useModelsStore.getState().selected);
+    };
+    window.addEventListener('paste', onPaste);
+    return () => window.removeEventListener('paste', onPaste);
+  }, [add]);
+
+  function onDrop(e: DragEvent) {
+    e.preventDefault();
+    setDragging(false);
+    const files = imagesOf(e.dataTransfer.files);
+    if (files.length) add(files, files.map((f) => f.name), selected);
+  }
+
+  async function onModelLoaded(modelJson: object, weights: ArrayBuffer, fileName: string) {
+    const w = restoreWorker();
+    const id = `uploaded-${Date.now()}`;
+    const check = await guarded(w, w.api.checkModelFiles(modelJson, weights));
+    await putStoredModel({
+      info: { id, label: `${fileName} (loaded)`, kind: 'uploaded', preset: check.preset, params: check.params, flopsPerPixel: check.flopsPerPixel, createdAt: Date.now() },
+      modelJson,
+      weights,
+    });
+    await refresh();
+    select(id);
+  }
+
+  return (
+    <section className="view" aria-label="Restore">
+      <div className="panel">
+        <h2>Restore your photos</h2>
+        <label className="field">
+          Model
+          <select data-testid="model-select" value={selected} onChange={(e) => select(e.target.value)}>
+            {models.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        {modelsError && <p className="error">{modelsError}</p>}
+        {summary && 'error' in summary && <p className="error" role="alert">{summary.error}</p>}
+        {summary && !('error' in summary) && (
+          <p className="hint" data-testid="model-summary">
+            {summary.preset} · {(summary.params / 1e6).toFixed(2)} M parameters · {(summary.flopsPerPixel / 1e3).toFixed(1)} kFLOPs per pixel
+          </p>
+        )}
+        <ModelFilesInput onLoaded={onModelLoaded} />
+        <h3>Privacy</h3>
+        <p className="hint">Photos are decoded and restored inside this page, in a Web Worker. Nothing is uploaded anywhere.</p>
+      </div>
+      <div>
+        <div
+          className={`panel dropzone${dragging ? ' dragging' : ''}`}
+          onDragOver={(e) => {
+            e.preventDefault();
+            setDragging(true);
+          }}
+          onDragLeave={() => setDragging(false)}
+          onDrop={onDrop}
+        >
+          <p>
+            <strong>Drop photos here</strong>, paste one, or{' '}
+            <label className="linklike">
+              choose files
+              <input
+                type="file"
+                accept="image/png,image/jpeg,image/webp,image/*"
+                multiple
+                data-testid="upload-input"
+                onChange={(e) => {
+                  const files = imagesOf(e.target.files ?? []);
+                  if (files.length) add(files, files.map((f) => f.name), selected);
+                  e.target.value = '';
+                }}
+              />
+            </label>
+            . PNG, JPEG or WebP, any size: large photos are restored in overlapping tiles.
+          </p>
+        </div>
+        {photos.map((p) => (
+          <PhotoCard key={p.id} photo={p} modelId={selected} />
+        ))}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,52 @@
+// Decoding an uploaded photo inside a worker (createImageBitmap and OffscreenCanvas exist there),
+// with the limits that keep a tab alive.
+import type { RGBImage } from '../core/data/image';
+
+/** About 36 megapixels: float buffers for input, output and blending stay under ~1.5 GB. */
+export const MAX_PIXELS = 36e6;
+
+export class ImageInputError extends Error {
+  override name = 'ImageInputError';
+}
+
+export async function decodeToRGB(file: Blob, name: string, maxPixels = MAX_PIXELS): Promise<RGBImage> {
+  if (file.size === 0) throw new ImageInputError(`"${name}" is empty.`);
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await createImageBitmap(file);
+  } catch {
+    throw new ImageInputError(`"${name}" is not an image this browser can read, or the file is damaged (PNG, JPEG and WebP work).`);
+  }
+  const { width, height } = bitmap;
+  if (width * height > maxPixels) {
+    bitmap.close();
+    throw new ImageInputError(
+      `"${name}" is ${width}×${height} (${(width * height / 1e6).toFixed(0)} MP), more than the ${(maxPixels / 1e6).toFixed(0)} MP this page can restore in memory. Downscale it first.`,
+    );
+  }
+  const canvas = new OffscreenCanvas(width, height);
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  if (!ctx) throw new ImageInputError(`Could not get a canvas to read "${name}".`);
+  ctx.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  const rgba = ctx.getImageData(0, 0, width, height).data;
+  const data = new Float32Array(width * height * 3);
+  for (let i = 0, j = 0; i < rgba.length; i += 4, j += 3) {
+    data[j] = rgba[i] / 255;
+    data[j + 1] = rgba[i + 1] / 255;
+    data[j + 2] = rgba[i + 2] / 255;
+  }
+  return { width, height, data };
+}
+
+/** Float RGB in [0, 1] to 8-bit RGBA, rounded as a PNG writer would. */
+export function toRGBA(img: RGBImage): Uint8ClampedArray<ArrayBuffer> {
+  const out = new Uint8ClampedArray(img.width * img.height * 4);
+  for (let i = 0, j = 0; j < img.data.length; i += 4, j += 3) {
+    out[i] = img.data[j] * 255 + 0.5;
+    out[i + 1] = img.data[j + 1] * 255 + 0.5;
+    out[i + 2] = img.data[j + 2] * 255 + 0.5;
+    out[i + 3] = 255;
+  }
+  return out;
+}

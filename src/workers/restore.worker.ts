@@ -1,0 +1,95 @@
+// The restore worker: decodes a photo, restores it tile by tile with the chosen model, and sends
+// back 8-bit pixels. One job at a time; a cancel takes effect between tiles.
+import * as Comlink from 'comlink';
+import { backendReady, initBackend } from './backend-init';
+import { decodeToRGB, toRGBA } from './decode-image';
+import { readModelFiles } from './model-store';
+import { deserializeRestorer } from '../core/models/io';
+import type { Restorer } from '../core/models/restorer';
+import { restoreImage } from '../core/inference/restore';
+import { restorerComplexity } from '../core/models/complexity';
+
+export interface RestoreResult {
+  width: number;
+  height: number;
+  rgba: Uint8ClampedArray<ArrayBuffer>;
+  millis: number;
+  backend: string;
+}
+
+export interface ModelSummary {
+  id: string;
+  preset: string;
+  params: number;
+  flopsPerPixel: number;
+}
+
+// Loaded models stay in memory: loading the teacher costs a fetch and a graph build.
+const loaded = new Map<string, Promise<Restorer>>();
+const jobs = new Map<string, AbortController>();
+
+function loadModel(id: string): Promise<Restorer> {
+  let model = loaded.get(id);
+  if (!model) {
+    model = (async () => {
+      await backendReady();
+      const files = await readModelFiles(id, import.meta.env.BASE_URL);
+      return deserializeRestorer(files.modelJson, files.weights);
+    })();
+    model.catch(() => loaded.delete(id)); // a failed load may succeed later (e.g. after a retrain)
+    loaded.set(id, model);
+  }
+  return model;
+}
+
+const api = {
+  init: (override: string | null) => initBackend(override),
+
+  async describeModel(id: string): Promise<ModelSummary> {
+    const r = await loadModel(id);
+    const c = restorerComplexity(r.config);
+    return { id, preset: r.preset ?? 'custom', params: c.params, flopsPerPixel: c.flopsPerPixel };
+  },
+
+  /** Checks an uploaded model before it is stored: it must build and match its own description. */
+  async checkModelFiles(modelJson: object, weights: ArrayBuffer): Promise<Omit<ModelSummary, 'id'>> {
+    await backendReady();
+    const r = await deserializeRestorer(modelJson, weights);
+    try {
+      const c = restorerComplexity(r.config);
+      return { preset: r.preset ?? 'custom', params: c.params, flopsPerPixel: c.flopsPerPixel };
+    } finally {
+      r.dispose();
+    }
+  },
+
+  /** Forget a cached model (after it was deleted or replaced). */
+  evict(id: string): void {
+    const m = loaded.get(id);
+    loaded.delete(id);
+    m?.then((r) => r.dispose()).catch(() => undefined);
+  },
+
+  async restore(jobId: string, file: Blob, name: string, modelId: string, onProgress: (done: number, total: number) => void): Promise<RestoreResult> {
+    const controller = new AbortController();
+    jobs.set(jobId, controller);
+    try {
+      const report = await backendReady();
+      const [image, restorer] = await Promise.all([decodeToRGB(file, name), loadModel(modelId)]);
+      const t0 = performance.now();
+      const out = await restoreImage(restorer, image, { signal: controller.signal, onProgress });
+      const rgba = toRGBA(out);
+      const result = { width: out.width, height: out.height, rgba, millis: performance.now() - t0, backend: report.backend };
+      return Comlink.transfer(result, [rgba.buffer]);
+    } finally {
+      jobs.delete(jobId);
+    }
+  },
+
+  cancel(jobId: string): void {
+    jobs.get(jobId)?.abort();
+  },
+};
+
+export type RestoreApi = typeof api;
+Comlink.expose(api);
