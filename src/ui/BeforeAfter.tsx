@@ -29,7 +29,7 @@ export function BeforeAfter({ beforeUrl, result, name }: { beforeUrl: string; re
 
   return (
     <div>
-      <div className="before-after" style={{ aspectRatio: `${result.width} / ${result.height}` }}>
+      <div className="before-after" style={{ aspectRatio: `${result.width} / ${result.height}`, maxWidth: Math.min(1100, 2 * result.width) }}>
         <img src={beforeUrl} alt={`${name} as uploaded`} draggable={false} />
         <canvas
           ref={canvas}

@@ -93,7 +93,7 @@ async function deviceFor(name: BackendName, adapter: AdapterProbe): Promise<stri
   if (name === 'wasm') {
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
     const threaded = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
-    const features = [simd && 'SIMD', threaded ? `threaded build, ${getThreadsCount()} XNNPACK thread(s)` : 'single thread'];
+    const features = [simd && 'SIMD', threaded ? `multithreaded, ${getThreadsCount()} pool thread(s)` : 'single thread'];
     return `CPU through WebAssembly (${features.filter(Boolean).join(', ')})`;
   }
   return 'CPU (plain JavaScript, slowest)';

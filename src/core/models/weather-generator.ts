@@ -11,7 +11,9 @@
 //
 // Network: a noise map at 1/8 of the output size (plus the one-hot, tiled) -> conv stage, then
 // three x2 stages (bilinear resize, one fresh noise channel, two 3x3 convs), each modulated by
-// FiLM from a global code (z and the one-hot); 1x1 heads give J, t, alpha, c; A comes from the
+// FiLM from a global code (z and the one-hot). 1x1 heads give J (a grey level plus a bounded
+// amount of colour), alpha and a grey occluder level c at full resolution, and t (>= 0.15) at a
+// quarter of it, upsampled, since transmission follows depth and is smooth; A comes from the
 // global code. Plain variables, not a Layers model: nothing needs saving, and the composition is
 // easier to write as ops. Output size is fixed at construction (WebGPU caches buffers by shape).
 
@@ -75,12 +77,15 @@ interface Conv {
 }
 
 const LEAK = 0.2;
+const SATURATION = 0.35;
+const MIN_TRANSMISSION = 0.15;
 
 export class WeatherGenerator {
   readonly config: WeatherGeneratorConfig;
   readonly variables: tf.Variable[] = [];
   private readonly stages: Conv[][] = [];
   private readonly heads: Conv;
+  private readonly transmissionHead: Conv;
   private readonly film: Conv;
   private readonly airlight: Conv;
   private readonly gates: tf.Tensor2D;
@@ -94,17 +99,22 @@ export class WeatherGenerator {
     this.config = { ...config, weathers: [...config.weathers], widths: [...config.widths] as WeatherGeneratorConfig['widths'] };
     let k = 0;
     const uniform = (shape: number[], limit: number) => tf.randomUniform(shape, -limit, limit, 'float32', (seed + 7919 * ++k) >>> 0);
-    const conv = (kernel: number, cin: number, cout: number, gain = 2): Conv => {
-      const w = tf.variable(uniform([kernel, kernel, cin, cout], Math.sqrt((3 * gain) / (kernel * kernel * cin))), true);
-      const b = tf.variable(tf.zeros([cout]), true);
-      this.variables.push(w, b);
-      return { w, b };
-    };
+    // tidy frees the initial values; the variables (copies) survive it.
+    const conv = (kernel: number, cin: number, cout: number, gain = 2): Conv =>
+      tf.tidy(() => {
+        const w = tf.variable(uniform([kernel, kernel, cin, cout], Math.sqrt((3 * gain) / (kernel * kernel * cin))), true);
+        const b = tf.variable(tf.zeros([cout]), true);
+        this.variables.push(w, b);
+        return { w, b };
+      });
     const { widths, noiseChannels, latent } = this.config;
     const nW = this.config.weathers.length;
     this.stages.push([conv(3, noiseChannels + nW, widths[0]), conv(3, widths[0], widths[0])]);
     for (let i = 1; i < 4; i++) this.stages.push([conv(3, widths[i - 1] + 1, widths[i]), conv(3, widths[i], widths[i])]);
-    this.heads = conv(1, widths[3], 8, 1);
+    // Full-resolution heads: luminance and colour of the base, occlusion, occluder grey level.
+    this.heads = conv(1, widths[3], 6, 1);
+    // Transmission comes from the quarter-resolution stage and is upsampled: haze is smooth.
+    this.transmissionHead = conv(1, widths[1], 1, 1);
     // FiLM starts near the identity (small weights): the code modulates, it does not drown the noise.
     this.film = conv(1, latent + nW, 2 * widths.reduce((a, b) => a + b, 0), 0.02);
     this.airlight = conv(1, latent + nW, 3, 1);
@@ -147,6 +157,7 @@ export class WeatherGenerator {
       const s0 = this.config.size / 8;
       const tiled = tf.tile(inputs.weather.reshape([n, 1, 1, -1]), [1, s0, s0, 1]);
       let h = tf.concat([inputs.noise[0], tiled], 3) as Tensor4D;
+      let quarter: Tensor4D | null = null;
       for (let i = 0; i < 4; i++) {
         if (i > 0) {
           const side = h.shape[1] * 2;
@@ -155,10 +166,14 @@ export class WeatherGenerator {
         h = act(this.apply(this.stages[i][0], h));
         h = tf.add(tf.mul(h, tf.add(film[2 * i], 1)), film[2 * i + 1]) as Tensor4D;
         h = act(this.apply(this.stages[i][1], h));
+        if (i === 1) quarter = h;
       }
-      const [jRaw, tRaw, aRaw, cRaw] = tf.split(this.apply(this.heads, h), [3, 1, 1, 3], 3);
-      const base = tf.sigmoid(jRaw) as Tensor4D;
-      const t = tf.sigmoid(tRaw);
+      const size = this.config.size;
+      const [lRaw, chromaRaw, aRaw, cRaw] = tf.split(this.apply(this.heads, h), [1, 3, 1, 1], 3);
+      // Mostly grey structure with bounded colour (saturation at most SATURATION): an adversary
+      // free to paint saturated colours finds them first, and no weather photo looks like that.
+      const base = tf.add(tf.mul(tf.sigmoid(lRaw), 1 - SATURATION), tf.mul(tf.sigmoid(chromaRaw), SATURATION)) as Tensor4D;
+      const t = tf.add(MIN_TRANSMISSION, tf.mul(1 - MIN_TRANSMISSION, tf.sigmoid(tf.image.resizeBilinear(this.apply(this.transmissionHead, quarter!), [size, size]))));
       // Starts as a light occlusion layer (sigmoid(-2) ~ 0.12) rather than a half-covered image.
       const alpha = tf.sigmoid(tf.sub(aRaw, 2));
       const colour = tf.sigmoid(cRaw);
