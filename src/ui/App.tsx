@@ -2,6 +2,8 @@ import { useEffect, useState } from 'react';
 import { BackendNotice, BackendStatus } from './BackendStatus';
 import { DataView } from './DataView';
 import { RestoreView } from './RestoreView';
+import { DistillView } from './DistillView';
+import { distillWorker } from '../workers/distill-client';
 import { backendOverride, useBackendStore } from '../state/backend';
 import { labWorker } from '../workers/lab-client';
 import { restoreWorker } from '../workers/restore-client';
@@ -9,6 +11,7 @@ import { guarded, type WorkerHandle } from '../workers/client';
 
 const TABS = [
   { id: 'data', label: 'Data', view: DataView },
+  { id: 'distill', label: 'Distill', view: DistillView },
   { id: 'restore', label: 'Restore', view: RestoreView },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
@@ -28,6 +31,7 @@ function useBackends() {
     const workers: [string, WorkerHandle<{ init(o: string | null): Promise<import('../core/backend/select').BackendReport> }>][] = [
       ['lab', labWorker()],
       ['restore', restoreWorker()],
+      ['distill', distillWorker()],
     ];
     for (const [name, w] of workers) {
       guarded(w, w.api.init(override))

@@ -117,7 +117,7 @@ export class WeatherGenerator {
     this.transmissionHead = conv(1, widths[1], 1, 1);
     // FiLM starts near the identity (small weights): the code modulates, it does not drown the noise.
     this.film = conv(1, latent + nW, 2 * widths.reduce((a, b) => a + b, 0), 0.02);
-    this.airlight = conv(1, latent + nW, 3, 1);
+    this.airlight = conv(1, latent + nW, 4, 1);
     this.gates = tf.tensor2d(
       this.config.weathers.map((w) => [...WEATHER_GATES[w]]),
       [nW, 3],
@@ -177,7 +177,9 @@ export class WeatherGenerator {
       // Starts as a light occlusion layer (sigmoid(-2) ~ 0.12) rather than a half-covered image.
       const alpha = tf.sigmoid(tf.sub(aRaw, 2));
       const colour = tf.sigmoid(cRaw);
-      const A = tf.add(0.55, tf.mul(0.45, tf.sigmoid(this.apply(this.airlight, cond))));
+      // Airlight: a bright grey with a slight tint (skies are not pink).
+      const [aGrey, aTint] = tf.split(this.apply(this.airlight, cond), [1, 3], 3);
+      const A = tf.add(tf.add(0.55, tf.mul(0.4, tf.sigmoid(aGrey))), tf.mul(0.1, tf.sub(tf.sigmoid(aTint), 0.5)));
       const g = tf.matMul(inputs.weather, this.gates).reshape([n, 1, 1, 3]);
       const [gHaze, gOcc, gWhite] = tf.split(g, 3, 3);
       const transmission = tf.sub(1, tf.mul(gHaze, tf.sub(1, t))) as Tensor4D;

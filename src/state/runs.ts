@@ -1,0 +1,194 @@
+// Distillation runs as the page sees them: built from the worker's events, kept in IndexedDB so
+// a reload keeps every curve and score. The worker does the work; this only records it.
+import { create } from 'zustand';
+import * as Comlink from 'comlink';
+import { createStore, del, entries, set as idbSet } from 'idb-keyval';
+import type { EvalScores, EvalSample, RunEvent } from '../core/run/loop';
+import type { TrainingPreview } from '../core/methods/method';
+import type { RunConfigInput, RunPresetName } from '../core/run/config';
+import { guarded } from '../workers/client';
+import { distillWorker, resetDistillWorker } from '../workers/distill-client';
+import { useModelsStore } from './models';
+
+export type RunState = 'starting' | 'running' | 'paused' | 'completed' | 'stopped' | 'failed' | 'interrupted';
+
+export interface RunRecord {
+  id: string;
+  createdAt: number;
+  label: string;
+  method: string;
+  preset: RunPresetName;
+  input: RunConfigInput;
+  state: RunState;
+  error: string | null;
+  backend: string | null;
+  totalSteps: number;
+  progress: { totalStep: number; studentStep: number; phase: string; stepsPerSecond: number; etaSeconds: number; seconds: number };
+  /** Loss curves: x = total step, one series per loss name (thinned to keep the record small). */
+  losses: { step: number[]; series: Record<string, number[]> };
+  /** Student evaluations over time. */
+  evals: { step: number; scores: EvalScores }[];
+  /** Fixed reference lines: the teacher, the untrained student and the degraded input. */
+  references: { teacher: EvalScores | null; untrained: EvalScores | null; input: EvalScores | null };
+  samples: EvalSample[];
+  preview: TrainingPreview | null;
+  modelId: string | null;
+}
+
+const MAX_LOSS_POINTS = 1500;
+const runStore = () => createStore('weatherkd-runs', 'runs');
+
+function thin(r: RunRecord): void {
+  // Keep every other point once a curve grows long: bounded memory, the shape stays.
+  if (r.losses.step.length <= MAX_LOSS_POINTS) return;
+  const keep = (_: unknown, i: number) => i % 2 === 0;
+  r.losses.step = r.losses.step.filter(keep);
+  for (const k of Object.keys(r.losses.series)) r.losses.series[k] = r.losses.series[k].filter(keep);
+}
+
+/** Applies one worker event to a run record (a pure update on a copy). */
+export function applyEvent(prev: RunRecord, e: RunEvent): RunRecord {
+  const r: RunRecord = { ...prev, progress: { ...prev.progress } };
+  switch (e.type) {
+    case 'start':
+      r.state = 'running';
+      r.totalSteps = e.totalSteps;
+      r.backend = e.backend;
+      break;
+    case 'step': {
+      r.progress = {
+        totalStep: e.record.totalStep,
+        studentStep: e.record.studentStep,
+        phase: e.record.phase,
+        stepsPerSecond: e.stepsPerSecond,
+        etaSeconds: e.etaSeconds,
+        seconds: e.seconds,
+      };
+      const losses = { step: [...r.losses.step, e.record.totalStep], series: { ...r.losses.series } };
+      for (const [k, v] of Object.entries(e.record.losses)) {
+        const prevSeries = losses.series[k] ?? new Array(r.losses.step.length).fill(NaN);
+        losses.series[k] = [...prevSeries, v];
+      }
+      for (const k of Object.keys(losses.series)) if (losses.series[k].length < losses.step.length) losses.series[k] = [...losses.series[k], NaN];
+      r.losses = losses;
+      thin(r);
+      break;
+    }
+    case 'eval': {
+      const { subject, scores, totalStep } = e.record;
+      if (subject === 'student') {
+        r.evals = [...r.evals, { step: totalStep, scores }];
+        if (e.samples.length) r.samples = e.samples;
+      } else r.references = { ...r.references, [subject]: scores };
+      break;
+    }
+    case 'preview':
+      r.preview = e.preview;
+      break;
+    case 'paused':
+      r.state = 'paused';
+      break;
+    case 'resumed':
+      r.state = 'running';
+      break;
+    case 'end':
+      r.state = e.summary.status;
+      r.error = e.summary.error?.message ?? null;
+      break;
+  }
+  return r;
+}
+
+interface RunsState {
+  runs: RunRecord[];
+  selected: string | null;
+  loaded: boolean;
+  load(): Promise<void>;
+  start(input: RunConfigInput, preset: RunPresetName, label: string, teacherId: string): Promise<void>;
+  pause(): void;
+  resume(): void;
+  stop(): void;
+  select(id: string): void;
+  remove(id: string): Promise<void>;
+}
+
+let nextSave = 0;
+
+export const useRunsStore = create<RunsState>((set, get) => {
+  const save = (r: RunRecord) => idbSet(r.id, r, runStore()).catch(() => undefined);
+  const update = (id: string, fn: (r: RunRecord) => RunRecord, persist: 'now' | 'throttled' | 'no' = 'no') => {
+    let updated: RunRecord | undefined;
+    set((s) => ({ runs: s.runs.map((r) => (r.id === id ? (updated = fn(r)) : r)) }));
+    if (!updated) return;
+    if (persist === 'now' || (persist === 'throttled' && performance.now() > nextSave)) {
+      nextSave = performance.now() + 2000;
+      void save(updated);
+    }
+  };
+
+  return {
+    runs: [],
+    selected: null,
+    loaded: false,
+
+    async load() {
+      const all = await entries<string, RunRecord>(runStore()).catch(() => [] as [string, RunRecord][]);
+      const live: RunState[] = ['starting', 'running', 'paused'];
+      // A run that was going when the page closed lost its worker: say so, keep its curves.
+      const runs = all.map(([, r]) =>
+        live.includes(r.state)
+          ? { ...r, state: 'interrupted' as const, error: r.error ?? 'The page was closed or reloaded during this run; its curves and scores up to then are kept.' }
+          : r,
+      );
+      runs.filter((r) => r.state === 'interrupted').forEach((r) => void save(r));
+      runs.sort((a, b) => b.createdAt - a.createdAt);
+      set({ runs, loaded: true, selected: get().selected ?? runs[0]?.id ?? null });
+    },
+
+    async start(input, preset, label, teacherId) {
+      if (get().runs.some((r) => ['starting', 'running', 'paused'].includes(r.state))) throw new Error('A run is already in progress: stop it first.');
+      const id = `${Date.now().toString(36)}`;
+      const record: RunRecord = {
+        id,
+        createdAt: Date.now(),
+        label,
+        method: input.method ?? 'kd',
+        preset,
+        input,
+        state: 'starting',
+        error: null,
+        backend: null,
+        totalSteps: input.steps ?? 0,
+        progress: { totalStep: 0, studentStep: 0, phase: '', stepsPerSecond: 0, etaSeconds: NaN, seconds: 0 },
+        losses: { step: [], series: {} },
+        evals: [],
+        references: { teacher: null, untrained: null, input: null },
+        samples: [],
+        preview: null,
+        modelId: null,
+      };
+      set((s) => ({ runs: [record, ...s.runs], selected: id }));
+      void save(record);
+      const worker = distillWorker();
+      const onEvent = Comlink.proxy((e: RunEvent) => update(id, (r) => applyEvent(r, e), e.type === 'step' || e.type === 'preview' ? 'throttled' : 'now'));
+      try {
+        const outcome = await guarded(worker, worker.api.run(id, label, input, preset, teacherId, onEvent));
+        update(id, (r) => ({ ...r, state: outcome.summary.status, error: outcome.summary.error?.message ?? outcome.saveError, modelId: outcome.modelId, backend: outcome.summary.backend }), 'now');
+        if (outcome.modelId) await useModelsStore.getState().refresh();
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        if (/worker crashed/.test(message)) resetDistillWorker();
+        update(id, (r) => ({ ...r, state: 'failed', error: message }), 'now');
+      }
+    },
+
+    pause: () => void distillWorker().api.pause(),
+    resume: () => void distillWorker().api.resume(),
+    stop: () => void distillWorker().api.stop(),
+    select: (selected) => set({ selected }),
+    async remove(id) {
+      await del(id, runStore());
+      set((s) => ({ runs: s.runs.filter((r) => r.id !== id), selected: s.selected === id ? null : s.selected }));
+    },
+  };
+});

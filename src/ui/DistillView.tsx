@@ -1,0 +1,344 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { MethodCatalogItem } from '../core/methods/registry';
+import { RESTORER_PRESET_NAMES } from '../core/models/restorer-config';
+import { RUN_PRESET_NAMES, RUN_PRESETS, type RunPresetName } from '../core/run/config';
+import type { EvalScores } from '../core/run/loop';
+import { WEATHERS, type WeatherType } from '../core/data/weather';
+import { useDistillForm } from '../state/distill-form';
+import { useModelsStore } from '../state/models';
+import { useRunsStore, type RunRecord } from '../state/runs';
+import { guarded } from '../workers/client';
+import { distillWorker } from '../workers/distill-client';
+import { readModelFiles, SHIPPED_TEACHER } from '../workers/model-store';
+import { ImageCanvas } from './ImageCanvas';
+import { LineChart, type Series } from './LineChart';
+
+const COLORS = ['#2b6cb0', '#d9480f', '#2f9e44', '#9c36b5', '#e8a317', '#0c8599', '#c2255c', '#5c940d'];
+const LIVE = ['starting', 'running', 'paused'];
+
+function fmtTime(s: number): string {
+  if (!Number.isFinite(s)) return '–';
+  const m = Math.floor(s / 60);
+  return m ? `${m} min ${Math.round(s % 60)} s` : `${Math.round(s)} s`;
+}
+
+function useCatalog(): { catalog: MethodCatalogItem[] | null; error: string | null } {
+  const [state, setState] = useState<{ catalog: MethodCatalogItem[] | null; error: string | null }>({ catalog: null, error: null });
+  useEffect(() => {
+    const w = distillWorker();
+    guarded(w, w.api.catalog()).then(
+      (catalog) => setState({ catalog, error: null }),
+      (e) => setState({ catalog: null, error: String(e) }),
+    );
+  }, []);
+  return state;
+}
+
+function RunForm({ catalog }: { catalog: MethodCatalogItem[] }) {
+  const form = useDistillForm();
+  const { start, runs } = useRunsStore();
+  const teacherAvailable = useModelsStore((s) => s.models.some((m) => m.id === SHIPPED_TEACHER.id));
+  const [error, setError] = useState<string | null>(null);
+  const method = catalog.find((m) => m.id === form.method) ?? catalog[0];
+  const busy = runs.some((r) => LIVE.includes(r.state));
+  const options = form.methodOptions[method.id] ?? {};
+
+  function applyPreset(preset: RunPresetName) {
+    const p = RUN_PRESETS[preset] as Record<string, unknown>;
+    form.set({ preset, steps: Number(p.steps ?? 2000), batch: Number(p.batch ?? 8), patch: Number(p.patch ?? 64), student: String(p.student ?? form.student) });
+  }
+
+  async function onStart() {
+    setError(null);
+    const input = { method: method.id, student: form.student as never, steps: form.steps, batch: form.batch, patch: form.patch, seed: form.seed, methodOptions: options };
+    try {
+      const w = distillWorker();
+      await guarded(w, w.api.validate(input, form.preset)); // clear errors before a run record exists
+      void start(input, form.preset, `${method.label} → ${form.student}, ${form.steps} steps, seed ${form.seed}`, SHIPPED_TEACHER.id);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  const num = (key: 'steps' | 'batch' | 'patch' | 'seed', label: string, min: number, max: number) => (
+    <label className="field">
+      {label}
+      <input type="number" min={min} max={max} value={form[key]} onChange={(e) => form.set({ [key]: Math.trunc(Number(e.target.value)) })} data-testid={`run-${key}`} />
+    </label>
+  );
+
+  return (
+    <div className="panel">
+      <h2>Distil a student</h2>
+      <label className="field">
+        Method
+        <select data-testid="method-select" value={method.id} onChange={(e) => form.set({ method: e.target.value })}>
+          {catalog.map((m) => (
+            <option key={m.id} value={m.id}>
+              {m.label}
+            </option>
+          ))}
+        </select>
+        <span className="hint">{method.summary}</span>
+      </label>
+      <details className="method-description">
+        <summary>How {method.label} works</summary>
+        {method.description.split(/\n\s*\n/).map((p, i) => (
+          <p key={i}>{p}</p>
+        ))}
+      </details>
+      <label className="field">
+        Budget
+        <select value={form.preset} onChange={(e) => applyPreset(e.target.value as RunPresetName)} data-testid="run-preset">
+          {RUN_PRESET_NAMES.map((p) => (
+            <option key={p} value={p}>
+              {p}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        Student
+        <select value={form.student} onChange={(e) => form.set({ student: e.target.value })}>
+          {RESTORER_PRESET_NAMES.filter((p) => p !== 'teacher').map((p) => (
+            <option key={p}>{p}</option>
+          ))}
+        </select>
+      </label>
+      <div className="grid2">
+        {num('steps', 'Student steps', 1, 1_000_000)}
+        {num('seed', 'Seed', 0, 2 ** 31 - 1)}
+        {num('batch', 'Batch', 1, 64)}
+        {num('patch', 'Patch (px)', 8, 256)}
+      </div>
+      {Object.keys(method.options).length > 0 && <h3>{method.label} options</h3>}
+      {Object.entries(method.options).map(([name, spec]) => {
+        const value = options[name] ?? (spec.default as number | string | boolean);
+        if (spec.type === 'bool')
+          return (
+            <label key={name} className="check" title={spec.help}>
+              <input type="checkbox" checked={Boolean(value)} onChange={(e) => form.setOption(method.id, name, e.target.checked)} /> {spec.label}
+            </label>
+          );
+        if (spec.type === 'enum')
+          return (
+            <label key={name} className="field" title={spec.help}>
+              {spec.label}
+              <select value={String(value)} onChange={(e) => form.setOption(method.id, name, e.target.value)}>
+                {spec.values.map((v) => (
+                  <option key={v}>{v}</option>
+                ))}
+              </select>
+            </label>
+          );
+        if (spec.type === 'list') return null; // e.g. weather subsets: the defaults (all) apply
+        return (
+          <label key={name} className="field" title={spec.help}>
+            {spec.label}
+            <input type="number" step="any" min={spec.min} max={spec.max} value={Number(value)} onChange={(e) => form.setOption(method.id, name, Number(e.target.value))} />
+          </label>
+        );
+      })}
+      {method.needsTeacher && !teacherAvailable && <p className="error">This method needs the teacher, which is not available.</p>}
+      {error && (
+        <p className="error" role="alert" data-testid="run-config-error">
+          {error}
+        </p>
+      )}
+      <button className="primary" data-testid="run-start" onClick={onStart} disabled={busy}>
+        Start
+      </button>
+      {busy && <p className="hint">One run at a time: pause or stop the current one first.</p>}
+    </div>
+  );
+}
+
+function scoreSeries(run: RunRecord, weathers: WeatherType[], key: 'psnr' | 'ssim'): { x: number[]; series: Series[] } {
+  const x = run.evals.map((e) => e.step);
+  const series: Series[] = weathers.map((w, i) => ({ label: WEATHERS[w].label, color: COLORS[i % COLORS.length], values: run.evals.map((e) => e.scores.weathers[w]?.[key] ?? null) }));
+  series.push({ label: 'student mean', color: '#111', values: run.evals.map((e) => e.scores.mean[key]) });
+  const ref = (s: EvalScores | null, label: string, color: string, dash: number[]) => s && series.push({ label, color, dash, values: x.map(() => s.mean[key]) });
+  ref(run.references.teacher, 'teacher (mean)', '#2f9e44', [6, 4]);
+  ref(run.references.untrained, 'untrained (mean)', '#868e96', [2, 4]);
+  ref(run.references.input, 'input (mean)', '#d9480f', [1, 3]);
+  return { x, series };
+}
+
+async function downloadModel(id: string, label: string) {
+  const files = await readModelFiles(id, import.meta.env.BASE_URL);
+  const save = (blob: Blob, name: string) => {
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = name;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  };
+  save(new Blob([JSON.stringify(files.modelJson)], { type: 'application/json' }), 'model.json');
+  save(new Blob([files.weights], { type: 'application/octet-stream' }), 'weights.bin');
+  void label;
+}
+
+function RunMonitor({ run }: { run: RunRecord }) {
+  const { pause, resume, stop } = useRunsStore();
+  const selectModel = useModelsStore((s) => s.select);
+  const live = LIVE.includes(run.state);
+  const weathers = useMemo(() => Object.keys(run.evals[0]?.scores.weathers ?? run.references.input?.weathers ?? {}) as WeatherType[], [run.evals, run.references.input]);
+  const psnr = useMemo(() => scoreSeries(run, weathers, 'psnr'), [run, weathers]);
+  const lossSeries = useMemo<Series[]>(() => Object.entries(run.losses.series).map(([k, v], i) => ({ label: k, values: v, color: COLORS[i % COLORS.length] })), [run.losses]);
+  const latest = run.evals.at(-1)?.scores.mean;
+
+  return (
+    <div className="panel run" data-testid="run-monitor" data-state={run.state}>
+      <header className="photo-head">
+        <strong>{run.label}</strong>
+        <span className={`badge badge-${run.state}`} data-testid="run-state">
+          {run.state}
+        </span>
+        <span className="spacer" />
+        {live && (
+          <button className="secondary" data-testid="run-pause" onClick={() => (run.state === 'paused' ? resume() : pause())} disabled={run.state === 'starting'}>
+            {run.state === 'paused' ? 'Resume' : 'Pause'}
+          </button>
+        )}
+        {live && (
+          <button className="secondary" data-testid="run-stop" onClick={stop}>
+            Stop
+          </button>
+        )}
+      </header>
+      <progress value={run.progress.totalStep} max={Math.max(1, run.totalSteps)} aria-label="Run progress" />
+      <p className="run-stats">
+        Step <span data-testid="run-step">{run.progress.totalStep}</span> of {run.totalSteps}
+        {run.progress.phase && ` · phase: ${run.progress.phase}`} · {run.progress.stepsPerSecond.toFixed(2)} steps/s · {fmtTime(run.progress.seconds)} elapsed
+        {live && ` · ${fmtTime(run.progress.etaSeconds)} left`}
+        {run.backend && ` · ${run.backend}`}
+      </p>
+      <p>
+        Student PSNR (mean over weathers): <strong data-testid="metric-psnr">{latest ? latest.psnr.toFixed(2) : '–'}</strong> dB
+        {latest && ` · SSIM ${latest.ssim.toFixed(4)}`}
+        {run.references.teacher && ` · teacher ${run.references.teacher.mean.psnr.toFixed(2)} dB`}
+        {run.references.untrained && ` · untrained ${run.references.untrained.mean.psnr.toFixed(2)} dB`}
+        {run.references.input && ` · input ${run.references.input.mean.psnr.toFixed(2)} dB`}
+      </p>
+      {run.error && (
+        <p className="error" role="alert" data-testid="run-error">
+          {run.error}
+        </p>
+      )}
+      {run.modelId && (
+        <p>
+          <button className="secondary" onClick={() => { selectModel(run.modelId!); location.hash = 'restore'; }}>
+            Restore photos with this student
+          </button>{' '}
+          <button className="secondary" onClick={() => downloadModel(run.modelId!, run.label)}>
+            Download (model.json + weights.bin)
+          </button>
+        </p>
+      )}
+      <div className="charts">
+        <LineChart title="Training losses" yLabel="loss" x={run.losses.step} series={lossSeries} testId="chart-loss" log />
+        <LineChart title="Student PSNR on the evaluation set (dB)" yLabel="dB" x={psnr.x} series={psnr.series} testId="chart-psnr" />
+      </div>
+      {run.samples.length > 0 && (
+        <>
+          <h3>Evaluation images (degraded · student · clean)</h3>
+          <div className="grid-images" data-testid="eval-grid">
+            {run.samples.map((s, i) => (
+              <figure key={i}>
+                <div className="triple">
+                  <ImageCanvas image={s.input} label="degraded" scale={2} />
+                  <ImageCanvas image={s.restored} label="student" scale={2} />
+                  <ImageCanvas image={s.target} label="clean" scale={2} />
+                </div>
+                <figcaption>{WEATHERS[s.weather].label}</figcaption>
+              </figure>
+            ))}
+          </div>
+        </>
+      )}
+      {run.preview && (
+        <>
+          <h3>{run.preview.caption}</h3>
+          <p className="hint">
+            Columns: {run.preview.inputLabel} · {run.preview.targetLabels.join(' · ')}
+          </p>
+          <div className="grid-images" data-testid="train-gallery">
+            {run.preview.samples.map((s, i) => (
+              <figure key={i}>
+                <div className="triple">
+                  <ImageCanvas image={s.input} label={run.preview!.inputLabel} scale={2} />
+                  {s.targets.map((t, j) => (
+                    <ImageCanvas key={j} image={t} label={run.preview!.targetLabels[j]} scale={2} />
+                  ))}
+                </div>
+                {s.weather && <figcaption>{s.weather}</figcaption>}
+              </figure>
+            ))}
+          </div>
+        </>
+      )}
+    </div>
+  );
+}
+
+function RunsList() {
+  const { runs, selected, select, remove } = useRunsStore();
+  if (!runs.length) return null;
+  return (
+    <div className="panel">
+      <h2>Runs in this browser</h2>
+      <table className="scores runs-table">
+        <thead>
+          <tr>
+            <th>Run</th>
+            <th>State</th>
+            <th>Steps</th>
+            <th>PSNR</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {runs.map((r) => (
+            <tr key={r.id} className={r.id === selected ? 'selected' : ''} data-testid="run-row">
+              <td>
+                <button className="linkbutton" onClick={() => select(r.id)}>
+                  {r.label}
+                </button>
+              </td>
+              <td>{r.state}</td>
+              <td>{r.progress.totalStep}</td>
+              <td>{r.evals.at(-1)?.scores.mean.psnr.toFixed(2) ?? '–'}</td>
+              <td>
+                {!LIVE.includes(r.state) && (
+                  <button className="linkbutton" onClick={() => remove(r.id)} aria-label={`Delete run ${r.label}`}>
+                    delete
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function DistillView() {
+  const { catalog, error } = useCatalog();
+  const { runs, selected, load, loaded } = useRunsStore();
+  useEffect(() => {
+    if (!loaded) void load();
+  }, [load, loaded]);
+  const run = runs.find((r) => r.id === selected) ?? runs[0];
+  return (
+    <section className="view" aria-label="Distill">
+      <div>
+        {catalog ? <RunForm catalog={catalog} /> : <div className="panel">{error ? <p className="error">{error}</p> : 'Loading methods…'}</div>}
+      </div>
+      <div>
+        {run ? <RunMonitor run={run} /> : <div className="panel hint">Start a run: its losses, scores and images appear here as the student learns.</div>}
+        <RunsList />
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,50 @@
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
+export interface Series {
+  label: string;
+  values: (number | null)[];
+  color: string;
+  dash?: number[];
+}
+
+/**
+ * A streaming line chart (uPlot: canvas, built for frequent updates). The chart is created once
+ * per set of series names and then only fed new data, so a live run costs little main-thread time.
+ */
+export function LineChart({ x, series, title, yLabel, testId, height = 220, log = false }: { x: number[]; series: Series[]; title: string; yLabel: string; testId?: string; height?: number; log?: boolean }) {
+  const host = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const key = series.map((s) => s.label).join('|');
+
+  useEffect(() => {
+    const el = host.current;
+    if (!el) return;
+    const opts: uPlot.Options = {
+      title,
+      width: Math.max(320, el.clientWidth),
+      height,
+      scales: { x: { time: false }, y: log ? { distr: 3 } : {} },
+      axes: [{ label: 'step' }, { label: yLabel, size: 60 }],
+      series: [{ label: 'step' }, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 1.5, dash: s.dash, spanGaps: true }))],
+      legend: { live: false },
+    };
+    plot.current = new uPlot(opts, [x, ...series.map((s) => s.values)] as uPlot.AlignedData, el);
+    const ro = new ResizeObserver(() => plot.current?.setSize({ width: Math.max(320, el.clientWidth), height }));
+    ro.observe(el);
+    return () => {
+      ro.disconnect();
+      plot.current?.destroy();
+      plot.current = null;
+    };
+    // Rebuilt only when the series themselves change; data updates go through setData below.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key, title, yLabel, height, log]);
+
+  useEffect(() => {
+    plot.current?.setData([x, ...series.map((s) => s.values)] as uPlot.AlignedData);
+  }, [x, series]);
+
+  return <div ref={host} className="chart" data-testid={testId} data-points={x.length} />;
+}
