@@ -184,7 +184,11 @@ function RunMonitor({ run }: { run: RunRecord }) {
   const live = LIVE.includes(run.state);
   const weathers = useMemo(() => Object.keys(run.evals[0]?.scores.weathers ?? run.references.input?.weathers ?? {}) as WeatherType[], [run.evals, run.references.input]);
   const psnr = useMemo(() => scoreSeries(run, weathers, 'psnr'), [run, weathers]);
-  const lossSeries = useMemo<Series[]>(() => Object.entries(run.losses.series).map(([k, v], i) => ({ label: k, values: v, color: COLORS[i % COLORS.length] })), [run.losses]);
+  // Generator losses (G.*) live on another scale, some of them negative: their own chart.
+  const [studentLosses, generatorLosses] = useMemo(() => {
+    const all = Object.entries(run.losses.series).map(([k, v], i): Series => ({ label: k, values: v, color: COLORS[i % COLORS.length] }));
+    return [all.filter((s) => !s.label.startsWith('G.') && s.label !== 'G'), all.filter((s) => s.label.startsWith('G.') || s.label === 'G')];
+  }, [run.losses]);
   const latest = run.evals.at(-1)?.scores.mean;
 
   return (
@@ -236,8 +240,9 @@ function RunMonitor({ run }: { run: RunRecord }) {
         </p>
       )}
       <div className="charts">
-        <LineChart title="Training losses" yLabel="loss" x={run.losses.step} series={lossSeries} testId="chart-loss" log />
+        <LineChart title="Student losses" yLabel="loss" x={run.losses.step} series={studentLosses} testId="chart-loss" />
         <LineChart title="Student PSNR on the evaluation set (dB)" yLabel="dB" x={psnr.x} series={psnr.series} testId="chart-psnr" />
+        {generatorLosses.length > 0 && <LineChart title="Generator losses" yLabel="loss" x={run.losses.step} series={generatorLosses} testId="chart-generator" />}
       </div>
       {run.samples.length > 0 && (
         <>

@@ -13,7 +13,7 @@ export interface Series {
  * A streaming line chart (uPlot: canvas, built for frequent updates). The chart is created once
  * per set of series names and then only fed new data, so a live run costs little main-thread time.
  */
-export function LineChart({ x, series, title, yLabel, testId, height = 220, log = false }: { x: number[]; series: Series[]; title: string; yLabel: string; testId?: string; height?: number; log?: boolean }) {
+export function LineChart({ x, series, title, yLabel, testId, height = 220 }: { x: number[]; series: Series[]; title: string; yLabel: string; testId?: string; height?: number }) {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const key = series.map((s) => s.label).join('|');
@@ -25,7 +25,7 @@ export function LineChart({ x, series, title, yLabel, testId, height = 220, log 
       title,
       width: Math.max(320, el.clientWidth),
       height,
-      scales: { x: { time: false }, y: log ? { distr: 3 } : {} },
+      scales: { x: { time: false } },
       axes: [{ label: 'step' }, { label: yLabel, size: 60 }],
       series: [{ label: 'step' }, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 1.5, dash: s.dash, spanGaps: true }))],
       legend: { live: false },
@@ -40,7 +40,7 @@ export function LineChart({ x, series, title, yLabel, testId, height = 220, log 
     };
     // Rebuilt only when the series themselves change; data updates go through setData below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key, title, yLabel, height, log]);
+  }, [key, title, yLabel, height]);
 
   useEffect(() => {
     plot.current?.setData([x, ...series.map((s) => s.values)] as uPlot.AlignedData);

@@ -3,9 +3,11 @@
 // from (DESIGN.md section 3), and composes them with the same physical models:
 //   clean-ish base J, transmission t and airlight A:   I1 = J t' + A (1 - t')   (scattering model)
 //   an occlusion layer alpha with colour c:            I  = I1 (1 - a') + c' a'  (streaks, flakes, drops)
-// where t' = 1 - g_haze (1 - t), a' = 0.9 g_occ alpha and c' = c + 0.85 g_white (1 - c), and the
+// where t' = 1 - v g_haze (1 - t), a' = 0.9 v g_occ alpha and c' = c + 0.85 g_white (1 - c); the
 // gates g come from the weather type (haze gets no occlusion, rain little haze, snow white
-// occluders...). Every output is a convex mix of values in [0, 1], so images are in [0, 1]
+// occluders...) and the severity v is drawn uniformly in [0, 1] per image, not learned, so the
+// samples cover light to heavy weather as the synthetic data does, and the generator cannot
+// settle on the extreme weather where teacher and student disagree most. Every output is a convex mix of values in [0, 1], so images are in [0, 1]
 // without a clip that would stop gradients, and the weather one-hot both conditions the network
 // and decides which degradation layers exist: samples are degradation-shaped by construction.
 //
@@ -57,6 +59,8 @@ export interface GeneratorInputs {
   noise: Tensor4D[];
   /** One-hot weather family [B, weathers.length]. */
   weather: tf.Tensor2D;
+  /** Severity per item [B, 1], uniform in [0, 1]: scales the degradation layers. */
+  severity: tf.Tensor2D;
   /** Family of each item. */
   weatherNames: WeatherType[];
 }
@@ -116,8 +120,8 @@ export class WeatherGenerator {
     // Transmission comes from the quarter-resolution stage and is upsampled: haze is smooth.
     this.transmissionHead = conv(1, widths[1], 1, 1);
     // FiLM starts near the identity (small weights): the code modulates, it does not drown the noise.
-    this.film = conv(1, latent + nW, 2 * widths.reduce((a, b) => a + b, 0), 0.02);
-    this.airlight = conv(1, latent + nW, 4, 1);
+    this.film = conv(1, latent + nW + 1, 2 * widths.reduce((a, b) => a + b, 0), 0.02);
+    this.airlight = conv(1, latent + nW + 1, 4, 1);
     this.gates = tf.tensor2d(
       this.config.weathers.map((w) => [...WEATHER_GATES[w]]),
       [nW, 3],
@@ -141,6 +145,7 @@ export class WeatherGenerator {
         normal([n, size, size, 1], 5) as Tensor4D,
       ],
       weather: tf.tensor2d(oneHot, [n, weathers.length]),
+      severity: tf.randomUniform([n, 1], 0, 1, 'float32', (seed + 104729 * 6) >>> 0) as tf.Tensor2D,
     }));
     return { ...tensors, weatherNames: families.map((f) => weathers[f]) };
   }
@@ -151,7 +156,7 @@ export class WeatherGenerator {
     return tf.tidy(() => {
       const { widths } = this.config;
       const n = inputs.code.shape[0];
-      const cond = tf.concat([inputs.code, inputs.weather], 1).reshape([n, 1, 1, -1]) as Tensor4D;
+      const cond = tf.concat([inputs.code, inputs.weather, inputs.severity], 1).reshape([n, 1, 1, -1]) as Tensor4D;
       const film = tf.split(this.apply(this.film, cond), widths.flatMap((c) => [c, c]), 3);
       const act = (x: tf.Tensor4D) => tf.leakyRelu(x, LEAK);
       const s0 = this.config.size / 8;
@@ -181,7 +186,10 @@ export class WeatherGenerator {
       const [aGrey, aTint] = tf.split(this.apply(this.airlight, cond), [1, 3], 3);
       const A = tf.add(tf.add(0.55, tf.mul(0.4, tf.sigmoid(aGrey))), tf.mul(0.1, tf.sub(tf.sigmoid(aTint), 0.5)));
       const g = tf.matMul(inputs.weather, this.gates).reshape([n, 1, 1, 3]);
-      const [gHaze, gOcc, gWhite] = tf.split(g, 3, 3);
+      const [gHazeMax, gOccMax, gWhite] = tf.split(g, 3, 3);
+      const severity = inputs.severity.reshape([n, 1, 1, 1]);
+      const gHaze = tf.mul(gHazeMax, severity);
+      const gOcc = tf.mul(gOccMax, severity);
       const transmission = tf.sub(1, tf.mul(gHaze, tf.sub(1, t))) as Tensor4D;
       const hazy = tf.add(tf.mul(base, transmission), tf.mul(A, tf.sub(1, transmission)));
       const occlusion = tf.mul(tf.mul(gOcc, 0.9), alpha) as Tensor4D;
@@ -207,5 +215,5 @@ export class WeatherGenerator {
 }
 
 export function disposeGeneratorInputs(inputs: GeneratorInputs): void {
-  tf.dispose([inputs.code, inputs.weather, ...inputs.noise]);
+  tf.dispose([inputs.code, inputs.weather, inputs.severity, ...inputs.noise]);
 }

@@ -209,7 +209,6 @@ export function resolveRunConfig(
     if (p['evalSet.size'] % multiple !== 0) {
       issues.push(`evalSet.size must be a multiple of ${multiple} for ${p.student}, got ${p['evalSet.size']}`);
     }
-    if (p.warmupSteps > p.steps) issues.push(`warmupSteps (${p.warmupSteps}) must not exceed steps (${p.steps})`);
     if (p.evalSamples > p['evalSet.count']) {
       issues.push(`evalSamples (${p.evalSamples}) must not exceed evalSet.count (${p['evalSet.count']})`);
     }
@@ -244,9 +243,13 @@ export function defaultRunParams(preset: RunPresetName = 'standard'): RunParams 
 /** The final learning rate of the cosine schedule, as a fraction of the peak. */
 export const COSINE_FINAL_FRACTION = 0.05;
 
-/** Learning rate of student step s (0-based): linear warm-up, then cosine decay or constant. */
+/**
+ * Learning rate of student step s (0-based): linear warm-up, then cosine decay or constant. A
+ * warm-up longer than the run is cut to the run (so a preset's warm-up never rejects a short run).
+ */
 export function studentLearningRate(config: Pick<RunConfig, 'lr' | 'lrSchedule' | 'warmupSteps' | 'steps'>, s: number): number {
-  const { lr, warmupSteps, steps } = config;
+  const { lr, steps } = config;
+  const warmupSteps = Math.min(config.warmupSteps, steps);
   if (s < warmupSteps) return (lr * (s + 1)) / warmupSteps;
   if (config.lrSchedule === 'constant') return lr;
   const p = Math.min(1, (s - warmupSteps) / Math.max(1, steps - warmupSteps - 1));
