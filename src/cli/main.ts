@@ -7,12 +7,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CliError, UsageError, type CliIO, type Command } from './command';
+import { distillCommand } from './commands/distill';
 import { evalCommand } from './commands/eval';
 import { metricsCommand } from './commands/metrics';
 import { restoreCommand } from './commands/restore';
 import { trainTeacherCommand } from './commands/train-teacher';
 
-export const COMMANDS: readonly Command[] = [metricsCommand, trainTeacherCommand, restoreCommand, evalCommand];
+export const COMMANDS: readonly Command[] = [metricsCommand, trainTeacherCommand, restoreCommand, evalCommand, distillCommand];
 
 const PROCESS_IO: CliIO = { stdout: process.stdout, stderr: process.stderr };
 

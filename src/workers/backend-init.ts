@@ -3,14 +3,22 @@
 import { selectBackend, type BackendReport } from '../core/backend/select';
 import { WASM_PATHS, wasmThreadCount } from './wasm-paths';
 
-let started: Promise<BackendReport> | null = null;
+let chosen: Promise<BackendReport> | null = null;
+let announce: (p: Promise<BackendReport>) => void;
+const ready = new Promise<BackendReport>((resolve) => (announce = resolve));
 
 export function initBackend(override: string | null): Promise<BackendReport> {
-  started ??= selectBackend({ override, wasmPaths: WASM_PATHS, wasmThreads: wasmThreadCount() });
-  return started;
+  if (!chosen) {
+    chosen = selectBackend({ override, wasmPaths: WASM_PATHS, wasmThreads: wasmThreadCount() });
+    announce(chosen);
+  }
+  return chosen;
 }
 
-/** Resolves once initBackend has chosen a backend: calls that use tfjs wait on it. */
+/**
+ * Resolves once initBackend has chosen a backend. Calls that use tfjs wait on it: a view may ask
+ * a worker for work before the page has sent the worker its `init`.
+ */
 export function backendReady(): Promise<BackendReport> {
-  return started ?? Promise.reject(new Error('The worker was used before its backend was initialised.'));
+  return ready;
 }

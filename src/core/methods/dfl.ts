@@ -71,6 +71,14 @@ const OPTIONS = {
     help: 'Samples are penalised while the teacher changes them by less than this mean absolute amount: it must find something to remove.',
   },
   degradationWeight: { type: 'number', min: 0, max: 100, default: 1, label: 'Degradation weight', help: 'Weight of the degradation-margin term in the generator loss.' },
+  consistencyWeight: {
+    type: 'number',
+    min: 0,
+    max: 100,
+    default: 1,
+    label: 'Teacher consistency weight',
+    help: 'Weight of L1(T(G(z)), J): the teacher, given a sample, should recover the generator\'s clean base, so the weather layers are ones the teacher knows how to remove.',
+  },
   diversityWeight: { type: 'number', min: 0, max: 100, default: 0.1, label: 'Diversity weight', help: 'Weight of the mode-seeking term: two codes of the same family must give different images.' },
   priorWeight: { type: 'number', min: 0, max: 100, default: 1, label: 'Image prior weight', help: 'Weight of the statistics prior on the generator\'s clean base (mean, contrast, total variation in natural ranges).' },
 } as const;
@@ -199,15 +207,18 @@ class DataFreeLearning implements DistillMethod {
           // How much the teacher changes the sample: below the margin, nothing to restore.
           const correction = l1Loss(x, t);
           const degradation = tf.div(tf.relu(tf.sub(o.degradationMargin, correction)), Math.max(o.degradationMargin, 1e-6)) as tf.Scalar;
+          // The sample is a (degraded, clean) pair in the teacher's eyes: it restores x to the base.
+          const consistency = l1Loss(t, g.base);
           const diversity = diversityLoss(x);
           const prior = imagePrior(g.base);
           const total = tf.addN([
             adversarial,
             tf.mul(degradation, o.degradationWeight),
+            tf.mul(consistency, o.consistencyWeight),
             tf.mul(diversity, o.diversityWeight),
             tf.mul(prior, o.priorWeight),
           ]) as tf.Scalar;
-          return { total, terms: { adversarial, discrepancy, correction, diversity, prior } };
+          return { total, terms: { adversarial, discrepancy, correction, consistency, diversity, prior } };
         },
         'generator loss',
       );
@@ -258,17 +269,20 @@ function diversityLoss(x: Tensor4D): tf.Scalar {
 }
 
 /**
- * Statistics prior on the generator's clean base: per image, mean in [0.2, 0.8], standard
- * deviation at least 0.1 (no flat images), and total variation below 0.12 (natural images are
- * piecewise smooth; the weather layers, not the base, carry the high frequencies).
+ * Statistics prior on the generator's clean base, per image: mean in [0.2, 0.8], standard
+ * deviation in [0.08, 0.3] (neither flat nor poster-like), few pixels near black or white, and
+ * total variation below 0.12 (natural images are piecewise smooth; the weather layers, not the
+ * base, carry the high frequencies). An adversary goes to the edge of whatever set it is allowed:
+ * these bounds draw that edge near natural photographs.
  */
 function imagePrior(base: Tensor4D): tf.Scalar {
   return tf.tidy(() => {
     const { mean, variance } = tf.moments(base, [1, 2, 3]);
     const std = tf.sqrt(tf.add(variance, 1e-8));
     const band = tf.add(tf.relu(tf.sub(0.2, mean)), tf.relu(tf.sub(mean, 0.8)));
-    const contrast = tf.relu(tf.sub(0.1, std));
+    const contrast = tf.add(tf.relu(tf.sub(0.08, std)), tf.relu(tf.sub(std, 0.3)));
+    const clipped = tf.mean(tf.add(tf.relu(tf.sub(0.03, base)), tf.relu(tf.sub(base, 0.97))));
     const tv = tf.relu(tf.sub(totalVariation(base), 0.12));
-    return tf.add(tf.mean(tf.add(band, contrast)), tv) as tf.Scalar;
+    return tf.addN([tf.mean(tf.add(band, contrast)), tf.mul(clipped, 10), tv]) as tf.Scalar;
   });
 }

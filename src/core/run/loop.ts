@@ -354,7 +354,7 @@ export async function runDistillation(options: RunOptions): Promise<RunResult> {
 
   const runEval = async (subject: EvalSubject, model: Restorer | null): Promise<void> => {
     const t0 = now();
-    const { scores, samples } = await evaluate(model, splits, subject === 'student' || subject === 'untrained' ? config.evalSamples : 0);
+    const { scores, samples } = await evaluate(model, splits, config.evalSamples);
     const millis = now() - t0;
     if (subject === 'student') evalMs = millis;
     const record: EvalRecord = { subject, studentStep, totalStep, seconds: seconds(), millis, scores };

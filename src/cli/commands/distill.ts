@@ -1,0 +1,327 @@
+// weatherkd distill --method M [--student PRESET] [--steps N] [--seed S] ... [--out DIR] [--json]:
+// trains a student with any method of the registry through the same loop the page's worker uses,
+// and reports the student, the teacher, the untrained student and the input on a fixed evaluation
+// set. --out writes metrics.jsonl (one line per evaluation), run.json and the student (model.json +
+// weights.bin, which "weatherkd eval --model DIR" reads).
+
+import { existsSync } from 'node:fs';
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ImageScores } from '../../core/metrics/common';
+import type { Restorer } from '../../core/models/restorer';
+import {
+  defaultRunParams,
+  RUN_PARAMS,
+  RUN_PRESET_NAMES,
+  RunConfigError,
+  resolveRunConfig,
+  type RunConfigInput,
+  type RunPresetName,
+} from '../../core/run/config';
+import type { EvalScores, EvalSubject, RunEvent, RunSummary } from '../../core/run/loop';
+import { formatParam, parseParamText, type ParamSpec, type ParamValue } from '../../core/run/params';
+import { CliError, UsageError, defineCommand, type CliIO } from '../command';
+import { backendOption } from '../common-options';
+import { scoresToJson } from './metrics';
+
+/** CLI flag -> RUN_PARAMS key. Help texts and checks come from the table. */
+const FLAGS = {
+  student: 'student',
+  steps: 'steps',
+  seed: 'seed',
+  batch: 'batch',
+  patch: 'patch',
+  lr: 'lr',
+  schedule: 'lrSchedule',
+  warmup: 'warmupSteps',
+  weathers: 'weathers',
+  source: 'source',
+  'eval-every': 'evalEvery',
+  'eval-count': 'evalSet.count',
+  'eval-size': 'evalSet.size',
+  'eval-seed': 'evalSet.seed',
+  'eval-weathers': 'evalSet.weathers',
+} as const satisfies Record<string, keyof typeof RUN_PARAMS>;
+
+type Flag = keyof typeof FLAGS;
+
+function valueName(spec: ParamSpec): string {
+  if (spec.type === 'enum') return spec.values.join('|');
+  if (spec.type === 'list') return 'A,B,...';
+  return spec.type === 'int' ? 'N' : 'X';
+}
+
+/** "(default: 2000; quick: 60, long: 20000)": the standard value, then the presets that differ. */
+function defaultsText(key: keyof typeof RUN_PARAMS): string {
+  const standard = formatParam(defaultRunParams('standard')[key] as ParamValue);
+  const others = RUN_PRESET_NAMES.filter((p) => p !== 'standard')
+    .map((p) => [p, formatParam(defaultRunParams(p)[key] as ParamValue)] as const)
+    .filter(([, v]) => v !== standard)
+    .map(([p, v]) => `${p}: ${v}`);
+  return `(default: ${standard}${others.length ? `; ${others.join(', ')}` : ''})`;
+}
+
+const PARAM_OPTIONS = Object.fromEntries(
+  (Object.entries(FLAGS) as [Flag, keyof typeof RUN_PARAMS][]).map(([flag, key]) => {
+    const spec = RUN_PARAMS[key] as ParamSpec;
+    return [flag, { type: 'string', valueName: valueName(spec), description: `${spec.help} ${defaultsText(key)}` }];
+  }),
+) as Record<Flag, { type: 'string'; valueName: string; description: string }>;
+
+/** Scores as the --json document writes them: {WEATHER: {...}, ..., mean: {...}}. */
+function scoresJson(s: EvalScores | null): Record<string, ReturnType<typeof scoresToJson>> | null {
+  if (!s) return null;
+  const out: Record<string, ReturnType<typeof scoresToJson>> = {};
+  for (const [w, v] of Object.entries(s.weathers)) out[w] = scoresToJson(v as ImageScores);
+  out.mean = scoresToJson(s.mean);
+  return out;
+}
+
+export function distillJson(summary: RunSummary): object {
+  const subjects: EvalSubject[] = ['student', 'teacher', 'untrained', 'input'];
+  return {
+    method: summary.method,
+    status: summary.status,
+    steps: summary.studentSteps,
+    seconds: Number(summary.seconds.toFixed(3)),
+    backend: summary.backend,
+    seed: summary.config.seed,
+    student: { preset: summary.student.preset, params: summary.student.params, flops_per_pixel: summary.student.flopsPerPixel },
+    eval: Object.fromEntries(subjects.map((s) => [s, scoresJson(summary.eval[s])])),
+  };
+}
+
+const db = (v: number | undefined): string => (v === undefined ? '     -' : v === Infinity ? '   inf' : v.toFixed(2).padStart(6));
+
+function table(summary: RunSummary): string {
+  const weathers = summary.config.evalSet.weathers;
+  const subjects: EvalSubject[] = ['input', 'untrained', 'student', 'teacher'];
+  const head = `${'PSNR dB (RGB)'.padEnd(12)}${weathers.map((w) => w.padStart(11)).join('')}${'mean'.padStart(11)}`;
+  const rows = subjects
+    .filter((s) => summary.eval[s])
+    .map((s) => {
+      const e = summary.eval[s]!;
+      return `${s.padEnd(12)}${weathers.map((w) => db(e.weathers[w]?.psnr).padStart(11)).join('')}${db(e.mean.psnr).padStart(11)}`;
+    });
+  return [head, ...rows].join('\n');
+}
+
+function fmtTime(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '?';
+  const s = Math.round(seconds);
+  return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+}
+
+/** --option KEY=VALUE entries, parsed with the method's option table. */
+function methodOptions(entries: readonly string[], table: Readonly<Record<string, ParamSpec>>, method: string): Record<string, ParamValue> {
+  const out: Record<string, ParamValue> = {};
+  for (const entry of entries) {
+    const eq = entry.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--option expects KEY=VALUE, got "${entry}"`);
+    const key = entry.slice(0, eq).trim();
+    const spec = table[key];
+    if (!spec) {
+      const known = Object.keys(table);
+      throw new UsageError(`method ${method} has no option "${key}"${known.length ? ` (options: ${known.join(', ')})` : ' (it has no options)'}`);
+    }
+    try {
+      out[key] = parseParamText(`${method}.${key}`, spec, entry.slice(eq + 1));
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
+  return out;
+}
+
+/** Progress on stderr: one line per evaluation, plus phase changes. */
+function progressPrinter(io: CliIO): (e: RunEvent) => void {
+  let lastStep: Extract<RunEvent, { type: 'step' }> | null = null;
+  let reference = '';
+  return (e) => {
+    if (e.type === 'start') {
+      const teacher = e.teacher ? `teacher ${e.teacher.params.toLocaleString('en')} params` : 'no teacher';
+      io.stderr.write(
+        `${e.method.id}: ${e.student.preset ?? 'custom'} student (${e.student.params.toLocaleString('en')} params), ${teacher}, ` +
+          `${e.totalSteps} steps on ${e.backend}\n`,
+      );
+    } else if (e.type === 'phase' && e.phase.steps > 0) {
+      io.stderr.write(`phase ${e.phaseIndex + 1}: ${e.phase.label} (${e.phase.steps} steps)\n`);
+    } else if (e.type === 'step') {
+      lastStep = e;
+    } else if (e.type === 'eval') {
+      const psnr = e.record.scores.mean.psnr.toFixed(2);
+      if (e.record.subject !== 'student') {
+        reference += `${reference ? ', ' : ''}${e.record.subject} ${psnr}`;
+        if (e.record.subject === 'untrained') io.stderr.write(`mean PSNR (dB): ${reference}\n`);
+        return;
+      }
+      const s = lastStep;
+      const losses = s ? Object.entries(s.record.losses).slice(0, 3).map(([k, v]) => `${k} ${v.toPrecision(3)}`).join(' ') : '';
+      const speed = s ? `${s.stepsPerSecond.toFixed(1)} steps/s, eta ${fmtTime(s.etaSeconds)}` : '';
+      io.stderr.write(`step ${e.record.studentStep}  ${losses}  ${speed}  student ${psnr} dB\n`);
+    }
+  };
+}
+
+export const distillCommand = defineCommand({
+  name: 'distill',
+  summary: 'train a student by distillation (or from scratch) and score it against the teacher',
+  positionals: [],
+  description: [
+    'Trains a student with a method of the registry (scratch, kd, dfl, ...) through the training loop',
+    'the page uses, then prints mean PSNR/SSIM per weather type of the student, the teacher, the',
+    'untrained student and the degraded input on a fixed synthetic evaluation set. Settings start',
+    'from --preset (quick: seconds, standard, long) and any flag overrides them; method options are',
+    'set with --option KEY=VALUE (see the method\'s table in the page). Ctrl-C stops the run early',
+    'and still reports and saves the student.',
+    'With --json, prints {"method","status","steps","seconds","backend","seed","student":{"preset",',
+    '"params","flops_per_pixel"},"eval":{"student"|"teacher"|"untrained"|"input":{WEATHER:{"psnr",',
+    '"ssim","psnr_y","ssim_y"},...,"mean":{...}}}} (a subject is null when absent).',
+    'With --out DIR, writes DIR/metrics.jsonl (one line per evaluation), DIR/run.json (configuration,',
+    'status, losses) and the student as DIR/model.json + weights.bin.',
+  ].join('\n'),
+  options: {
+    method: { type: 'string', valueName: 'ID', default: 'kd', description: 'distillation method: scratch, kd, dfl, ...' },
+    preset: { type: 'string', valueName: RUN_PRESET_NAMES.join('|'), default: 'standard', description: 'starting point of every setting' },
+    ...PARAM_OPTIONS,
+    option: { type: 'string', multiple: true, valueName: 'KEY=VALUE', description: 'a method option (repeatable)' },
+    teacher: {
+      type: 'string',
+      valueName: 'teacher|DIR',
+      description: 'the shipped teacher (default), a restorer folder or a teacher training run',
+    },
+    out: { type: 'string', valueName: 'DIR', description: 'write metrics.jsonl, run.json and the student here' },
+    json: { type: 'boolean', description: 'print one JSON object on stdout' },
+    backend: backendOption(),
+  },
+  async run({ values }, io) {
+    const preset = values.preset as RunPresetName;
+    if (!RUN_PRESET_NAMES.includes(preset)) throw new UsageError(`unknown --preset "${values.preset}" (expected ${RUN_PRESET_NAMES.join(', ')})`);
+
+    // tfjs loads here, not at CLI start.
+    const [{ startBackend }, { loadModelArg }, { METHODS, getMethod }, { runDistillation, RunController, RunSetupError }, { saveRestorerToDir }] =
+      await Promise.all([
+        import('../backend-option'),
+        import('../model-arg'),
+        import('../../core/methods/registry'),
+        import('../../core/run/loop'),
+        import('../model-files'),
+      ]);
+
+    const method = METHODS.find((m) => m.id === values.method);
+    if (!method) throw new UsageError(`unknown --method "${values.method}" (expected one of ${METHODS.map((m) => m.id).join(', ')})`);
+
+    const input: RunConfigInput = { method: method.id, methodOptions: methodOptions(values.option ?? [], method.options, method.id) };
+    const evalSet: Record<string, ParamValue> = {};
+    for (const [flag, key] of Object.entries(FLAGS) as [Flag, keyof typeof RUN_PARAMS][]) {
+      const text = values[flag];
+      if (text === undefined) continue;
+      let value: ParamValue;
+      try {
+        value = parseParamText(`--${flag}`, RUN_PARAMS[key] as ParamSpec, text);
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+      if (key.startsWith('evalSet.')) evalSet[key.slice('evalSet.'.length)] = value;
+      else (input as Record<string, unknown>)[key] = value;
+    }
+    if (Object.keys(evalSet).length) input.evalSet = evalSet;
+    let config;
+    try {
+      config = resolveRunConfig(input, METHODS, preset);
+    } catch (e) {
+      if (e instanceof RunConfigError) throw new UsageError(e.issues.join('; '));
+      throw e;
+    }
+
+    const report = await startBackend(values.backend, io);
+    let teacher: Restorer | null = null;
+    try {
+      teacher = (await loadModelArg(values.teacher ?? 'teacher')).restorer;
+    } catch (e) {
+      // The shipped teacher is optional for a method that does not use it.
+      if (!(e instanceof CliError) || getMethod(method.id).needsTeacher || values.teacher !== undefined) throw e;
+      io.stderr.write(`note: ${e.message}; running without a teacher reference\n`);
+    }
+
+    let metricsFile: string | null = null;
+    if (values.out) {
+      await mkdir(values.out, { recursive: true });
+      metricsFile = path.join(values.out, 'metrics.jsonl');
+      await writeFile(metricsFile, '');
+    }
+    const progress = values.json ? null : progressPrinter(io);
+    let pending: Promise<void> = Promise.resolve();
+    const controller = new RunController();
+    let interrupts = 0;
+    const onSigint = () => {
+      if (++interrupts > 1) process.exit(130);
+      io.stderr.write('\nstopping after this step (Ctrl-C again to abort)\n');
+      controller.stop();
+    };
+    process.on('SIGINT', onSigint);
+
+    let student: Restorer | null = null;
+    try {
+      let result;
+      try {
+        result = await runDistillation({
+          config,
+          teacher,
+          controller,
+          onEvent: (e) => {
+            progress?.(e);
+            if (e.type === 'eval' && metricsFile) {
+              const line = { subject: e.record.subject, step: e.record.studentStep, total_step: e.record.totalStep, seconds: Number(e.record.seconds.toFixed(3)), scores: scoresJson(e.record.scores) };
+              const file = metricsFile;
+              pending = pending.then(() => appendFile(file, `${JSON.stringify(line)}\n`));
+            }
+          },
+        });
+      } catch (e) {
+        if (e instanceof RunSetupError) throw new CliError(e.message);
+        throw e;
+      }
+      student = result.studentModel;
+      await pending;
+      const { studentModel: _s, ...summary } = result;
+      void _s;
+      if (values.out) {
+        const run = {
+          ...distillJson(summary),
+          error: summary.error,
+          config: summary.config,
+          teacher: teacher ? { source: values.teacher ?? 'teacher', ...summary.teacher } : null,
+          losses: summary.history.steps.map((s) => ({ step: s.totalStep, phase: s.phase, ...s.losses })),
+        };
+        await writeFile(path.join(values.out, 'run.json'), `${JSON.stringify(run, null, 1)}\n`);
+        // A diverged student may hold NaN weights: keep the metrics, not the model.
+        if (summary.status !== 'failed') {
+          await saveRestorerToDir(student, values.out, {
+            info: { trainedBy: 'weatherkd distill', method: summary.method, steps: summary.studentSteps, config: summary.config, meanPsnr: summary.eval.student?.mean.psnr ?? null },
+          });
+        } else if (existsSync(path.join(values.out, 'model.json'))) {
+          io.stderr.write(`note: ${path.join(values.out, 'model.json')} is from an earlier run\n`);
+        }
+      }
+      if (summary.status === 'failed') throw new CliError(summary.error?.message ?? 'the run failed');
+      if (values.json) {
+        io.stdout.write(`${JSON.stringify(distillJson(summary))}\n`);
+      } else {
+        const stopped = summary.status === 'stopped' ? ' (stopped early)' : '';
+        io.stdout.write(
+          [
+            `${summary.method}: ${summary.studentSteps} student steps in ${fmtTime(summary.seconds)} on ${report.backend}${stopped}`,
+            table(summary),
+            ...(values.out ? [`saved the student, metrics.jsonl and run.json in ${values.out}`] : []),
+            '',
+          ].join('\n'),
+        );
+      }
+    } finally {
+      process.removeListener('SIGINT', onSigint);
+      student?.dispose();
+      teacher?.dispose();
+    }
+  },
+});

@@ -1,0 +1,110 @@
+// `weatherkd distill`, run in-process through main() with tiny settings: the JSON document, the
+// files --out writes (a student "weatherkd eval --model DIR" loads), and the errors.
+
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRestorer } from '../core/models/restorer';
+import { tf } from '../core/tf';
+import { main } from './main';
+import { REPO_ROOT, loadModelArg } from './model-arg';
+import { saveRestorerToDir } from './model-files';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'weatherkd-distill-'));
+const teacherDir = path.join(dir, 'teacher');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+beforeAll(async () => {
+  await tf.setBackend('wasm');
+  const teacher = createRestorer('student-10', { seed: 3 });
+  await saveRestorerToDir(teacher, teacherDir);
+  teacher.dispose();
+});
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function weatherkd(...argv: string[]): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } });
+  return { code, stdout, stderr };
+}
+
+const TINY = ['--preset', 'quick', '--batch', '2', '--patch', '16', '--eval-size', '16', '--eval-count', '1', '--weathers', 'haze', '--backend', 'wasm'];
+const SCORE_KEYS = ['psnr', 'ssim', 'psnr_y', 'ssim_y'];
+
+describe('weatherkd distill', () => {
+  it('prints the JSON document and writes metrics, run.json and a loadable student', async () => {
+    const out = path.join(dir, 'kd');
+    const run = await weatherkd('distill', '--method', 'kd', '--steps', '6', '--eval-every', '3', '--eval-weathers', 'haze,rain', ...TINY, '--teacher', teacherDir, '--out', out, '--json');
+    expect(run.code, run.stderr).toBe(0);
+    const doc = JSON.parse(run.stdout);
+    expect(Object.keys(doc)).toEqual(['method', 'status', 'steps', 'seconds', 'backend', 'seed', 'student', 'eval']);
+    expect(doc).toMatchObject({ method: 'kd', status: 'completed', steps: 6, backend: 'wasm', seed: 1 });
+    expect(doc.student).toEqual({ preset: 'student-5', params: 67839, flops_per_pixel: 9180 });
+    expect(Object.keys(doc.eval)).toEqual(['student', 'teacher', 'untrained', 'input']);
+    for (const subject of Object.values(doc.eval) as Record<string, Record<string, number>>[]) {
+      expect(Object.keys(subject)).toEqual(['haze', 'rain', 'mean']);
+      for (const s of Object.values(subject)) expect(Object.keys(s)).toEqual(SCORE_KEYS);
+    }
+    expect(doc.eval.untrained.mean.psnr).toBeCloseTo(doc.eval.input.mean.psnr, 1);
+
+    const lines = readFileSync(path.join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.subject, l.step])).toEqual([['input', 0], ['teacher', 0], ['untrained', 0], ['student', 3], ['student', 6]]);
+    expect(lines.at(-1).scores).toEqual(doc.eval.student);
+
+    const runJson = JSON.parse(readFileSync(path.join(out, 'run.json'), 'utf8'));
+    expect(runJson.config).toMatchObject({ method: 'kd', steps: 6, patch: 16 });
+    expect(runJson.losses).toHaveLength(6);
+
+    // The folder is what `weatherkd eval --model DIR` loads.
+    const { restorer } = await loadModelArg(out);
+    expect(restorer.preset).toBe('student-5');
+    restorer.dispose();
+  });
+
+  it('prints a table without --json, and method options change the run', async () => {
+    const run = await weatherkd('distill', '--method', 'dfl', '--steps', '2', '--option', 'generatorWarmup=1', '--option', 'crWeight=0', ...TINY, '--teacher', teacherDir);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^dfl: 2 student steps in \d+s on wasm\n/);
+    expect(run.stdout).toMatch(/\nstudent( +\d+\.\d\d){7}\n/);
+    expect(run.stderr).toMatch(/phase 1: Generator warm-up \(1 steps\)/);
+  });
+
+  it('says clearly when the teacher is missing', async () => {
+    const missing = await weatherkd('distill', '--method', 'kd', ...TINY, '--teacher', path.join(dir, 'nowhere'));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+    expect(missing.stderr).toMatch(/^weatherkd distill: no model ".*nowhere": not a shipped model \(teacher\) and no such folder/);
+    if (!existsSync(path.join(REPO_ROOT, 'public/models/teacher/model.json'))) {
+      const unshipped = await weatherkd('distill', '--method', 'dfl', ...TINY);
+      expect(unshipped.code).toBe(1);
+      expect(unshipped.stderr).toMatch(/the teacher model is not shipped yet/);
+      // Scratch does not need it: it runs, without a teacher reference.
+      const scratch = await weatherkd('distill', '--method', 'scratch', '--steps', '1', ...TINY, '--json');
+      expect(scratch.code, scratch.stderr).toBe(0);
+      expect(scratch.stderr).toMatch(/^note: the teacher model is not shipped yet/);
+      expect(JSON.parse(scratch.stdout).eval.teacher).toBeNull();
+    }
+  });
+
+  it.each([
+    [['--method', 'nope'], /unknown --method "nope" \(expected one of scratch, kd, dfl/],
+    [['--method', 'kd', '--option', 'alpha=1'], /method kd has no option "alpha" \(options: kdWeight, recWeight\)/],
+    [['--method', 'kd', '--option', 'kdWeight=-1'], /kd.kdWeight must be a number in \[0, 100\], got -1/],
+    [['--steps', '0'], /--steps must be an integer in \[1, 1000000\], got 0/],
+    [['--weathers', 'fog'], /--weathers: unknown value "fog"/],
+    [['--patch', '20'], /patch must be a multiple of 8 for student-10, got 20/],
+    [['--preset', 'huge'], /unknown --preset "huge"/],
+  ])('rejects %j with a usage error', async (args, message) => {
+    const run = await weatherkd('distill', ...args);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(message);
+  });
+});

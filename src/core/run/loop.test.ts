@@ -1,0 +1,264 @@
+// The training loop: memory stays flat for every method, non-finite losses stop the run with a
+// clear error and keep the history, pause/resume/stop work, phases and substeps are honoured.
+// Tiny settings throughout: these tests check the machinery, methods.test.ts checks learning.
+
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tf } from '../tf';
+import { createRestorer, type Restorer } from '../models/restorer';
+import { defineMethod, type DistillMethod, type MethodContext, type MethodDefinition, type StepInfo } from '../methods/method';
+import { METHODS } from '../methods/registry';
+import { resolveRunConfig, RunConfigError, type RunConfigInput } from './config';
+import { runDistillation, RunController, RunSetupError, type RunEvent, type RunOptions } from './loop';
+
+const TINY: RunConfigInput = {
+  student: 'student-5',
+  batch: 2,
+  patch: 16,
+  weathers: ['haze', 'rain'],
+  evalEvery: 10,
+  previewEvery: 4,
+  previewCount: 2,
+  evalSet: { count: 1, size: 16, weathers: ['haze', 'rain'] },
+};
+
+function config(method: string, steps: number, extra: RunConfigInput = {}, more: readonly MethodDefinition[] = []) {
+  return resolveRunConfig({ ...TINY, method, steps, ...extra }, [...METHODS, ...more], 'quick');
+}
+
+let teacher: Restorer;
+
+beforeAll(async () => {
+  await tf.setBackend('wasm');
+  // Untrained, but not the identity (the output conv is not zeroed): the machinery is what is tested.
+  teacher = createRestorer({ ...createRestorer('student-10').config, zeroInitOutput: false }, { seed: 5 });
+});
+
+async function run(options: Omit<RunOptions, 'teacher'> & { teacher?: Restorer | null }): Promise<{ result: Awaited<ReturnType<typeof runDistillation>>; events: RunEvent[] }> {
+  const events: RunEvent[] = [];
+  const result = await runDistillation({
+    teacher,
+    ...options,
+    onEvent: (e) => {
+      events.push(e);
+      options.onEvent?.(e);
+    },
+  });
+  return { result, events };
+}
+
+describe('memory', () => {
+  it.each([
+    ['scratch', {}],
+    ['kd', {}],
+    ['dfl', { generatorWarmup: 3, studentStepsPerGenerator: 2 }],
+  ])('%s: tensors and bytes stay flat over many steps, and the run frees everything', async (method, options) => {
+    const before = tf.memory().numTensors;
+    // Per phase: [tensors, bytes] after each step. The first student step fills the preview slot.
+    const seen = new Map<string, Set<string>>();
+    const { result } = await run({
+      config: config(method, 24, { methodOptions: options }),
+      onEvent: (e) => {
+        if (e.type !== 'step' || e.record.studentStep === 1) return;
+        const phase = e.record.phase;
+        if (!seen.has(phase)) seen.set(phase, new Set());
+        seen.get(phase)!.add(`${tf.memory().numTensors} tensors, ${tf.memory().numBytes} bytes`);
+      },
+    });
+    expect(result.status, result.error?.message).toBe('completed');
+    for (const [phase, states] of seen) expect([phase, states.size], [...states].join(' -> ')).toEqual([phase, 1]);
+    // Only the returned student remains.
+    const studentTensors = result.studentModel.model.weights.length;
+    expect(tf.memory().numTensors).toBe(before + studentTensors);
+    result.studentModel.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('events and history', () => {
+  it('scores input, teacher and untrained student first, then the student every evalEvery steps', async () => {
+    const { result, events } = await run({ config: config('kd', 20) });
+    const evals = events.filter((e) => e.type === 'eval').map((e) => (e.type === 'eval' ? [e.record.subject, e.record.studentStep] : []));
+    expect(evals).toEqual([['input', 0], ['teacher', 0], ['untrained', 0], ['student', 10], ['student', 20]]);
+    expect(events[0].type).toBe('start');
+    expect(events.at(-1)!.type).toBe('end');
+    const previews = events.filter((e) => e.type === 'preview');
+    expect(previews.map((e) => e.type === 'preview' && e.totalStep)).toEqual([1, 4, 8, 12, 16, 20]);
+    const p = previews[0].type === 'preview' ? previews[0].preview : null;
+    expect(p!.samples).toHaveLength(2);
+    expect(p!.samples[0].targets).toHaveLength(p!.targetLabels.length);
+    expect(p!.samples[0].input.data.length).toBe(16 * 16 * 3);
+    const step = events.find((e) => e.type === 'step');
+    expect(step!.type === 'step' && Object.keys(step!.record.losses)).toEqual(['total', 'kd', 'rec']);
+    expect(step!.type === 'step' && step!.stepsPerSecond).toBeGreaterThan(0);
+    const evalEvent = events.find((e) => e.type === 'eval' && e.record.subject === 'student');
+    expect(evalEvent!.type === 'eval' && evalEvent!.samples.map((s) => s.weather)).toEqual(['haze', 'rain']);
+    expect(result.history.steps).toHaveLength(20);
+    expect(Object.keys(result.eval.student!.weathers)).toEqual(['haze', 'rain']);
+    // The untrained student is the identity (zero-initialised residual): it scores as the input.
+    expect(result.eval.untrained!.mean.psnr).toBeCloseTo(result.eval.input!.mean.psnr, 1);
+    // Events are plain data a worker can post.
+    expect(() => structuredClone(events)).not.toThrow();
+    result.studentModel.dispose();
+  });
+
+  it('refuses to start without a needed teacher, or with a bad configuration', async () => {
+    await expect(runDistillation({ config: config('kd', 2), teacher: null })).rejects.toThrow(RunSetupError);
+    await expect(runDistillation({ config: config('kd', 2), teacher: null })).rejects.toThrow(/method "kd" distils from a teacher, and none was given/);
+    await expect(runDistillation({ config: { ...config('kd', 2), batch: 0 }, teacher })).rejects.toThrow(RunConfigError);
+    // Six levels need sides that are multiples of 32.
+    const deep = createRestorer({ ...teacher.config, levels: 6, widths: [4, 4, 4, 4, 4, 4], encoderBlocks: [0, 0, 0, 0, 0, 0], decoderBlocks: [0, 0, 0, 0, 0] });
+    await expect(runDistillation({ config: config('kd', 2), teacher: deep })).rejects.toThrow(/the teacher cannot run at patch 16/);
+    deep.dispose();
+  });
+});
+
+describe('non-finite losses', () => {
+  it('stops the run with a clear error when the student diverges, keeping the history', async () => {
+    const student = createRestorer('student-5', { seed: 1 });
+    const { result, events } = await run({
+      config: config('scratch', 30, { evalEvery: 2 }),
+      student,
+      onEvent: (e) => {
+        // Corrupt a weight after step 5, as an exploding update would.
+        if (e.type === 'step' && e.record.totalStep === 5) {
+          const w = student.trainableWeights[0];
+          w.assign(tf.fill(w.shape, NaN));
+        }
+      },
+    });
+    expect(result.status).toBe('failed');
+    expect(result.error!.kind).toBe('non-finite-loss');
+    expect(result.error!.message).toMatch(/^training diverged at step 6 \(train\): the loss is not finite \(total = NaN\)/);
+    expect(result.history.steps).toHaveLength(5);
+    expect(result.history.evals.filter((e) => e.subject === 'student').map((e) => e.studentStep)).toEqual([2, 4]);
+    const end = events.at(-1)!;
+    expect(end.type === 'end' && end.summary.status).toBe('failed');
+    student.dispose();
+  });
+
+  it('catches a method that reports a non-finite loss itself', async () => {
+    const nanMethod = defineMethod({
+      ...METHODS.find((m) => m.id === 'scratch')!,
+      id: 'nan-at-3',
+      options: {},
+      create: (_o, c): DistillMethod => ({
+        info: METHODS[0],
+        phases: [{ id: 'train', label: 'train', steps: c.steps, trainsStudent: true }],
+        init: async () => {},
+        step: async (_ctx: MethodContext, info: StepInfo) => ({ losses: { total: info.studentStep === 2 ? Infinity : 1 } }),
+        dispose: () => {},
+      }),
+    });
+    const { result } = await run({ config: config('nan-at-3', 10, {}, [nanMethod]), method: nanMethod });
+    expect(result.status).toBe('failed');
+    expect(result.error!.message).toMatch(/at step 3 \(train\): a loss is not finite \(total = Infinity\)/);
+    expect(result.history.steps.map((s) => s.losses.total)).toEqual([1, 1]);
+    result.studentModel.dispose();
+  });
+});
+
+describe('control', () => {
+  it('pauses, resumes and stops between steps; a stopped run still scores its student', async () => {
+    const controller = new RunController();
+    let stepsWhilePaused = -1;
+    let lastStep = 0;
+    const { result, events } = await run({
+      config: config('scratch', 50),
+      controller,
+      onEvent: (e) => {
+        if (e.type !== 'step') return;
+        lastStep = e.record.totalStep;
+        if (lastStep === 3) {
+          controller.pause();
+          setTimeout(() => {
+            stepsWhilePaused = lastStep - 3;
+            controller.resume();
+          }, 150);
+        }
+        if (lastStep === 7) controller.stop();
+      },
+    });
+    expect(stepsWhilePaused).toBe(0);
+    expect(events.filter((e) => e.type === 'paused' || e.type === 'resumed').map((e) => e.type)).toEqual(['paused', 'resumed']);
+    expect(result.status).toBe('stopped');
+    expect(result.error).toBeNull();
+    expect(result.studentSteps).toBe(7);
+    // The 150 ms pause is not run time.
+    const paused = events.findIndex((e) => e.type === 'paused');
+    expect(events.slice(paused).find((e) => e.type === 'eval')).toBeDefined();
+    expect(result.history.evals.at(-1)).toMatchObject({ subject: 'student', studentStep: 7 });
+    result.studentModel.dispose();
+  });
+
+  it('stops on an AbortSignal, and stop() wakes a paused run', async () => {
+    const abort = new AbortController();
+    const { result } = await run({
+      config: config('scratch', 50),
+      signal: abort.signal,
+      onEvent: (e) => e.type === 'step' && e.record.totalStep === 2 && abort.abort(),
+    });
+    expect(result.status).toBe('stopped');
+    expect(result.studentSteps).toBe(2);
+    result.studentModel.dispose();
+
+    const controller = new RunController();
+    const r2 = await run({
+      config: config('scratch', 50),
+      controller,
+      onEvent: (e) => {
+        if (e.type === 'paused') setTimeout(() => controller.stop(), 20);
+        if (e.type === 'step' && e.record.totalStep === 1) controller.pause();
+      },
+    });
+    expect(r2.result.status).toBe('stopped');
+    expect(r2.result.studentSteps).toBe(1);
+    r2.result.studentModel.dispose();
+  });
+});
+
+describe('phases', () => {
+  it('counts student steps only in student phases, evaluates only there, and reports substeps', async () => {
+    const calls: string[] = [];
+    const phased = defineMethod({
+      ...METHODS[0],
+      id: 'phased',
+      options: {},
+      create: (_o, c): DistillMethod => ({
+        info: METHODS[0],
+        phases: [
+          { id: 'prepare', label: 'prepare', steps: 3, trainsStudent: false },
+          { id: 'train', label: 'train', steps: c.steps, trainsStudent: true },
+        ],
+        init: async () => void calls.push('init'),
+        beginPhase: async (_ctx, p) => void calls.push(`begin ${p.id}`),
+        step: async (ctx, info) => {
+          if (info.phase.id === 'prepare') for (let i = 1; i <= 2; i++) await ctx.substep(i, 2, 'sampling');
+          calls.push(`${info.phase.id} ${info.phaseStep} ${info.studentStep} ${info.totalStep}`);
+          return { losses: { total: 1 } };
+        },
+        dispose: () => void calls.push('dispose'),
+      }),
+    });
+    const { result, events } = await run({ config: config('phased', 4, { evalEvery: 2 }, [phased]), method: phased });
+    expect(calls).toEqual([
+      'init',
+      'begin prepare',
+      'prepare 0 0 0',
+      'prepare 1 0 1',
+      'prepare 2 0 2',
+      'begin train',
+      'train 0 0 3',
+      'train 1 1 4',
+      'train 2 2 5',
+      'train 3 3 6',
+      'dispose',
+    ]);
+    expect(result.studentSteps).toBe(4);
+    expect(result.totalSteps).toBe(7);
+    expect(result.history.evals.filter((e) => e.subject === 'student').map((e) => [e.studentStep, e.totalStep])).toEqual([[2, 5], [4, 7]]);
+    expect(events.filter((e) => e.type === 'substep').length).toBeGreaterThanOrEqual(3);
+    const start = events[0];
+    expect(start.type === 'start' && start.totalSteps).toBe(7);
+    result.studentModel.dispose();
+  });
+});
