@@ -10,18 +10,28 @@ import type { Restorer } from '../models/restorer';
 import { Adam } from '../train/adam';
 import { NonFiniteLossError, type TrainingSample } from './method';
 
-export { l1Loss } from '../train/supervised';
+import { l1Loss } from '../train/supervised';
+
+export { l1Loss };
 
 /** A loss made of named terms; `total` is what is minimised (the weighted sum). */
 export interface LossTerms {
   total: tf.Scalar;
   terms: Record<string, tf.Scalar>;
+  /** Scalars to report but not to check or minimise (e.g. a relative error). */
+  stats?: Record<string, tf.Scalar>;
+}
+
+export interface OptimizeResult {
+  /** {total, ...terms}. */
+  losses: Record<string, number>;
+  stats: Record<string, number>;
 }
 
 /**
  * One Adam update of `variables` on the loss `build()` returns. Reads every term back in one
- * transfer, and refuses to update when any is not finite (the weights stay as they were, the
- * error names the terms). Frees everything it allocates. Terms come back as {total, ...terms}.
+ * transfer, and refuses to update when a loss term is not finite (the weights stay as they
+ * were, the error names the terms). Frees everything it allocates.
  */
 export async function optimize(
   variables: readonly tf.Variable[],
@@ -29,20 +39,22 @@ export async function optimize(
   lr: number,
   build: () => LossTerms,
   what = 'loss',
-): Promise<Record<string, number>> {
-  let names: string[] = [];
-  let packed: tf.Tensor1D | null = null;
+): Promise<OptimizeResult> {
+  const kept: { names: string[]; statNames: string[]; packed: tf.Tensor1D | null } = { names: [], statNames: [], packed: null };
   const { value, grads } = tf.variableGrads(() => {
-    const { total, terms } = build();
-    names = Object.keys(terms);
+    const { total, terms, stats = {} } = build();
+    kept.names = Object.keys(terms);
+    kept.statNames = Object.keys(stats);
     // Kept past variableGrads' tidy: one tensor, one read-back, whatever the number of terms.
-    packed = tf.keep(tf.stack([total, ...names.map((n) => terms[n])]) as tf.Tensor1D);
+    kept.packed = tf.keep(tf.stack([total, ...kept.names.map((n) => terms[n]), ...kept.statNames.map((n) => stats[n])]) as tf.Tensor1D);
     return total;
   }, variables as tf.Variable[]);
   try {
-    const values = await (packed as unknown as tf.Tensor1D).data();
+    const values = await kept.packed!.data();
     const losses: Record<string, number> = { total: values[0] };
-    names.forEach((n, i) => (losses[n] = values[i + 1]));
+    kept.names.forEach((n, i) => (losses[n] = values[1 + i]));
+    const stats: Record<string, number> = {};
+    kept.statNames.forEach((n, i) => (stats[n] = values[1 + kept.names.length + i]));
     const bad = Object.entries(losses).filter(([, v]) => !Number.isFinite(v));
     if (bad.length) {
       throw new NonFiniteLossError(
@@ -51,10 +63,19 @@ export async function optimize(
       );
     }
     adam.apply(grads, lr);
-    return losses;
+    return { losses, stats };
   } finally {
-    tf.dispose([value, packed as unknown as tf.Tensor, ...Object.values(grads)]);
+    tf.dispose([value, ...(kept.packed ? [kept.packed] : []), ...Object.values(grads)]);
   }
+}
+
+/**
+ * L1(out, target) / L1(input, target): the share of the way from the input to the target still
+ * to go; 1 for the identity (the untrained student), 0 for a perfect match. Unlike the raw loss,
+ * it does not jump with the difficulty of each fresh batch, so its curve shows learning.
+ */
+export function relativeError(out: Tensor4D, input: Tensor4D, target: Tensor4D): tf.Scalar {
+  return tf.tidy(() => tf.div(l1Loss(out, target), tf.add(l1Loss(input, target), 1e-8)) as tf.Scalar);
 }
 
 /** The student's optimizer (Adam with the usual restoration betas). */

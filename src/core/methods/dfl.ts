@@ -20,10 +20,12 @@ import {
   l1Loss,
   optimize,
   PreviewSlot,
+  relativeError,
   studentAdam,
   teacherTarget,
   totalVariation,
   type LossTerms,
+  type OptimizeResult,
 } from './common';
 import {
   defineMethod,
@@ -77,7 +79,7 @@ const OPTIONS = {
     max: 100,
     default: 1,
     label: 'Teacher consistency weight',
-    help: 'Weight of L1(T(G(z)), J): the teacher, given a sample, should recover the generator\'s clean base, so the weather layers are ones the teacher knows how to remove.',
+    help: 'Weight of L1(T(G(z)), J) + L1(T(J), J): the teacher should restore a sample to the generator\'s clean base J and leave J itself alone, so what it removes is weather it knows, not odd content.',
   },
   diversityWeight: { type: 'number', min: 0, max: 100, default: 0.1, label: 'Diversity weight', help: 'Weight of the mode-seeking term: two codes of the same family must give different images.' },
   priorWeight: { type: 'number', min: 0, max: 100, default: 1, label: 'Image prior weight', help: 'Weight of the statistics prior on the generator\'s clean base (mean, contrast, total variation in natural ranges).' },
@@ -144,11 +146,11 @@ class DataFreeLearning implements DistillMethod {
     if (info.phase.id === 'generator-warmup') {
       return { losses: await this.generatorStep(ctx, `warmup-${info.phaseStep}`, info.phaseStep) };
     }
-    const losses = await this.studentStep(ctx, info.studentStep);
+    const { losses, stats } = await this.studentStep(ctx, info.studentStep);
     if ((info.studentStep + 1) % this.options.studentStepsPerGenerator === 0) {
       Object.assign(losses, await this.generatorStep(ctx, `adversarial-${info.studentStep}`, info.studentStep));
     }
-    return { losses };
+    return { losses, stats };
   }
 
   /** Families of a batch: pairs (i, i + B/2) share one, and they rotate from step to step. */
@@ -163,27 +165,28 @@ class DataFreeLearning implements DistillMethod {
     return this.generator!.sample(this.families(rotation), ctx.seed('dfl-z', key));
   }
 
-  private async studentStep(ctx: MethodContext, s: number): Promise<Record<string, number>> {
+  private async studentStep(ctx: MethodContext, s: number): Promise<OptimizeResult> {
     const inputs = this.sample(ctx, `student-${s}`, s);
     const x = tf.tidy(() => this.generator!.generate(inputs).image);
     disposeGeneratorInputs(inputs);
     const t = teacherTarget(ctx.teacher!, x);
     try {
-      const losses = await optimize(
+      const result = await optimize(
         ctx.student.trainableWeights,
         this.studentOpt!,
         ctx.studentLr(s),
         (): LossTerms => {
           const out = ctx.student.predict(x);
           const kd = l1Loss(out, t);
-          if (!this.extractor) return { total: kd, terms: { kd } };
+          const stats = { relative: relativeError(out, x, t) };
+          if (!this.extractor) return { total: kd, terms: { kd }, stats };
           const cr = contrastiveRegularization(this.extractor, out, t, x);
-          return { total: tf.add(kd, tf.mul(cr, this.options.crWeight)), terms: { kd, cr } };
+          return { total: tf.add(kd, tf.mul(cr, this.options.crWeight)), terms: { kd, cr }, stats };
         },
         'student loss',
       );
       this.preview.set(x, [t], inputs.weatherNames);
-      return losses;
+      return result;
     } finally {
       tf.dispose([x, t]);
     }
@@ -193,32 +196,36 @@ class DataFreeLearning implements DistillMethod {
     const inputs = this.sample(ctx, `generator-${key}`, rotation);
     const o = this.options;
     try {
-      const losses = await optimize(
+      const { losses } = await optimize(
         this.generator!.variables,
         this.generatorOpt!,
         o.generatorLr,
         (): LossTerms => {
           const g = this.generator!.generate(inputs);
           const x = g.image;
-          const t = ctx.teacher!.predict(x);
+          const n = x.shape[0];
+          // One teacher pass for the sample and its clean base.
+          const [t, tBase] = tf.split(ctx.teacher!.predict(tf.concat([x, g.base], 0)), [n, n], 0) as [Tensor4D, Tensor4D];
           const s = ctx.student.predict(x);
           const discrepancy = l1Loss(s, t);
           const adversarial = tf.neg(tf.log1p(discrepancy)) as tf.Scalar;
           // How much the teacher changes the sample: below the margin, nothing to restore.
           const correction = l1Loss(x, t);
           const degradation = tf.div(tf.relu(tf.sub(o.degradationMargin, correction)), Math.max(o.degradationMargin, 1e-6)) as tf.Scalar;
-          // The sample is a (degraded, clean) pair in the teacher's eyes: it restores x to the base.
+          // The sample is a (degraded, clean) pair in the teacher's eyes: it restores x to the base,
+          // and leaves the base alone. So what it removes is the weather layer, not odd content.
           const consistency = l1Loss(t, g.base);
+          const fixedPoint = l1Loss(tBase, g.base);
           const diversity = diversityLoss(x);
           const prior = imagePrior(g.base);
           const total = tf.addN([
             adversarial,
             tf.mul(degradation, o.degradationWeight),
-            tf.mul(consistency, o.consistencyWeight),
+            tf.mul(tf.add(consistency, fixedPoint), o.consistencyWeight),
             tf.mul(diversity, o.diversityWeight),
             tf.mul(prior, o.priorWeight),
           ]) as tf.Scalar;
-          return { total, terms: { adversarial, discrepancy, correction, consistency, diversity, prior } };
+          return { total, terms: { adversarial, discrepancy, correction, consistency, fixedPoint, diversity, prior } };
         },
         'generator loss',
       );

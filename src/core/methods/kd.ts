@@ -5,7 +5,7 @@
 import { tf } from '../tf';
 import type { RunConfig } from '../run/config';
 import type { Adam } from '../train/adam';
-import { l1Loss, optimize, PreviewSlot, studentAdam, teacherTarget } from './common';
+import { l1Loss, optimize, PreviewSlot, relativeError, studentAdam, teacherTarget } from './common';
 import {
   defineMethod,
   type DistillMethod,
@@ -63,14 +63,18 @@ class LogitsKD implements DistillMethod {
     const y = ctx.data.tensor(pairs.clean);
     const t = teacherTarget(teacher, x);
     try {
-      const losses = await optimize(ctx.student.trainableWeights, this.adam!, ctx.studentLr(info.studentStep), () => {
+      const { losses, stats } = await optimize(ctx.student.trainableWeights, this.adam!, ctx.studentLr(info.studentStep), () => {
         const s = ctx.student.predict(x);
         const kd = l1Loss(s, t);
         const rec = l1Loss(s, y);
-        return { total: tf.add(tf.mul(kd, this.kdWeight), tf.mul(rec, this.recWeight)), terms: { kd, rec } };
+        return {
+          total: tf.add(tf.mul(kd, this.kdWeight), tf.mul(rec, this.recWeight)),
+          terms: { kd, rec },
+          stats: { relative: relativeError(s, x, t) },
+        };
       });
       this.preview.set(x, [t, y], pairs.weather);
-      return { losses };
+      return { losses, stats };
     } finally {
       tf.dispose([x, y, t]);
     }

@@ -4,7 +4,7 @@
 import { tf } from '../tf';
 import type { PairBatch } from '../data/pairs';
 import type { Adam } from '../train/adam';
-import { l1Loss, optimize, samplesFromBatches, studentAdam } from './common';
+import { l1Loss, optimize, relativeError, samplesFromBatches, studentAdam } from './common';
 import type { RunConfig } from '../run/config';
 import { defineMethod, type DistillMethod, type MethodContext, type MethodPhase, type StepInfo, type StepResult, type TrainingPreview } from './method';
 
@@ -43,12 +43,12 @@ class Scratch implements DistillMethod {
     const x = ctx.data.tensor(pairs.degraded);
     const y = ctx.data.tensor(pairs.clean);
     try {
-      const losses = await optimize(ctx.student.trainableWeights, this.adam!, ctx.studentLr(info.studentStep), () => ({
-        total: l1Loss(ctx.student.predict(x), y),
-        terms: {},
-      }));
+      const { losses, stats } = await optimize(ctx.student.trainableWeights, this.adam!, ctx.studentLr(info.studentStep), () => {
+        const out = ctx.student.predict(x);
+        return { total: l1Loss(out, y), terms: {}, stats: { relative: relativeError(out, x, y) } };
+      });
       this.last = pairs;
-      return { losses };
+      return { losses, stats };
     } finally {
       tf.dispose([x, y]);
     }
