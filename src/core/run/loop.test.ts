@@ -56,7 +56,7 @@ describe('memory', () => {
     // Per phase: [tensors, bytes] after each step. The first student step fills the preview slot.
     const seen = new Map<string, Set<string>>();
     const { result } = await run({
-      config: config(method, 24, { methodOptions: options }),
+      config: config(method, 40, { methodOptions: options }),
       onEvent: (e) => {
         if (e.type !== 'step' || e.record.studentStep === 1) return;
         const phase = e.record.phase;

@@ -1,0 +1,132 @@
+// Runs every distillation method at one fixed budget through the public command line, scores
+// each student on the synthetic evaluation set and on the real rain12 set, and writes the table
+// into README.md between the results markers (and the raw numbers to docs/results.json).
+//   npx tsx scripts/results-table.ts [--methods scratch,kd,dfl] [--steps 800] [--student student-10] [--parallel 2]
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs, promisify } from 'node:util';
+
+const run = promisify(execFile);
+const ROOT = path.resolve(import.meta.dirname, '..');
+const RAIN12 = path.resolve(ROOT, '../shared/data/rain12');
+
+const { values } = parseArgs({
+  options: {
+    methods: { type: 'string', default: 'scratch,kd,dfl' },
+    steps: { type: 'string', default: '800' },
+    student: { type: 'string', default: 'student-10' },
+    seed: { type: 'string', default: '1' },
+    parallel: { type: 'string', default: '2' },
+    out: { type: 'string', default: path.join(ROOT, 'runs/results') },
+  },
+});
+
+interface Scores {
+  psnr: number;
+  ssim: number;
+  psnr_y: number;
+  ssim_y: number;
+}
+type EvalBlock = Record<string, Scores> & { mean: Scores };
+interface DistillJson {
+  method: string;
+  status: string;
+  steps: number;
+  seconds: number;
+  backend: string;
+  student: { preset: string; params: number; flops_per_pixel: number };
+  eval: { student: EvalBlock; teacher: EvalBlock | null; untrained: EvalBlock; input: EvalBlock };
+}
+interface Row extends DistillJson {
+  rain12: { input: Scores; output: Scores } | null;
+}
+
+const cli = (args: string[]) => run('node', [path.join(ROOT, 'bin/weatherkd.mjs'), ...args], { cwd: ROOT, maxBuffer: 64 << 20 });
+
+async function runMethod(method: string): Promise<Row> {
+  const dir = path.join(values.out!, method);
+  mkdirSync(dir, { recursive: true });
+  const t0 = Date.now();
+  process.stderr.write(`results: ${method} started\n`);
+  const { stdout } = await cli(['distill', '--method', method, '--student', values.student!, '--steps', values.steps!, '--seed', values.seed!, '--out', dir, '--json']);
+  const d = JSON.parse(stdout) as DistillJson;
+  let rain12: Row['rain12'] = null;
+  if (existsSync(RAIN12)) {
+    const { stdout: e } = await cli(['eval', '--input', path.join(RAIN12, 'input'), '--target', path.join(RAIN12, 'target'), '--model', dir, '--json']);
+    const r = JSON.parse(e) as { input: Scores; output: Scores };
+    rain12 = { input: r.input, output: r.output };
+  }
+  process.stderr.write(`results: ${method} done in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
+  return { ...d, rain12 };
+}
+
+async function pool<T, R>(items: T[], n: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(n, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]);
+      }
+    }),
+  );
+  return out;
+}
+
+const f2 = (x: number) => x.toFixed(2);
+const f3 = (x: number) => x.toFixed(3);
+
+function table(rows: Row[]): string {
+  const weathers = Object.keys(rows[0].eval.student).filter((k) => k !== 'mean');
+  const head = ['method', ...weathers, 'mean', 'rain12 (Y)', 'params', 'FLOPs/px', 'steps', 'wall time', 'backend'];
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  const ps = (s: Scores) => `${f2(s.psnr)} / ${f3(s.ssim)}`;
+  const out = [line(head), line(head.map(() => '---'))];
+  const first = rows[0];
+  const ref = (label: string, block: EvalBlock | null, rain12: Scores | null) =>
+    block && out.push(line([`*${label}*`, ...weathers.map((w) => ps(block[w])), ps(block.mean), rain12 ? `${f2(rain12.psnr_y)} / ${f3(rain12.ssim_y)}` : '–', '', '', '', '', '']));
+  ref('input (degraded)', first.eval.input, first.rain12?.input ?? null);
+  ref('untrained student', first.eval.untrained, null);
+  ref('teacher', first.eval.teacher, null);
+  for (const r of rows) {
+    out.push(
+      line([
+        `**${r.method}**`,
+        ...weathers.map((w) => ps(r.eval.student[w])),
+        `**${ps(r.eval.student.mean)}**`,
+        r.rain12 ? `${f2(r.rain12.output.psnr_y)} / ${f3(r.rain12.output.ssim_y)}` : '–',
+        `${(r.student.params / 1e3).toFixed(0)} k`,
+        `${(r.student.flops_per_pixel / 1e3).toFixed(1)} k`,
+        String(r.steps),
+        `${(r.seconds / 60).toFixed(1)} min`,
+        r.backend.split(' ')[0],
+      ]),
+    );
+  }
+  return out.join('\n');
+}
+
+async function main() {
+  const methods = values.methods!.split(',');
+  const rows = await pool(methods, Number(values.parallel), runMethod);
+  mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
+  writeFileSync(path.join(ROOT, 'docs/results.json'), JSON.stringify({ command: process.argv.slice(2), date: new Date().toISOString(), rows }, null, 2));
+  const md =
+    `Synthetic evaluation set: PSNR (dB, RGB) / SSIM (RGB) per weather type; rain12: Y channel, the deraining convention. ` +
+    `Student ${values.student}, ${values.steps} student steps each, seed ${values.seed}; ` +
+    `command: \`npx tsx scripts/results-table.ts ${process.argv.slice(2).join(' ')}\`.\n\n${table(rows)}\n`;
+  const readme = path.join(ROOT, 'README.md');
+  const text = readFileSync(readme, 'utf8');
+  const start = '<!-- results:start -->';
+  const end = '<!-- results:end -->';
+  if (!text.includes(start)) throw new Error('README.md has no results markers');
+  writeFileSync(readme, text.slice(0, text.indexOf(start) + start.length) + '\n' + md + text.slice(text.indexOf(end)));
+  console.log(md);
+}
+
+main().catch((e) => {
+  console.error(`results-table: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});
