@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import { guarded } from '../workers/client';
-import { resetRestoreWorker, restoreWorker } from '../workers/restore-client';
+import { restoreWorker } from '../workers/restore-client';
 import type { RestoreResult } from '../workers/restore.worker';
 import * as Comlink from 'comlink';
 
@@ -48,10 +48,7 @@ export const useRestoreStore = create<RestoreState>((set, get) => {
     } catch (e) {
       const err = e as Error;
       if (err?.name === 'AbortError') patch(next.id, { status: 'cancelled' });
-      else {
-        if (/worker crashed/.test(err?.message ?? '')) resetRestoreWorker();
-        patch(next.id, { status: 'error', error: err?.message ?? String(e) });
-      }
+      else patch(next.id, { status: 'error', error: err?.message ?? String(e) });
     } finally {
       running = false;
       void pump();

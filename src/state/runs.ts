@@ -7,7 +7,7 @@ import type { EvalScores, EvalSample, RunEvent } from '../core/run/loop';
 import type { TrainingPreview } from '../core/methods/method';
 import type { RunConfigInput, RunPresetName } from '../core/run/config';
 import { guarded } from '../workers/client';
-import { distillWorker, resetDistillWorker } from '../workers/distill-client';
+import { distillWorker } from '../workers/distill-client';
 import { useModelsStore } from './models';
 
 export type RunState = 'starting' | 'running' | 'paused' | 'completed' | 'stopped' | 'failed' | 'interrupted';
@@ -176,9 +176,7 @@ export const useRunsStore = create<RunsState>((set, get) => {
         update(id, (r) => ({ ...r, state: outcome.summary.status, error: outcome.summary.error?.message ?? outcome.saveError, modelId: outcome.modelId, backend: outcome.summary.backend }), 'now');
         if (outcome.modelId) await useModelsStore.getState().refresh();
       } catch (e) {
-        const message = e instanceof Error ? e.message : String(e);
-        if (/worker crashed/.test(message)) resetDistillWorker();
-        update(id, (r) => ({ ...r, state: 'failed', error: message }), 'now');
+        update(id, (r) => ({ ...r, state: 'failed', error: e instanceof Error ? e.message : String(e) }), 'now');
       }
     },
 

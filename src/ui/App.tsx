@@ -7,7 +7,6 @@ import { distillWorker } from '../workers/distill-client';
 import { backendOverride, useBackendStore } from '../state/backend';
 import { labWorker } from '../workers/lab-client';
 import { restoreWorker } from '../workers/restore-client';
-import { guarded, type WorkerHandle } from '../workers/client';
 
 const TABS = [
   { id: 'data', label: 'Data', view: DataView },
@@ -28,15 +27,9 @@ function useBackends() {
       .then(({ initBackend }) => initBackend(override))
       .then((r) => alive && setPage(r))
       .catch(fail('Page backend'));
-    const workers: [string, WorkerHandle<{ init(o: string | null): Promise<import('../core/backend/select').BackendReport> }>][] = [
-      ['lab', labWorker()],
-      ['restore', restoreWorker()],
-      ['distill', distillWorker()],
-    ];
-    for (const [name, w] of workers) {
-      guarded(w, w.api.init(override))
-        .then((r) => alive && setWorker(name, r))
-        .catch(fail(`${name} worker`));
+    const workers = { lab: labWorker(), restore: restoreWorker(), distill: distillWorker() };
+    for (const [name, w] of Object.entries(workers)) {
+      w.ready.then((r) => alive && setWorker(name, r)).catch(fail(`${name} worker`));
     }
     return () => {
       alive = false;

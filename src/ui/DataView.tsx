@@ -6,7 +6,7 @@ import { WEATHER_TYPES, WEATHERS, type WeatherType } from '../core/data/weather'
 import { useDataViewStore } from '../state/data-view';
 import { guarded } from '../workers/client';
 import { labWorker } from '../workers/lab-client';
-import { decodeImageFile } from './decode';
+import { decodeToRGB } from '../workers/decode-image';
 import { grayImage, ImageCanvas } from './ImageCanvas';
 
 const SOURCE_LABEL: Record<string, string> = { scene: 'Procedural scene (with depth)', 'dead-leaves': 'Dead leaves', user: 'Your photo' };
@@ -62,7 +62,7 @@ export function DataView() {
     if (!file) return;
     setUploadError(null);
     try {
-      setUserImage(await decodeImageFile(file, 1024));
+      setUserImage(await decodeToRGB(file, file.name, { maxSide: 1024 }));
       set({ source: 'user' });
     } catch (e) {
       setUploadError(e instanceof Error ? e.message : String(e));

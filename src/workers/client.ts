@@ -1,5 +1,7 @@
 // Starts workers, wraps them with Comlink, and turns a crashed worker into one clear error.
 import * as Comlink from 'comlink';
+import type { BackendReport } from '../core/backend/select';
+import { backendOverride } from '../state/backend';
 
 export interface WorkerHandle<T> {
   api: Comlink.Remote<T>;
@@ -23,4 +25,32 @@ export function startWorker<T>(name: string, worker: Worker): WorkerHandle<T> {
 /** Runs a worker call, failing fast if the worker dies meanwhile. */
 export function guarded<R>(handle: WorkerHandle<unknown>, call: Promise<R>): Promise<R> {
   return Promise.race([call, handle.crashed]);
+}
+
+/** What every worker of the page answers: start your backend (honouring ?backend=). */
+export interface BackendWorker {
+  init(override: string | null): Promise<BackendReport>;
+}
+
+export type StartedWorker<T> = WorkerHandle<T> & { ready: Promise<BackendReport> };
+
+/**
+ * One lazily started worker of a kind: started (and its backend initialised) on first use, and
+ * afresh after a crash, so a crashed worker costs one failed call, not the session.
+ */
+export function workerSlot<T extends BackendWorker>(name: string, create: () => Worker): () => StartedWorker<T> {
+  let handle: StartedWorker<T> | null = null;
+  return () => {
+    if (!handle) {
+      const started = startWorker<T>(name, create());
+      const h: StartedWorker<T> = { ...started, ready: guarded(started, started.api.init(backendOverride()) as Promise<BackendReport>) };
+      h.ready.catch(() => undefined);
+      h.crashed.catch(() => {
+        h.terminate();
+        if (handle === h) handle = null;
+      });
+      handle = h;
+    }
+    return handle;
+  };
 }

@@ -1,5 +1,5 @@
-// Decoding an uploaded photo inside a worker (createImageBitmap and OffscreenCanvas exist there),
-// with the limits that keep a tab alive.
+// Decoding an uploaded photo in a worker or the page (createImageBitmap and OffscreenCanvas exist
+// in both), with the limits that keep a tab alive.
 import type { RGBImage } from '../core/data/image';
 
 /** About 36 megapixels: float buffers for input, output and blending stay under ~1.5 GB. */
@@ -9,7 +9,11 @@ export class ImageInputError extends Error {
   override name = 'ImageInputError';
 }
 
-export async function decodeToRGB(file: Blob, name: string, maxPixels = MAX_PIXELS): Promise<RGBImage> {
+/**
+ * Decodes an image file to float RGB. `maxSide` shrinks a larger photo (previews); without it a
+ * photo over `maxPixels` is refused with a message that says what to do.
+ */
+export async function decodeToRGB(file: Blob, name: string, { maxPixels = MAX_PIXELS, maxSide = Infinity } = {}): Promise<RGBImage> {
   if (file.size === 0) throw new ImageInputError(`"${name}" is empty.`);
   let bitmap: ImageBitmap;
   try {
@@ -17,7 +21,9 @@ export async function decodeToRGB(file: Blob, name: string, maxPixels = MAX_PIXE
   } catch {
     throw new ImageInputError(`"${name}" is not an image this browser can read, or the file is damaged (PNG, JPEG and WebP work).`);
   }
-  const { width, height } = bitmap;
+  const k = Math.min(1, maxSide / Math.max(bitmap.width, bitmap.height));
+  const width = Math.max(1, Math.round(bitmap.width * k));
+  const height = Math.max(1, Math.round(bitmap.height * k));
   if (width * height > maxPixels) {
     bitmap.close();
     throw new ImageInputError(
@@ -27,7 +33,7 @@ export async function decodeToRGB(file: Blob, name: string, maxPixels = MAX_PIXE
   const canvas = new OffscreenCanvas(width, height);
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
   if (!ctx) throw new ImageInputError(`Could not get a canvas to read "${name}".`);
-  ctx.drawImage(bitmap, 0, 0);
+  ctx.drawImage(bitmap, 0, 0, width, height);
   bitmap.close();
   const rgba = ctx.getImageData(0, 0, width, height).data;
   const data = new Float32Array(width * height * 3);

@@ -1,10 +1,6 @@
-import { startWorker, type WorkerHandle } from './client';
+import { workerSlot } from './client';
 import type { LabApi } from './lab.worker';
 
-let lab: WorkerHandle<LabApi> | null = null;
-
-/** The page's one lab worker, started on first use. */
-export function labWorker(): WorkerHandle<LabApi> {
-  lab ??= startWorker<LabApi>('lab', new Worker(new URL('./lab.worker.ts', import.meta.url), { type: 'module', name: 'lab' }));
-  return lab;
-}
+/** The page's lab worker, started on first use and afresh after a crash. */
+// Vite bundles a worker only from this literal `new Worker(new URL(...))` form.
+export const labWorker = workerSlot<LabApi>('lab', () => new Worker(new URL('./lab.worker.ts', import.meta.url), { type: 'module', name: 'lab' }));
