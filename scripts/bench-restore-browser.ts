@@ -41,6 +41,7 @@ async function main() {
         await card.waitFor({ timeout: 1_200_000 });
         const text = await card.locator('.hint').first().textContent();
         times.push(Number(/restored in ([\d.]+) s/.exec(text ?? '')?.[1]) * 1000);
+        process.stderr.write(`${backend}: ${times.at(-1)} ms\n`);
         await card.getByRole('button', { name: /Remove/ }).click();
       }
       times.sort((a, b) => a - b);
