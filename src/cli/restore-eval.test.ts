@@ -17,22 +17,13 @@ import type { TeacherState } from '../core/train/teacher';
 import { readImage, writeImage } from './image-io';
 import { main } from './main';
 import { saveRestorerToDir } from './model-files';
+import { tinyRestorerConfig } from '../core/models/test-configs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dir = mkdtempSync(path.join(tmpdir(), 'weatherkd-eval-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const SMALL: RestorerConfig = {
-  levels: 2,
-  widths: [4, 8],
-  encoderBlocks: [1, 1],
-  decoderBlocks: [1],
-  skip: 'add',
-  upsample: 'bilinear',
-  globalResidual: true,
-  activation: 'relu',
-  zeroInitOutput: false,
-};
+const SMALL: RestorerConfig = tinyRestorerConfig({ zeroInitOutput: false });
 
 interface Run {
   code: number;

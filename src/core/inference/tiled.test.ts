@@ -5,20 +5,11 @@ import { renderScene } from '../data/clean';
 import { createRestorer, sizeMultiple, type Restorer, type RestorerConfig } from '../models/restorer';
 import { restoreImage, restorerPredict } from './restore';
 import { AbortError, planTiles, reflectIndex, restoreTiled, restoreWhole, type TilePredict } from './tiled';
+import { tinyRestorerConfig } from '../models/test-configs';
 
 // A small U-Net with a non-trivial output (no zero-init tail) and a receptive field that a test
 // can afford to cover with the tile margin.
-const SMALL: RestorerConfig = {
-  levels: 2,
-  widths: [4, 8],
-  encoderBlocks: [1, 1],
-  decoderBlocks: [1],
-  skip: 'add',
-  upsample: 'bilinear',
-  globalResidual: true,
-  activation: 'relu',
-  zeroInitOutput: false,
-};
+const SMALL: RestorerConfig = tinyRestorerConfig({ zeroInitOutput: false });
 // One more level: a receptive field wider than the margins used below, so tiles really differ.
 const WIDE: RestorerConfig = { ...SMALL, levels: 3, widths: [4, 8, 8], encoderBlocks: [1, 1, 1], decoderBlocks: [1, 1] };
 

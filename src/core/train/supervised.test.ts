@@ -2,18 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf, type Tensor4D } from '../tf';
 import { createRestorer, type Restorer, type RestorerConfig } from '../models/restorer';
 import { createAdam, l1Loss, trainStep } from './supervised';
+import { tinyRestorerConfig } from '../models/test-configs';
 
-const small: RestorerConfig = {
-  levels: 2,
-  widths: [4, 8],
-  encoderBlocks: [1, 1],
-  decoderBlocks: [1],
-  skip: 'add',
-  upsample: 'bilinear',
-  globalResidual: true,
-  activation: 'relu',
-  zeroInitOutput: true,
-};
+const small: RestorerConfig = tinyRestorerConfig();
 
 let x: Tensor4D;
 let y: Tensor4D;

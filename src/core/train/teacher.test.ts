@@ -3,18 +3,9 @@ import { tf } from '../tf';
 import { createRestorer, type RestorerConfig } from '../models/restorer';
 import { Adam, packAdamMoments, unpackAdamMoments } from './adam';
 import { batchSeed, defaultTeacherRecipe, learningRate, TeacherTrainer, type TeacherCheckpoint, type TeacherRecipe } from './teacher';
+import { tinyRestorerConfig } from '../models/test-configs';
 
-const TINY: RestorerConfig = {
-  levels: 2,
-  widths: [4, 8],
-  encoderBlocks: [1, 1],
-  decoderBlocks: [1],
-  skip: 'add',
-  upsample: 'bilinear',
-  globalResidual: true,
-  activation: 'relu',
-  zeroInitOutput: true,
-};
+const TINY: RestorerConfig = tinyRestorerConfig();
 
 function tinyRecipe(steps: number): TeacherRecipe {
   return {
