@@ -7,9 +7,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRestorer } from '../core/models/restorer';
 import { tf } from '../core/tf';
-import { main } from './main';
 import { REPO_ROOT, loadModelArg } from './model-arg';
 import { saveRestorerToDir } from './model-files';
+import { runCli } from './test-helpers';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'weatherkd-distill-'));
 const teacherDir = path.join(dir, 'teacher');
@@ -22,18 +22,7 @@ beforeAll(async () => {
   teacher.dispose();
 });
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function weatherkd(...argv: string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } });
-  return { code, stdout, stderr };
-}
+const weatherkd = runCli;
 
 const TINY = ['--preset', 'quick', '--batch', '2', '--patch', '16', '--eval-size', '16', '--eval-count', '1', '--weathers', 'haze', '--backend', 'wasm'];
 const SCORE_KEYS = ['psnr', 'ssim', 'psnr_y', 'ssim_y'];

@@ -15,9 +15,9 @@ import { createRestorer, type RestorerConfig } from '../core/models/restorer';
 import { tf } from '../core/tf';
 import type { TeacherState } from '../core/train/teacher';
 import { readImage, writeImage } from './image-io';
-import { main } from './main';
 import { saveRestorerToDir } from './model-files';
 import { tinyRestorerConfig } from '../core/models/test-configs';
+import { runCli, type CliRun } from './test-helpers';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dir = mkdtempSync(path.join(tmpdir(), 'weatherkd-eval-'));
@@ -25,18 +25,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const SMALL: RestorerConfig = tinyRestorerConfig({ zeroInitOutput: false });
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function weatherkd(...argv: string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } });
-  return { code, stdout, stderr };
-}
+type Run = CliRun;
+const weatherkd = runCli;
 
 function expectOneLineFailure(run: Run, message: RegExp, code = 1): void {
   expect(run.code, run.stderr).toBe(code);

@@ -2,6 +2,7 @@
 // (16-bit PNGs with exact samples, every BMP variant) and never copy a real image into the repo.
 
 import { crc32, deflateSync } from 'node:zlib';
+import { main } from './main';
 
 function pngChunk(type: string, data: Buffer): Buffer {
   const length = Buffer.alloc(4);
@@ -109,4 +110,19 @@ export function encodeBmp(width: number, height: number, opts: BmpOptions): Buff
     }
   }
   return buf;
+}
+
+/** What one in-process run of the command line printed, and its exit code. */
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `weatherkd ...argv` in this process (no spawn: fast, and coverage sees it). */
+export async function runCli(...argv: string[]): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } });
+  return { code, stdout, stderr };
 }
