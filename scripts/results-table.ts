@@ -1,7 +1,9 @@
 // Runs every distillation method at one fixed budget through the public command line, scores
 // each student on the synthetic evaluation set and on the real rain12 set, and writes the table
 // into README.md between the results markers (and the raw numbers to docs/results.json).
-//   npx tsx scripts/results-table.ts [--methods scratch,kd,dfl] [--steps 800] [--student student-10] [--parallel 2]
+//   npx tsx scripts/results-table.ts [--methods scratch,kd,dfl,dfl@900] [--steps 800] [--student student-10] [--parallel 2]
+// "METHOD@N" runs that method with N student steps instead of --steps (e.g. to match another's
+// wall time). Nothing is cached between runs: each wall time includes every model a method trains.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -39,17 +41,20 @@ interface DistillJson {
   eval: { student: EvalBlock; teacher: EvalBlock | null; untrained: EvalBlock; input: EvalBlock };
 }
 interface Row extends DistillJson {
+  label: string;
   rain12: { input: Scores; output: Scores } | null;
 }
 
 const cli = (args: string[]) => run('node', [path.join(ROOT, 'bin/weatherkd.mjs'), ...args], { cwd: ROOT, maxBuffer: 64 << 20 });
 
-async function runMethod(method: string): Promise<Row> {
-  const dir = path.join(values.out!, method);
+async function runMethod(entry: string): Promise<Row> {
+  const [method, steps = values.steps!] = entry.split('@');
+  const label = entry.includes('@') ? `${method} (${steps} steps)` : method;
+  const dir = path.join(values.out!, entry.replace('@', '-'));
   mkdirSync(dir, { recursive: true });
   const t0 = Date.now();
-  process.stderr.write(`results: ${method} started\n`);
-  const { stdout } = await cli(['distill', '--method', method, '--student', values.student!, '--steps', values.steps!, '--seed', values.seed!, '--out', dir, '--json']);
+  process.stderr.write(`results: ${label} started\n`);
+  const { stdout } = await cli(['distill', '--method', method, '--student', values.student!, '--steps', steps, '--seed', values.seed!, '--cache', 'off', '--out', dir, '--json']);
   const d = JSON.parse(stdout) as DistillJson;
   let rain12: Row['rain12'] = null;
   if (existsSync(RAIN12)) {
@@ -57,8 +62,8 @@ async function runMethod(method: string): Promise<Row> {
     const r = JSON.parse(e) as { input: Scores; output: Scores };
     rain12 = { input: r.input, output: r.output };
   }
-  process.stderr.write(`results: ${method} done in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
-  return { ...d, rain12 };
+  process.stderr.write(`results: ${label} done in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
+  return { ...d, label, rain12 };
 }
 
 async function pool<T, R>(items: T[], n: number, fn: (t: T) => Promise<R>): Promise<R[]> {
@@ -93,7 +98,7 @@ function table(rows: Row[]): string {
   for (const r of rows) {
     out.push(
       line([
-        `**${r.method}**`,
+        `**${r.label}**`,
         ...weathers.map((w) => ps(r.eval.student[w])),
         `**${ps(r.eval.student.mean)}**`,
         r.rain12 ? `${f2(r.rain12.output.psnr_y)} / ${f3(r.rain12.output.ssim_y)}` : '–',
@@ -115,7 +120,7 @@ async function main() {
   writeFileSync(path.join(ROOT, 'docs/results.json'), JSON.stringify({ command: process.argv.slice(2), date: new Date().toISOString(), rows }, null, 2));
   const md =
     `Synthetic evaluation set: PSNR (dB, RGB) / SSIM (RGB) per weather type; rain12: Y channel, the deraining convention. ` +
-    `Student ${values.student}, ${values.steps} student steps each, seed ${values.seed}; ` +
+    `Student ${values.student}, ${values.steps} student steps each unless the row says otherwise, seed ${values.seed}; ` +
     `command: \`npx tsx scripts/results-table.ts ${process.argv.slice(2).join(' ')}\`.\n\n${table(rows)}\n`;
   const readme = path.join(ROOT, 'README.md');
   const text = readFileSync(readme, 'utf8');

@@ -4,7 +4,7 @@ import { create } from 'zustand';
 import * as Comlink from 'comlink';
 import { createStore, del, entries, set as idbSet } from 'idb-keyval';
 import type { EvalScores, EvalSample, RunEvent } from '../core/run/loop';
-import type { TrainingPreview } from '../core/methods/method';
+import type { MethodPhase, TrainingPreview } from '../core/methods/method';
 import type { RunConfigInput, RunPresetName } from '../core/run/config';
 import { guarded } from '../workers/client';
 import { distillWorker } from '../workers/distill-client';
@@ -33,6 +33,8 @@ export interface RunRecord {
   samples: EvalSample[];
   preview: TrainingPreview | null;
   modelId: string | null;
+  /** The method's phases as the run planned them (with models reused from the cache marked). */
+  phases?: MethodPhase[];
 }
 
 const MAX_LOSS_POINTS = 1500;
@@ -54,6 +56,7 @@ export function applyEvent(prev: RunRecord, e: RunEvent): RunRecord {
       r.state = 'running';
       r.totalSteps = e.totalSteps;
       r.backend = e.backend;
+      r.phases = e.phases;
       break;
     case 'step': {
       r.progress = {

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
+import type { EmbeddingProjection } from '../core/methods/method';
 import type { MethodCatalogItem } from '../core/methods/registry';
 import { RESTORER_PRESET_NAMES } from '../core/models/restorer-config';
 import { RUN_PRESET_NAMES, RUN_PRESETS, type RunPresetName } from '../core/run/config';
@@ -117,7 +118,7 @@ function RunForm({ catalog }: { catalog: MethodCatalogItem[] }) {
         if (spec.type === 'bool')
           return (
             <label key={name} className="check" title={spec.help}>
-              <input type="checkbox" checked={Boolean(value)} onChange={(e) => form.setOption(method.id, name, e.target.checked)} /> {spec.label}
+              <input type="checkbox" data-testid={`option-${name}`} checked={Boolean(value)} onChange={(e) => form.setOption(method.id, name, e.target.checked)} /> {spec.label}
             </label>
           );
         if (spec.type === 'enum')
@@ -135,7 +136,7 @@ function RunForm({ catalog }: { catalog: MethodCatalogItem[] }) {
         return (
           <label key={name} className="field" title={spec.help}>
             {spec.label}
-            <input type="number" step="any" min={spec.min} max={spec.max} value={Number(value)} onChange={(e) => form.setOption(method.id, name, Number(e.target.value))} />
+            <input type="number" step="any" min={spec.min} max={spec.max} value={Number(value)} data-testid={`option-${name}`} onChange={(e) => form.setOption(method.id, name, Number(e.target.value))} />
           </label>
         );
       })}
@@ -178,17 +179,78 @@ async function downloadModel(id: string, label: string) {
   void label;
 }
 
+/** Loss names "X.name" share a chart per prefix X (their scales differ); plain names are the student's. */
+const LOSS_GROUP_TITLES: Record<string, string> = {
+  '': 'Student losses',
+  G: 'Generator losses',
+  A: 'Prompt adapter: contrastive loss (InfoNCE)',
+  D: 'Diffusion: noise-prediction error',
+  S: 'Synthesis: SSIM to the clean source, prompt distances (per batch)',
+};
+
+function lossGroups(losses: RunRecord['losses']): { prefix: string; title: string; testId: string; x: number[]; series: Series[] }[] {
+  const groups = new Map<string, [string, number[]][]>();
+  for (const [name, values] of Object.entries(losses.series)) {
+    const prefix = /^([A-Z])\./.exec(name)?.[1] ?? (name === 'G' ? 'G' : '');
+    groups.set(prefix, [...(groups.get(prefix) ?? []), [name, values]]);
+  }
+  return [...groups.entries()].map(([prefix, members]) => {
+    // Only the steps where this group has values: phases do not overlap, so each chart spans its own.
+    const keep = losses.step.map((_, i) => members.some(([, v]) => Number.isFinite(v[i])));
+    const pick = <T,>(xs: T[]) => xs.filter((_, i) => keep[i]);
+    return {
+      prefix,
+      title: LOSS_GROUP_TITLES[prefix] ?? `${prefix} losses`,
+      testId: prefix === '' ? 'chart-loss' : prefix === 'G' ? 'chart-generator' : `chart-${prefix.toLowerCase()}`,
+      x: pick(losses.step),
+      series: members.map(([label, values], i) => ({ label, values: pick(values), color: COLORS[i % COLORS.length] })),
+    };
+  });
+}
+
+/** D4IR's prompts in 2-D, one dot per held-out image, coloured by its true weather. */
+function EmbeddingScatter({ projection }: { projection: EmbeddingProjection }) {
+  const labels = [...new Set(projection.points.map((p) => p.label))];
+  const xs = projection.points.map((p) => p.x);
+  const ys = projection.points.map((p) => p.y);
+  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  const W = 320;
+  const H = 240;
+  const px = (x: number) => 12 + ((x - x0) / (x1 - x0 || 1)) * (W - 24);
+  const py = (y: number) => H - 12 - ((y - y0) / (y1 - y0 || 1)) * (H - 24);
+  const colour = (l: string) => COLORS[labels.indexOf(l) % COLORS.length];
+  const { score } = projection;
+  return (
+    <figure className="panel scatter" data-testid="prompt-projection">
+      <figcaption>
+        {projection.caption}. {score.label}: <strong data-testid="prompt-knn">{(score.value * 100).toFixed(0)}%</strong> (chance {(score.chance * 100).toFixed(0)}%)
+      </figcaption>
+      <svg width={W} height={H} role="img" aria-label="2-D projection of degradation prompts">
+        <rect x={0} y={0} width={W} height={H} fill="#fafafa" stroke="#ddd" />
+        {projection.points.map((p, i) => (
+          <circle key={i} cx={px(p.x)} cy={py(p.y)} r={4} fill={colour(p.label)} fillOpacity={0.8}>
+            <title>{p.label}</title>
+          </circle>
+        ))}
+      </svg>
+      <p className="legend">
+        {labels.map((l) => (
+          <span key={l}>
+            <span className="swatch" style={{ background: colour(l) }} /> {WEATHERS[l as WeatherType]?.label ?? l}
+          </span>
+        ))}
+      </p>
+    </figure>
+  );
+}
+
 function RunMonitor({ run }: { run: RunRecord }) {
   const { pause, resume, stop } = useRunsStore();
   const selectModel = useModelsStore((s) => s.select);
   const live = LIVE.includes(run.state);
   const weathers = useMemo(() => Object.keys(run.evals[0]?.scores.weathers ?? run.references.input?.weathers ?? {}) as WeatherType[], [run.evals, run.references.input]);
   const psnr = useMemo(() => scoreSeries(run, weathers, 'psnr'), [run, weathers]);
-  // Generator losses (G.*) live on another scale, some of them negative: their own chart.
-  const [studentLosses, generatorLosses] = useMemo(() => {
-    const all = Object.entries(run.losses.series).map(([k, v], i): Series => ({ label: k, values: v, color: COLORS[i % COLORS.length] }));
-    return [all.filter((s) => !s.label.startsWith('G.') && s.label !== 'G'), all.filter((s) => s.label.startsWith('G.') || s.label === 'G')];
-  }, [run.losses]);
+  const lossCharts = useMemo(() => lossGroups(run.losses), [run.losses]);
   const latest = run.evals.at(-1)?.scores.mean;
 
   return (
@@ -211,6 +273,15 @@ function RunMonitor({ run }: { run: RunRecord }) {
         )}
       </header>
       <progress value={run.progress.totalStep} max={Math.max(1, run.totalSteps)} aria-label="Run progress" />
+      {run.phases && run.phases.length > 1 && (
+        <ol className="phases" data-testid="run-phases">
+          {run.phases.map((p) => (
+            <li key={p.id} className={p.id === run.progress.phase ? 'current' : undefined}>
+              {p.label}: {p.reused ?? `${p.steps} steps`}
+            </li>
+          ))}
+        </ol>
+      )}
       <p className="run-stats">
         Step <span data-testid="run-step">{run.progress.totalStep}</span> of {run.totalSteps}
         {run.progress.phase && ` · phase: ${run.progress.phase}`} · {run.progress.stepsPerSecond.toFixed(2)} steps/s · {fmtTime(run.progress.seconds)} elapsed
@@ -240,10 +311,12 @@ function RunMonitor({ run }: { run: RunRecord }) {
         </p>
       )}
       <div className="charts">
-        <LineChart title="Student losses" yLabel="loss" x={run.losses.step} series={studentLosses} testId="chart-loss" />
+        {lossCharts.map((g) => (
+          <LineChart key={g.prefix} title={g.title} yLabel={g.prefix === 'S' ? 'value' : 'loss'} x={g.x} series={g.series} testId={g.testId} />
+        ))}
         <LineChart title="Student PSNR on the evaluation set (dB)" yLabel="dB" x={psnr.x} series={psnr.series} testId="chart-psnr" />
-        {generatorLosses.length > 0 && <LineChart title="Generator losses" yLabel="loss" x={run.losses.step} series={generatorLosses} testId="chart-generator" />}
       </div>
+      {run.preview?.projection && <EmbeddingScatter projection={run.preview.projection} />}
       {run.samples.length > 0 && (
         <>
           <h3>Evaluation images (degraded · student · clean)</h3>

@@ -2,6 +2,7 @@
 // (src/core/run/loop.ts) and streams its events to the page. The page never runs a step.
 import * as Comlink from 'comlink';
 import { backendReady, initBackend } from './backend-init';
+import { indexedDbModelCache } from './method-cache';
 import { putStoredModel, readModelFiles } from './model-store';
 import { deserializeRestorer, serializeRestorer } from '../core/models/io';
 import { restorerComplexity } from '../core/models/complexity';
@@ -36,7 +37,7 @@ const api = {
       ? await readModelFiles(teacherId, import.meta.env.BASE_URL).then((f) => deserializeRestorer(f.modelJson, f.weights))
       : null;
     try {
-      const result = await runDistillation({ config, teacher, controller, onEvent });
+      const result = await runDistillation({ config, teacher, controller, onEvent, cache: indexedDbModelCache });
       const { studentModel, ...summary } = result;
       const modelId = `student-${runId}`;
       let saveError: string | null = null;

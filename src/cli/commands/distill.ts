@@ -191,6 +191,12 @@ export const distillCommand = defineCommand({
       description: 'the shipped teacher (default), a restorer folder or a teacher training run',
     },
     out: { type: 'string', valueName: 'DIR', description: 'write metrics.jsonl, run.json and the student here' },
+    cache: {
+      type: 'string',
+      valueName: 'DIR|off',
+      default: '.weatherkd-cache',
+      description: 'where methods keep expensive models between runs (D4IR\'s prompt adapter and diffusion model); off keeps nothing',
+    },
     json: { type: 'boolean', description: 'print one JSON object on stdout' },
     backend: backendOption(),
   },
@@ -199,19 +205,21 @@ export const distillCommand = defineCommand({
     if (!RUN_PRESET_NAMES.includes(preset)) throw new UsageError(`unknown --preset "${values.preset}" (expected ${RUN_PRESET_NAMES.join(', ')})`);
 
     // tfjs loads here, not at CLI start.
-    const [{ startBackend }, { loadModelArg }, { METHODS, getMethod }, { runDistillation, RunController, RunSetupError }, { saveRestorerToDir }] =
+    const [{ startBackend }, { loadModelArg }, { METHODS, getMethod }, { runDistillation, RunController, RunSetupError }, { saveRestorerToDir }, { directoryModelCache }] =
       await Promise.all([
         import('../backend-option'),
         import('../model-arg'),
         import('../../core/methods/registry'),
         import('../../core/run/loop'),
         import('../model-files'),
+        import('../model-cache'),
       ]);
 
     const method = METHODS.find((m) => m.id === values.method);
     if (!method) throw new UsageError(`unknown --method "${values.method}" (expected one of ${METHODS.map((m) => m.id).join(', ')})`);
 
-    const input: RunConfigInput = { method: method.id, methodOptions: methodOptions(values.option ?? [], method.options, method.id) };
+    // Previews are images for the page; here nobody sees them, and D4IR's cost diffusion sampling.
+    const input: RunConfigInput = { method: method.id, methodOptions: methodOptions(values.option ?? [], method.options, method.id), previewEvery: 0 };
     const evalSet: Record<string, ParamValue> = {};
     for (const [flag, key] of Object.entries(FLAGS) as [Flag, keyof typeof RUN_PARAMS][]) {
       const text = values[flag];
@@ -269,6 +277,7 @@ export const distillCommand = defineCommand({
           config,
           teacher,
           controller,
+          cache: values.cache === 'off' ? null : directoryModelCache(values.cache!),
           onEvent: (e) => {
             progress?.(e);
             if (e.type === 'eval' && metricsFile) {

@@ -22,6 +22,8 @@ import type { Restorer } from '../models/restorer';
 import type { RunConfig } from '../run/config';
 import type { ParamTable, ParamValues } from '../run/params';
 import type { Tensor4D } from '../tf';
+import type { ProjectedPoint } from '../metrics/embeddings';
+import type { StoredModel } from '../models/param-set';
 
 /** Where a method's design comes from; the page shows it next to the description. */
 export type Provenance =
@@ -78,6 +80,8 @@ export interface MethodPhase {
   steps: number;
   /** True when this phase's steps update the student: they count as student steps and the student is evaluated during it. */
   trainsStudent: boolean;
+  /** Set (with steps 0) when the phase's model was loaded from an earlier run: says which and how good. */
+  reused?: string;
 }
 
 /** Where the loop is when it calls step(). */
@@ -124,6 +128,24 @@ export interface TrainingPreview {
   inputLabel: string;
   targetLabels: string[];
   samples: TrainingSample[];
+  /** A 2-D picture of learned embeddings (D4IR's prompts), coloured by a label the method never saw. */
+  projection?: EmbeddingProjection;
+}
+
+export interface EmbeddingProjection {
+  caption: string;
+  points: ProjectedPoint[];
+  /** A separation score, e.g. {label: 'kNN accuracy', value: 0.83, chance: 0.2}. */
+  score: { label: string; value: number; chance: number };
+}
+
+/**
+ * Where expensive method models (D4IR's prompt adapter and diffusion model) are kept between runs:
+ * IndexedDB in the page, a folder on the command line. Keys say what was trained and how.
+ */
+export interface ModelCache {
+  load(key: string): Promise<StoredModel | null>;
+  save(key: string, model: StoredModel): Promise<void>;
 }
 
 /** Seeded training data. Every batch is a pure function of (run seed, stream, index). */
@@ -140,6 +162,8 @@ export interface DataProvider {
   webDegraded(stream: string, index: number, n?: number, size?: number): { images: RGBBatch; weather: WeatherType[] };
   /** A batch as a tensor [n, h, w, 3]; the caller disposes it. */
   tensor(batch: RGBBatch): Tensor4D;
+  /** The same pools drawn from another seed (e.g. for models cached across runs with different seeds). */
+  reseeded(seed: number): DataProvider;
 }
 
 /** Handed to every method call. */
@@ -152,6 +176,8 @@ export interface MethodContext {
   readonly data: DataProvider;
   /** tfjs backend name. */
   readonly backend: string;
+  /** Keeps expensive models between runs; null when the caller keeps nothing. */
+  readonly cache: ModelCache | null;
   /** A 32-bit seed for the random stream named by keys, derived from the run's seed. */
   seed(...keys: readonly (string | number)[]): number;
   /** The student's learning rate for student step s (the run's schedule). */
@@ -167,7 +193,10 @@ export interface MethodContext {
 /** A method instance, made for one run. */
 export interface DistillMethod {
   readonly info: MethodInfo;
-  /** The phases of this run, in order; the student-training ones total config.steps steps. */
+  /**
+   * The phases of this run, in order; the student-training ones total config.steps steps. Read
+   * after init, which may shorten a phase whose model it found in the cache.
+   */
   readonly phases: readonly MethodPhase[];
   /** Builds optimizers and extra models. Must not train the student: the loop scores the untrained student after it. */
   init(ctx: MethodContext): Promise<void>;

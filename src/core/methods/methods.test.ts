@@ -28,6 +28,8 @@ describe.each([
   ['scratch', 150, {}],
   ['kd', 150, {}],
   ['dfl', 200, {}],
+  // Small adapter and diffusion budgets: the synthesised images are rough, but KD on them must still help.
+  ['d4ir', 150, { adapterSteps: 100, diffusionSteps: 150, bankSize: 48 }],
 ] as const)('%s', (method, steps, methodOptions) => {
   it('losses fall and the student beats the untrained one', async () => {
     const config = resolveRunConfig(
@@ -38,7 +40,7 @@ describe.each([
         weathers: ['snow'],
         evalEvery: steps,
         evalSet: { weathers: ['snow'], count: 8, size: 32 },
-        methodOptions,
+        methodOptions: methodOptions as Record<string, number>,
       },
       METHODS,
       'quick',

@@ -1,5 +1,6 @@
 // Every method, by id. Adding a method: write its file (a MethodDefinition) and add one line here.
 
+import { d4irMethod } from './d4ir';
 import { dflMethod } from './dfl';
 import { kdMethod } from './kd';
 import type { MethodDefinition, MethodInfo } from './method';
@@ -10,6 +11,7 @@ export const METHODS: readonly MethodDefinition[] = [
   scratchMethod,
   kdMethod,
   dflMethod,
+  d4irMethod,
 ];
 
 export const METHOD_IDS: readonly string[] = METHODS.map((m) => m.id);

@@ -33,6 +33,7 @@ export function createDataProvider(config: RunConfig): DataProvider {
       return { images: b.degraded, weather: b.weather };
     },
     tensor: (batch: RGBBatch) => tf.tensor4d(batch.data, [batch.n, batch.height, batch.width, 3]),
+    reseeded: (seed: number) => createDataProvider({ ...config, seed }),
   };
 }
 

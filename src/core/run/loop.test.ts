@@ -51,6 +51,7 @@ describe('memory', () => {
     ['scratch', {}],
     ['kd', {}],
     ['dfl', { generatorWarmup: 3, studentStepsPerGenerator: 2 }],
+    ['d4ir', { adapterSteps: 6, diffusionSteps: 6, bankSize: 6, samplerSteps: 4 }],
   ])('%s: tensors and bytes stay flat over many steps, and the run frees everything', async (method, options) => {
     const before = tf.memory().numTensors;
     // Per phase: [tensors, bytes] after each step. The first student step fills the preview slot.

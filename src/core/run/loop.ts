@@ -22,6 +22,7 @@ import {
   type MethodDefinition,
   type MethodInfo,
   type MethodPhase,
+  type ModelCache,
   type StepInfo,
   type TrainingPreview,
 } from '../methods/method';
@@ -222,6 +223,8 @@ export interface RunOptions {
   controller?: RunController;
   /** Stops the run when aborted, like controller.stop(). */
   signal?: AbortSignal;
+  /** Where methods keep expensive models between runs (D4IR's adapter and diffusion model). */
+  cache?: ModelCache | null;
   /** Called synchronously with every event; keep it cheap (post it, log it). */
   onEvent?: (event: RunEvent) => void;
 }
@@ -369,6 +372,7 @@ export async function runDistillation(options: RunOptions): Promise<RunResult> {
     teacher,
     data: createDataProvider(config),
     backend,
+    cache: options.cache ?? null,
     seed: (...keys) => deriveSeed(config.seed, 'method', ...keys),
     studentLr: (s) => studentLearningRate(config, s),
     async substep(done, total, label) {
@@ -382,6 +386,8 @@ export async function runDistillation(options: RunOptions): Promise<RunResult> {
 
   try {
     method = definition.create(config.methodOptions, config);
+    splits = createEvalSplits(config.evalSet);
+    await method.init(ctx);
     const phases = method.phases.map((p) => ({ ...p }));
     const plannedSteps = phases.reduce((s, p) => s + p.steps, 0);
     const plannedStudentSteps = phases.filter((p) => p.trainsStudent).reduce((s, p) => s + p.steps, 0);
@@ -395,8 +401,6 @@ export async function runDistillation(options: RunOptions): Promise<RunResult> {
       student: modelSummary(student),
       teacher: teacher ? modelSummary(teacher) : null,
     });
-    splits = createEvalSplits(config.evalSet);
-    await method.init(ctx);
     await runEval('input', null);
     if (teacher) await runEval('teacher', teacher);
     await runEval('untrained', student);
