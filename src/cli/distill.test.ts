@@ -1,7 +1,7 @@
 // `weatherkd distill`, run in-process through main() with tiny settings: the JSON document, the
 // files --out writes (a student "weatherkd eval --model DIR" loads), and the errors.
 
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,6 +55,25 @@ describe('weatherkd distill', () => {
     const { restorer } = await loadModelArg(out);
     expect(restorer.preset).toBe('student-5');
     restorer.dispose();
+  });
+
+  it('keeps D4IR\'s adapter and diffusion model in --cache DIR and reuses them', async () => {
+    const cache = path.join(dir, 'cache');
+    const d4ir = (out: string, ...more: string[]) =>
+      weatherkd('distill', '--method', 'd4ir', '--steps', '2', ...TINY, '--teacher', teacherDir, '--option', 'adapterSteps=2', '--option', 'diffusionSteps=2', '--option', 'bankSize=2', '--option', 'samplerSteps=4', '--out', out, '--json', ...more);
+    const phasesRun = (out: string) => JSON.parse(readFileSync(path.join(out, 'run.json'), 'utf8')).losses.map((l: { phase: string }) => l.phase);
+    const first = await d4ir(path.join(dir, 'd4ir-1'), '--cache', cache);
+    expect(first.code, first.stderr).toBe(0);
+    expect(phasesRun(path.join(dir, 'd4ir-1'))).toEqual(['adapter', 'adapter', 'diffusion', 'diffusion', 'synthesis', 'distill', 'distill']);
+    const entries = readdirSync(cache).sort();
+    expect(entries).toHaveLength(2);
+    for (const e of entries) expect(readdirSync(path.join(cache, e)).sort()).toEqual(['meta.json', 'weights.bin']);
+    const second = await d4ir(path.join(dir, 'd4ir-2'), '--cache', cache);
+    expect(second.code, second.stderr).toBe(0);
+    expect(phasesRun(path.join(dir, 'd4ir-2'))).toEqual(['synthesis', 'distill', 'distill']);
+    const off = await d4ir(path.join(dir, 'd4ir-3'), '--cache', 'off');
+    expect(off.code, off.stderr).toBe(0);
+    expect(phasesRun(path.join(dir, 'd4ir-3'))).toHaveLength(7);
   });
 
   it('prints a table without --json, and method options change the run', async () => {
