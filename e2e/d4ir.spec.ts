@@ -1,4 +1,6 @@
 import { test, expect } from './fixtures';
+import sharp from 'sharp';
+import { makePair } from '../src/core/data/pairs';
 
 test('a D4IR run from the page shows every phase, the prompt projection and synthesised pairs; a second run reuses its models', async ({ page, pageErrors, offsite }) => {
   void pageErrors;
@@ -12,12 +14,24 @@ test('a D4IR run from the page shows every phase, the prompt projection and synt
   for (const [name, value] of [['adapterSteps', '20'], ['diffusionSteps', '20'], ['bankSize', '8'], ['samplerSteps', '6']]) {
     await page.getByTestId(`option-${name}`).fill(value);
   }
+  // A photo of the user's joins the degraded pool; a broken file is refused with a message.
+  const pair = makePair({ size: 96, seed: 4, weathers: ['haze'], source: 'scene' }, 0);
+  const png = await sharp(Buffer.from(pair.degraded.data.map((v) => Math.round(v * 255))), { raw: { width: 96, height: 96, channels: 3 } }).png().toBuffer();
+  await page.getByTestId('pool-degraded-input').setInputFiles([
+    { name: 'my-haze.png', mimeType: 'image/png', buffer: png },
+    { name: 'broken.png', mimeType: 'image/png', buffer: Buffer.from('not a png') },
+  ]);
+  await expect(page.getByTestId('pool-degraded-count')).toHaveText('1');
+  await expect(page.getByTestId('pool-error')).toContainText('broken.png');
+  await page.reload();
+  await expect(page.getByTestId('pool-degraded-count')).toHaveText('1');
   await page.getByTestId('run-start').click();
 
   const monitor = page.getByTestId('run-monitor');
   await expect(page.getByTestId('run-phases')).toContainText('Prompt adapter', { timeout: 120_000 });
   await expect(page.getByTestId('prompt-projection').locator('circle').first()).toBeVisible({ timeout: 120_000 });
   await expect(page.getByTestId('prompt-knn')).toHaveText(/^\d+%$/);
+  await expect(page.getByTestId('prompt-projection')).toContainText('your photos');
   await expect(monitor).toHaveAttribute('data-state', 'completed', { timeout: 300_000 });
   for (const chart of ['chart-a', 'chart-d', 'chart-s', 'chart-loss', 'chart-psnr']) {
     expect(Number(await page.getByTestId(chart).getAttribute('data-points')), chart).toBeGreaterThan(0);

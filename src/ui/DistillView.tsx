@@ -7,10 +7,12 @@ import type { EvalScores } from '../core/run/loop';
 import { WEATHERS, type WeatherType } from '../core/data/weather';
 import { useDistillForm } from '../state/distill-form';
 import { useModelsStore } from '../state/models';
+import { usePoolsStore } from '../state/pools';
 import { useRunsStore, type RunRecord } from '../state/runs';
 import { guarded } from '../workers/client';
 import { distillWorker } from '../workers/distill-client';
 import { readModelFiles, SHIPPED_TEACHER } from '../workers/model-store';
+import type { PoolKind } from '../workers/pool-store';
 import { ImageCanvas } from './ImageCanvas';
 import { LineChart, type Series } from './LineChart';
 
@@ -140,6 +142,7 @@ function RunForm({ catalog }: { catalog: MethodCatalogItem[] }) {
           </label>
         );
       })}
+      {method.data === 'unpaired' && <WebPools />}
       {method.needsTeacher && !teacherAvailable && <p className="error">This method needs the teacher, which is not available.</p>}
       {error && (
         <p className="error" role="alert" data-testid="run-config-error">
@@ -151,6 +154,48 @@ function RunForm({ catalog }: { catalog: MethodCatalogItem[] }) {
       </button>
       {busy && <p className="hint">One run at a time: pause or stop the current one first.</p>}
     </div>
+  );
+}
+
+const POOL_TEXT: Record<PoolKind, { title: string; help: string }> = {
+  degraded: { title: 'Degraded web pool', help: 'weather photos, no clean versions or labels needed: the prompt adapter and the diffusion model learn from them' },
+  clean: { title: 'Clean web pool', help: 'clear photos: synthesis turns them into weather images' },
+};
+
+/** The unpaired web pools: synthetic by default; the user's photos join them, half of each batch. */
+function WebPools() {
+  const { photos, error, load, add, clear } = usePoolsStore();
+  useEffect(() => void load(), [load]);
+  return (
+    <fieldset className="pools" data-testid="web-pools">
+      <legend>Web pools</legend>
+      <p className="hint">Synthetic photos of every weather type by default. Add your own and about half of each batch comes from them. They stay in this browser.</p>
+      {(['degraded', 'clean'] as const).map((kind) => {
+        const mine = photos.filter((p) => p.kind === kind);
+        return (
+          <div key={kind} className="pool">
+            <strong>{POOL_TEXT[kind].title}</strong>: {POOL_TEXT[kind].help}.{' '}
+            Your photos: <span data-testid={`pool-${kind}-count`}>{mine.length}</span>.
+            <div>
+              <label className="secondary button-like">
+                Add photos
+                <input type="file" accept="image/*" multiple hidden data-testid={`pool-${kind}-input`} onChange={(e) => { void add(kind, [...(e.target.files ?? [])]); e.target.value = ''; }} />
+              </label>{' '}
+              {mine.length > 0 && (
+                <button className="secondary" onClick={() => void clear(kind)}>
+                  Remove mine
+                </button>
+              )}
+            </div>
+          </div>
+        );
+      })}
+      {error && (
+        <p className="error" role="alert" data-testid="pool-error">
+          {error}
+        </p>
+      )}
+    </fieldset>
   );
 }
 
@@ -236,7 +281,7 @@ function EmbeddingScatter({ projection }: { projection: EmbeddingProjection }) {
       <p className="legend">
         {labels.map((l) => (
           <span key={l}>
-            <span className="swatch" style={{ background: colour(l) }} /> {WEATHERS[l as WeatherType]?.label ?? l}
+            <span className="swatch" style={{ background: colour(l) }} /> {l === 'user' ? 'your photos (weather unknown, not scored)' : (WEATHERS[l as WeatherType]?.label ?? l)}
           </span>
         ))}
       </p>

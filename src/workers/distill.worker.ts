@@ -4,6 +4,7 @@ import * as Comlink from 'comlink';
 import { backendReady, initBackend } from './backend-init';
 import { indexedDbModelCache } from './method-cache';
 import { putStoredModel, readModelFiles } from './model-store';
+import { readUserPools } from './pool-store';
 import { deserializeRestorer, serializeRestorer } from '../core/models/io';
 import { restorerComplexity } from '../core/models/complexity';
 import { getMethod, methodCatalog, METHODS } from '../core/methods/registry';
@@ -33,11 +34,14 @@ const api = {
     controller = new RunController();
     const report = await backendReady();
     const config = resolveRunConfig(input, METHODS, preset);
-    const teacher = getMethod(config.method).needsTeacher
+    const method = getMethod(config.method);
+    // Methods that learn from unpaired web pools also draw from the photos the user added to them.
+    const pools = method.data === 'unpaired' ? await readUserPools() : undefined;
+    const teacher = method.needsTeacher
       ? await readModelFiles(teacherId, import.meta.env.BASE_URL).then((f) => deserializeRestorer(f.modelJson, f.weights))
       : null;
     try {
-      const result = await runDistillation({ config, teacher, controller, onEvent, cache: indexedDbModelCache });
+      const result = await runDistillation({ config, teacher, controller, onEvent, pools, cache: indexedDbModelCache });
       const { studentModel, ...summary } = result;
       const modelId = `student-${runId}`;
       let saveError: string | null = null;

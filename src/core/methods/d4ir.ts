@@ -22,6 +22,7 @@ import { ConditionalDiffusion, DEFAULT_DIFFUSION } from '../models/diffusion';
 import type { StoredModel } from '../models/param-set';
 import { contrastiveLoss, DEFAULT_PROMPT_ADAPTER, PromptAdapter } from '../models/prompt-adapter';
 import type { RunConfig } from '../run/config';
+import { USER_LABEL } from '../run/data';
 import type { ParamValues } from '../run/params';
 import { Adam } from '../train/adam';
 import { l1Loss, optimize, readImages, relativeError, studentAdam, teacherTarget } from './common';
@@ -148,11 +149,11 @@ class D4IR implements DistillMethod {
   private diffusionAdam: Adam | null = null;
   private studentAdam: Adam | null = null;
   private bank: Bank | null = null;
-  private probe: { x: Tensor4D; labels: WeatherType[]; images: RGBBatch } | null = null;
+  private probe: { x: Tensor4D; labels: (WeatherType | 'user')[] } | null = null;
   private projection: EmbeddingProjection | null = null;
   private lastPairs: [RGBBatch, RGBBatch] | null = null;
   private lastSynth: TrainingSample[] = [];
-  private readonly keys: { adapter: string; diffusion: string };
+  private keys = { adapter: '', diffusion: '' };
   private modelData: DataProvider | null = null;
   private phase = '';
 
@@ -167,11 +168,6 @@ class D4IR implements DistillMethod {
       { id: 'synthesis', label: 'Synthesis from the clean pool (SDEdit under prompts)', steps: batches, trainsStudent: false },
       { id: 'distill', label: 'Pixel KD on the synthesised images', steps: config.steps, trainsStudent: true },
     ];
-    // What each cached model depends on: change any of it and the model is trained afresh.
-    const adapterDesc = { v: CACHE_VERSION, seed: o.modelSeed, weathers: config.weathers, source: config.source, steps: o.adapterSteps, net: DEFAULT_PROMPT_ADAPTER };
-    const adapterKey = `d4ir-adapter-${deriveSeed(0, JSON.stringify(adapterDesc)).toString(16)}`;
-    const diffusionDesc = { adapterKey, steps: o.diffusionSteps, net: DEFAULT_DIFFUSION };
-    this.keys = { adapter: adapterKey, diffusion: `d4ir-diffusion-${deriveSeed(0, JSON.stringify(diffusionDesc)).toString(16)}` };
   }
 
   /** Adapter and diffusion draws follow the model seed, not the run's: a cached model is the one this run would train. */
@@ -184,8 +180,22 @@ class D4IR implements DistillMethod {
   }
 
   async init(ctx: MethodContext): Promise<void> {
+    // What each cached model depends on: change any of it and the model is trained afresh.
+    const { o, config } = this;
+    const adapterDesc = {
+      v: CACHE_VERSION,
+      seed: o.modelSeed,
+      weathers: config.weathers,
+      source: config.source,
+      userPhotos: ctx.data.userDegradedFingerprint,
+      steps: o.adapterSteps,
+      net: DEFAULT_PROMPT_ADAPTER,
+    };
+    const adapterKey = `d4ir-adapter-${deriveSeed(0, JSON.stringify(adapterDesc)).toString(16)}`;
+    const diffusionDesc = { adapterKey, steps: o.diffusionSteps, net: DEFAULT_DIFFUSION };
+    this.keys = { adapter: adapterKey, diffusion: `d4ir-diffusion-${deriveSeed(0, JSON.stringify(diffusionDesc)).toString(16)}` };
     const probe = this.pools(ctx).webDegraded('d4ir-probe', 0, PROBE_PER_WEATHER * this.config.weathers.length, POOL_SIZE);
-    this.probe = { x: ctx.data.tensor(probe.images), labels: probe.weather, images: probe.images };
+    this.probe = { x: ctx.data.tensor(probe.images), labels: probe.weather };
     const stored = await this.cached(ctx, this.keys.adapter);
     const adapter = stored && restoreOrNull(() => PromptAdapter.fromStored(stored));
     this.adapter = adapter ?? new PromptAdapter(DEFAULT_PROMPT_ADAPTER, this.seed('adapter-init'));
@@ -366,10 +376,13 @@ class D4IR implements DistillMethod {
     z.dispose();
     const dim = this.adapter!.config.dim;
     const rows = labels.map((_, i) => flat.subarray(i * dim, (i + 1) * dim));
+    // The user's photos are drawn (where do they land?) but not scored: their weather is unknown.
+    const known = labels.map((_, i) => i).filter((i) => labels[i] !== USER_LABEL);
+    const knownLabels = known.map((i) => labels[i]);
     this.projection = {
       caption: 'Degradation prompts of held-out degraded images (PCA), coloured by their true weather, which the adapter never sees',
       points: project2d(rows, labels),
-      score: { label: 'kNN accuracy (k = 5)', value: knnAccuracy(rows, labels, 5), chance: chanceAccuracy(labels) },
+      score: { label: 'kNN accuracy (k = 5)', value: knnAccuracy(known.map((i) => rows[i]), knownLabels, 5), chance: chanceAccuracy(knownLabels) },
     };
   }
 

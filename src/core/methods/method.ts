@@ -158,10 +158,12 @@ export interface DataProvider {
   pairs(stream: string, index: number, n?: number, size?: number): PairBatch;
   /** Unpaired clean "web" images: a seed domain of their own, never the teacher's pairs or the eval set. */
   webClean(stream: string, index: number, n?: number, size?: number): RGBBatch;
-  /** Unpaired degraded "web" images (with their weather types), likewise apart. */
-  webDegraded(stream: string, index: number, n?: number, size?: number): { images: RGBBatch; weather: WeatherType[] };
+  /** Unpaired degraded "web" images with their weather types ('user' for photos the user added: weather unknown). */
+  webDegraded(stream: string, index: number, n?: number, size?: number): { images: RGBBatch; weather: (WeatherType | 'user')[] };
   /** A batch as a tensor [n, h, w, 3]; the caller disposes it. */
   tensor(batch: RGBBatch): Tensor4D;
+  /** Identifies the photos the user added to the degraded pool ('' for none): models trained on the pool depend on them. */
+  readonly userDegradedFingerprint: string;
   /** The same pools drawn from another seed (e.g. for models cached across runs with different seeds). */
   reseeded(seed: number): DataProvider;
 }

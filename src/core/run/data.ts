@@ -5,14 +5,60 @@
 // 'eval:<weather>' domains.
 
 import { tf, type Tensor4D } from '../tf';
-import type { RGBBatch } from '../data/image';
+import { cropImage, resizeBilinear, type RGBBatch, type RGBImage } from '../data/image';
 import { makeEvalSet, makePairBatch, type PairBatch } from '../data/pairs';
-import { deriveSeed } from '../data/rng';
+import { deriveSeed, rngFor, type Rng } from '../data/rng';
 import type { WeatherType } from '../data/weather';
 import type { DataProvider } from '../methods/method';
 import type { RunConfig } from './config';
 
-export function createDataProvider(config: RunConfig): DataProvider {
+/**
+ * Photos the user added to the unpaired "web" pools (D4IR). When a pool holds some, each item of
+ * its batches comes from them with probability USER_SHARE (a random crop of a random photo), so
+ * the synthetic pool still covers every weather type.
+ */
+export interface UserPools {
+  clean: readonly RGBImage[];
+  degraded: readonly RGBImage[];
+}
+
+export const USER_SHARE = 0.5;
+/** The label of user photos among a degraded pool's weather types: their weather is not known. */
+export const USER_LABEL = 'user';
+
+/** A seeded random crop of size x size from a random photo (enlarged first when smaller). */
+function userCrop(photos: readonly RGBImage[], size: number, rng: Rng): RGBImage {
+  let img = photos[rng.int(0, photos.length)];
+  if (img.width < size || img.height < size) {
+    const k = size / Math.min(img.width, img.height);
+    img = resizeBilinear(img, Math.max(size, Math.ceil(img.width * k)), Math.max(size, Math.ceil(img.height * k)));
+  }
+  return cropImage(img, rng.int(0, img.width - size + 1), rng.int(0, img.height - size + 1), size, size);
+}
+
+/** Replaces items of `batch` by crops of user photos (in place); returns which items were replaced. */
+function mixIn(batch: RGBBatch, photos: readonly RGBImage[], rng: Rng): boolean[] {
+  const per = batch.width * batch.height * 3;
+  return Array.from({ length: batch.n }, (_, i) => {
+    if (!photos.length || !rng.bool(USER_SHARE)) return false;
+    batch.data.set(userCrop(photos, batch.width, rng).data, i * per);
+    return true;
+  });
+}
+
+/** A short hash of photos (sizes and a sample of their pixels): '' for none. */
+export function photosFingerprint(photos: readonly RGBImage[]): string {
+  if (!photos.length) return '';
+  const keys: number[] = [];
+  for (const p of photos) {
+    keys.push(p.width, p.height);
+    const step = Math.max(1, Math.floor(p.data.length / 64));
+    for (let i = 0; i < p.data.length; i += step) keys.push(Math.round(p.data[i] * 255));
+  }
+  return deriveSeed(photos.length, ...keys).toString(16);
+}
+
+export function createDataProvider(config: RunConfig, userPools: UserPools = { clean: [], degraded: [] }): DataProvider {
   const draw = (domain: string, stream: string, index: number, n: number, size: number): PairBatch =>
     makePairBatch({
       n,
@@ -27,13 +73,19 @@ export function createDataProvider(config: RunConfig): DataProvider {
     patch: config.patch,
     weathers: config.weathers,
     pairs: (stream, index, n = config.batch, size = config.patch) => draw('train', stream, index, n, size),
-    webClean: (stream, index, n = config.batch, size = config.patch) => draw('web-clean', stream, index, n, size).clean,
+    webClean: (stream, index, n = config.batch, size = config.patch) => {
+      const images = draw('web-clean', stream, index, n, size).clean;
+      mixIn(images, userPools.clean, rngFor(config.seed, 'user-clean', stream, index));
+      return images;
+    },
     webDegraded: (stream, index, n = config.batch, size = config.patch) => {
       const b = draw('web-degraded', stream, index, n, size);
-      return { images: b.degraded, weather: b.weather };
+      const user = mixIn(b.degraded, userPools.degraded, rngFor(config.seed, 'user-degraded', stream, index));
+      return { images: b.degraded, weather: b.weather.map((w, i) => (user[i] ? USER_LABEL : w)) };
     },
     tensor: (batch: RGBBatch) => tf.tensor4d(batch.data, [batch.n, batch.height, batch.width, 3]),
-    reseeded: (seed: number) => createDataProvider({ ...config, seed }),
+    reseeded: (seed: number) => createDataProvider({ ...config, seed }, userPools),
+    userDegradedFingerprint: photosFingerprint(userPools.degraded),
   };
 }
 

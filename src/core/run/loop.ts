@@ -28,7 +28,7 @@ import {
 } from '../methods/method';
 import { getMethod, METHODS } from '../methods/registry';
 import { resolveRunConfig, studentLearningRate, type RunConfig } from './config';
-import { createDataProvider, createEvalSplits, disposeEvalSplits, type EvalSplit } from './data';
+import { createDataProvider, createEvalSplits, disposeEvalSplits, type EvalSplit, type UserPools } from './data';
 
 // ---------------------------------------------------------------------------------------------
 // Records and events. All plain data: a worker posts them as they are (image buffers transfer).
@@ -223,6 +223,8 @@ export interface RunOptions {
   controller?: RunController;
   /** Stops the run when aborted, like controller.stop(). */
   signal?: AbortSignal;
+  /** Photos the user added to the unpaired web pools (methods with data 'unpaired' draw from them). */
+  pools?: UserPools;
   /** Where methods keep expensive models between runs (D4IR's adapter and diffusion model). */
   cache?: ModelCache | null;
   /** Called synchronously with every event; keep it cheap (post it, log it). */
@@ -370,7 +372,7 @@ export async function runDistillation(options: RunOptions): Promise<RunResult> {
     config,
     student,
     teacher,
-    data: createDataProvider(config),
+    data: createDataProvider(config, options.pools),
     backend,
     cache: options.cache ?? null,
     seed: (...keys) => deriveSeed(config.seed, 'method', ...keys),
