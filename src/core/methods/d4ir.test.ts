@@ -129,6 +129,22 @@ describe('conditional diffusion', () => {
     }
   }, 120_000);
 
+  it('classifier-free guidance: w = 1 is the conditional model, w = 0 the null-prompt one', () => {
+    const model = new ConditionalDiffusion({ ...DEFAULT_DIFFUSION, widths: [8, 8, 8], promptDim: 4 }, 3);
+    // A nonzero output layer, so the prompt matters.
+    model.variables.forEach((v) => v.assign(tf.add(v, tf.randomUniform(v.shape, -0.05, 0.05, 'float32', 9))));
+    const x = tf.randomNormal([2, 8, 8, 3], 0, 1, 'float32', 1) as Tensor4D;
+    const prompt = tf.tensor2d([[1, 0, 0, 0], [0, 1, 0, 0]]);
+    const close = (a: tf.Tensor, b: tf.Tensor) => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0];
+    const t = [100, 500];
+    expect(close(model.guidedNoise(x, t, prompt, 1), model.predictNoise(x, t, prompt))).toBe(0);
+    expect(close(model.guidedNoise(x, t, prompt, 0), model.predictNoise(x, t, tf.zerosLike(prompt)))).toBeLessThan(1e-5);
+    const c = model.predictNoise(x, t, prompt);
+    const u = model.predictNoise(x, t, tf.zerosLike(prompt));
+    expect(close(model.guidedNoise(x, t, prompt, 3), tf.add(u, tf.mul(tf.sub(c, u), 3)))).toBeLessThan(1e-4);
+    model.dispose();
+  });
+
   it('saves and loads exactly, and refuses weights of another shape', async () => {
     const model = new ConditionalDiffusion({ ...DEFAULT_DIFFUSION, widths: [8, 8, 8], promptDim: 4 }, 3);
     const stored = await model.save({ steps: 0 });

@@ -50,6 +50,14 @@ const OPTIONS = {
     label: 'Strength s',
     help: 'How far clean images are noised before denoising under a prompt (SDEdit): low keeps the content and adds little weather, high adds more weather and loses content.',
   },
+  guidance: {
+    type: 'number',
+    min: 1,
+    max: 20,
+    default: 3,
+    label: 'Guidance w',
+    help: 'Classifier-free guidance of the sampler: 1 is the plain conditional model, larger values follow the prompt\'s weather more strongly (and may overshoot).',
+  },
   samplerSteps: { type: 'int', min: 2, max: 1000, default: 20, label: 'DDIM steps', help: 'Sampler steps for the full chain; a synthesis at strength s takes about s times as many.' },
   bankSize: { type: 'int', min: 1, max: 4096, default: 128, label: 'Synthesised images', help: 'Images synthesised (and restored by the teacher) before KD; the student trains on random batches of them.' },
   reuse: { type: 'bool', default: true, label: 'Reuse cached models', help: 'Load the adapter and the diffusion model from an earlier run with the same settings instead of training them again.' },
@@ -68,7 +76,7 @@ const ADAPTER_LR = 1e-3;
 const DIFFUSION_LR = 5e-4;
 /** Labelled degraded images for the projection and the kNN score (labels used for display only). */
 const PROBE_PER_WEATHER = 12;
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 
 export const d4irMethod = defineMethod({
   id: 'd4ir',
@@ -77,7 +85,7 @@ export const d4irMethod = defineMethod({
   description: [
     'D4IR distils without the teacher\'s training data. It uses two unpaired "web" pools instead: degraded photos (no clean versions, no weather labels) and clean photos (no degraded versions). Here both pools are synthetic images drawn from seed domains of their own, apart from the teacher\'s pairs and from the evaluation set; photos you add under "Web pools" join them (about half of each batch).',
     '1. Prompt adapter. A small encoder maps an image to a 16-dimensional unit vector, its degradation prompt. It is trained contrastively without labels: two crops from different places of one degraded image share its weather but not its content, so they are pulled together, and crops of other images are pushed away (InfoNCE, temperature 0.1). The 2-D projection shows the prompts of labelled images the adapter never trained on, coloured by their true weather; the kNN accuracy says how well weather types separate (chance is one type in N).',
-    '2. Conditional diffusion. A small U-Net DDPM (noise prediction, cosine schedule, 1000 steps) learns the degraded pool, conditioned through FiLM on the prompt of another crop of the same image. Its samples from pure noise (20 DDIM steps) show what it believes each prompt looks like.',
+    '2. Conditional diffusion. A small U-Net DDPM (noise prediction, cosine schedule, 1000 steps) learns the degraded pool, conditioned through FiLM on the prompt of another crop of the same image. 15% of the training items see a null prompt, so sampling can use classifier-free guidance (weight w): a small model trained briefly otherwise barely listens to its prompt. Its samples from pure noise (20 DDIM steps) show what it believes each prompt looks like.',
     '3. Synthesis. A clean web image is noised to t = s T and denoised under the prompt of a random degraded web image (SDEdit with DDIM): the content comes from the clean image, the weather from the prompt. Two measures tell how well it works: SSIM of the synthesised image to its clean source (content kept) and the teacher\'s restoration of it against the clean source; and the prompt distance (1 - cosine between the adapter\'s embedding of the synthesised image and the prompt) next to the clean source\'s own distance to that prompt (weather transferred when it shrinks).',
     '4. Pixel-wise KD. The student learns L1(S(x~), T(x~)) on random batches of the synthesised images.',
     'Reconstructed from the abstract: the paper uses Stable Diffusion with a learned prompt; we use a 0.3 M-parameter DDPM trained inside the playground, at 32 px crops, and a prompt vector rather than text-embedding tokens. The adapter and the diffusion model are cached (IndexedDB in the page, a folder on the command line) and reused by later runs with the same settings: turn "Reuse cached models" off to train them again. The paper\'s claim to check: its students come closer to KD with the original data than a GAN generator (DFL) does.',
@@ -221,13 +229,13 @@ class D4IR implements DistillMethod {
       this.adapterAdam.dispose();
       this.adapterAdam = null;
       await this.updateProjection();
-      await ctx.cache?.save(this.keys.adapter, await this.adapter!.save({ steps: this.o.adapterSteps, knnAccuracy: this.projection!.score.value }));
+      await this.store(ctx, this.keys.adapter, await this.adapter!.save({ steps: this.o.adapterSteps, knnAccuracy: this.projection!.score.value }));
     }
     if (phase.id === 'synthesis') {
       if (this.diffusionAdam) {
         this.diffusionAdam.dispose();
         this.diffusionAdam = null;
-        await ctx.cache?.save(this.keys.diffusion, await this.diffusion!.save({ steps: this.o.diffusionSteps, adapter: this.keys.adapter }));
+        await this.store(ctx, this.keys.diffusion, await this.diffusion!.save({ steps: this.o.diffusionSteps, adapter: this.keys.adapter }));
       }
       const patch = this.config.patch;
       const size = phase.steps * this.config.batch;
@@ -289,7 +297,7 @@ class D4IR implements DistillMethod {
     let synth: Tensor4D | null = null;
     let restored: Tensor4D | null = null;
     try {
-      synth = await this.diffusion!.edit(clean, this.o.strength, this.o.samplerSteps, prompt, ctx.seed('d4ir-synthesis', s), (done, total) =>
+      synth = await this.diffusion!.edit(clean, this.o.strength, this.o.samplerSteps, prompt, ctx.seed('d4ir-synthesis', s), this.o.guidance, (done, total) =>
         ctx.substep(done, total, `synthesising batch ${s + 1}: DDIM step`),
       );
       restored = teacherTarget(ctx.teacher!, synth);
@@ -368,6 +376,15 @@ class D4IR implements DistillMethod {
     }
   }
 
+  /** Keeps a trained model for later runs. A full disk or a private window must not fail this run: the next one trains again. */
+  private async store(ctx: MethodContext, key: string, model: StoredModel): Promise<void> {
+    try {
+      await ctx.cache?.save(key, model);
+    } catch {
+      // nothing to do: caching is an optimisation
+    }
+  }
+
   /** Embeds the labelled probe images: the projection and the kNN score. */
   private async updateProjection(): Promise<void> {
     const { x, labels } = this.probe!;
@@ -422,8 +439,8 @@ class D4IR implements DistillMethod {
     const clean = ctx.data.tensor(ctx.data.webClean('d4ir-preview', 0, 1, CROP));
     const cleanK = tf.tile(clean, [k, 1, 1, 1]) as Tensor4D;
     const seed = this.seed('preview');
-    const sampled = await this.diffusion!.sample([k, CROP, CROP, 3], this.o.samplerSteps, prompt, seed);
-    const edited = await this.diffusion!.edit(cleanK, this.o.strength, this.o.samplerSteps, prompt, seed + 1);
+    const sampled = await this.diffusion!.sample([k, CROP, CROP, 3], this.o.samplerSteps, prompt, seed, this.o.guidance);
+    const edited = await this.diffusion!.edit(cleanK, this.o.strength, this.o.samplerSteps, prompt, seed + 1, this.o.guidance);
     try {
       const [refImgs, sampleImgs, editImgs, cleanImgs] = await Promise.all([readImages(refs), readImages(sampled), readImages(edited), readImages(cleanK)]);
       return {

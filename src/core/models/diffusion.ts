@@ -7,6 +7,9 @@
 // skip connections by concatenation; the timestep (sinusoidal) and the prompt make one condition
 // vector that modulates every block through FiLM (h * (1 + scale) + shift). No normalisation
 // layers: the blocks start near the identity (small second conv) and the output conv at zero.
+// Trained with prompt dropout, so sampling can use classifier-free guidance: a small model trained
+// briefly otherwise barely listens to its prompt (measured: edits under six weather prompts looked
+// alike).
 // Fully convolutional: trained on small crops, it runs on any size that divides by 4.
 // Images live in [-1, 1] inside the model and in [0, 1] outside.
 
@@ -27,6 +30,8 @@ export interface DiffusionConfig {
 
 export const DEFAULT_DIFFUSION: Omit<DiffusionConfig, 'promptDim'> = { widths: [32, 48, 64], condDim: 64, timesteps: 1000 };
 export const DIFFUSION_FORMAT = 1;
+/** Share of training items that see the null prompt (as in the classifier-free guidance paper). */
+export const PROMPT_DROPOUT = 0.15;
 
 /** alpha-bar(t) for t = 0..T (alpha-bar(0) = 1): the cosine schedule, clipped like the paper. */
 export function cosineAlphaBar(timesteps: number): Float64Array {
@@ -139,15 +144,34 @@ export class ConditionalDiffusion {
     });
   }
 
-  /** The DDPM training loss (noise prediction MSE) of images x in [0, 1]; t and eps drawn from `seed`. */
-  loss(x: Tensor4D, prompt: tf.Tensor2D, seed: number): tf.Scalar {
+  /**
+   * The DDPM training loss (noise prediction MSE) of images x in [0, 1]; t and eps drawn from
+   * `seed`. A share `promptDropout` of the items sees the null prompt (zeros), so the same network
+   * also learns the unconditional model that classifier-free guidance needs.
+   */
+  loss(x: Tensor4D, prompt: tf.Tensor2D, seed: number, promptDropout = PROMPT_DROPOUT): tf.Scalar {
     return tf.tidy(() => {
       const n = x.shape[0];
       const rng = new Rng(seed);
       const t = Array.from({ length: n }, () => rng.int(1, this.config.timesteps + 1));
+      const keep = tf.tensor2d(Array.from({ length: n }, () => (rng.bool(promptDropout) ? 0 : 1)), [n, 1]);
       const eps = tf.randomNormal(x.shape, 0, 1, 'float32', seed) as Tensor4D;
       const xt = this.noisy(toModel(x), t, eps);
-      return tf.mean(tf.square(tf.sub(this.predictNoise(xt, t, prompt), eps))) as tf.Scalar;
+      return tf.mean(tf.square(tf.sub(this.predictNoise(xt, t, tf.mul(prompt, keep)), eps))) as tf.Scalar;
+    });
+  }
+
+  /**
+   * Classifier-free guidance (Ho & Salimans 2022): eps_null + w (eps_prompt - eps_null). w = 1 is
+   * the conditional model; larger w follows the prompt more strongly. One batched pass for both.
+   */
+  guidedNoise(xt: Tensor4D, t: readonly number[], prompt: tf.Tensor2D, guidance: number): Tensor4D {
+    if (guidance === 1) return this.predictNoise(xt, t, prompt);
+    return tf.tidy(() => {
+      const n = xt.shape[0];
+      const both = this.predictNoise(tf.concat([xt, xt], 0) as Tensor4D, [...t, ...t], tf.concat([prompt, tf.zerosLike(prompt)], 0) as tf.Tensor2D);
+      const [cond, uncond] = tf.split(both, [n, n], 0);
+      return tf.add(uncond, tf.mul(tf.sub(cond, uncond), guidance)) as Tensor4D;
     });
   }
 
@@ -155,7 +179,7 @@ export class ConditionalDiffusion {
    * DDIM (eta = 0) from x at timestep tStart down to 0 in `steps` evenly spaced steps; x in model
    * space, output in [0, 1]. `onStep` lets a caller report progress and yield between steps.
    */
-  async ddim(x: Tensor4D, tStart: number, steps: number, prompt: tf.Tensor2D, onStep?: (done: number, total: number) => Promise<void>): Promise<Tensor4D> {
+  async ddim(x: Tensor4D, tStart: number, steps: number, prompt: tf.Tensor2D, guidance = 1, onStep?: (done: number, total: number) => Promise<void>): Promise<Tensor4D> {
     const n = x.shape[0];
     const ts = Array.from({ length: steps + 1 }, (_, i) => Math.round((tStart * (steps - i)) / steps));
     let cur = tf.clone(x);
@@ -164,7 +188,7 @@ export class ConditionalDiffusion {
       const tPrev = ts[i + 1];
       if (t === tPrev) continue;
       const next = tf.tidy(() => {
-        const eps = this.predictNoise(cur, new Array(n).fill(t), prompt);
+        const eps = this.guidedNoise(cur, new Array(n).fill(t), prompt, guidance);
         const ab = this.alphaBar[t];
         const abPrev = this.alphaBar[tPrev];
         // Predicted clean image, kept in range: an undertrained net's extrapolation must not run away.
@@ -184,23 +208,31 @@ export class ConditionalDiffusion {
    * SDEdit: noise clean images (in [0, 1]) to t = strength T and denoise them under `prompt` with
    * DDIM; `steps` is the sampler's step count for the full chain, so strength s uses about s steps.
    */
-  async edit(clean: Tensor4D, strength: number, steps: number, prompt: tf.Tensor2D, seed: number, onStep?: (done: number, total: number) => Promise<void>): Promise<Tensor4D> {
+  async edit(
+    clean: Tensor4D,
+    strength: number,
+    steps: number,
+    prompt: tf.Tensor2D,
+    seed: number,
+    guidance = 1,
+    onStep?: (done: number, total: number) => Promise<void>,
+  ): Promise<Tensor4D> {
     if (!(strength > 0 && strength <= 1)) throw new RangeError(`strength must be in (0, 1], got ${strength}`);
     const tStart = Math.max(1, Math.round(strength * this.config.timesteps));
     const n = clean.shape[0];
     const xt = tf.tidy(() => this.noisy(toModel(clean), new Array(n).fill(tStart), tf.randomNormal(clean.shape, 0, 1, 'float32', seed) as Tensor4D));
     try {
-      return await this.ddim(xt, tStart, Math.max(1, Math.round(strength * steps)), prompt, onStep);
+      return await this.ddim(xt, tStart, Math.max(1, Math.round(strength * steps)), prompt, guidance, onStep);
     } finally {
       xt.dispose();
     }
   }
 
   /** Samples from pure noise: what the model believes an image of this prompt looks like. */
-  async sample(shape: [number, number, number, number], steps: number, prompt: tf.Tensor2D, seed: number): Promise<Tensor4D> {
+  async sample(shape: [number, number, number, number], steps: number, prompt: tf.Tensor2D, seed: number, guidance = 1): Promise<Tensor4D> {
     const xT = tf.randomNormal(shape, 0, 1, 'float32', seed) as Tensor4D;
     try {
-      return await this.ddim(xT, this.config.timesteps, steps, prompt);
+      return await this.ddim(xT, this.config.timesteps, steps, prompt, guidance);
     } finally {
       xT.dispose();
     }
