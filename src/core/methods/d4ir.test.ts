@@ -152,6 +152,11 @@ describe('conditional diffusion', () => {
     expect(model.variables.map((v) => Array.from(v.dataSync()))).toEqual(loaded.variables.map((v) => Array.from(v.dataSync())));
     const other = await new ConditionalDiffusion({ ...DEFAULT_DIFFUSION, widths: [8, 8, 16], promptDim: 4 }, 3).save({});
     expect(() => ConditionalDiffusion.fromStored({ ...stored, specs: other.specs, weights: other.weights })).toThrow(/shape/);
+    // Another kind of model is refused by name, not by an obscure shape error.
+    const adapter = new PromptAdapter(DEFAULT_PROMPT_ADAPTER, 1);
+    const stored2 = await adapter.save({});
+    expect(() => ConditionalDiffusion.fromStored({ ...stored2, meta: { ...stored2.meta, config: stored.meta.config } })).toThrow(/expected a stored diffusion/);
+    adapter.dispose();
     model.dispose();
     loaded.dispose();
   });

@@ -15,7 +15,7 @@
 
 import { tf, type Tensor4D } from '../tf';
 import { Rng } from '../data/rng';
-import { applyConv, applyDense, ParamSet, silu, type Conv, type Dense, type StoredModel } from './param-set';
+import { applyConv, applyDense, ParamModel, restoreModel, silu, type Conv, type Dense, type StoredModel } from './param-set';
 
 export interface DiffusionConfig {
   /** Channels at full, 1/2 and 1/4 resolution. */
@@ -54,11 +54,9 @@ interface Block {
 
 const TIME_FEATURES = 32;
 
-export class ConditionalDiffusion {
-  readonly config: DiffusionConfig;
+export class ConditionalDiffusion extends ParamModel<DiffusionConfig> {
   /** alpha-bar(t), t = 0..T. */
   readonly alphaBar: Float64Array;
-  private readonly params: ParamSet;
   private readonly cond: [Dense, Dense];
   private readonly inConv: Conv;
   private readonly down: Block[];
@@ -70,9 +68,9 @@ export class ConditionalDiffusion {
   private readonly outConv: Conv;
 
   constructor(config: DiffusionConfig, seed = 1) {
-    this.config = { ...config, widths: [...config.widths] as unknown as DiffusionConfig['widths'] };
+    super({ ...config, widths: [...config.widths] as unknown as DiffusionConfig['widths'] }, seed, 'diffusion', DIFFUSION_FORMAT);
     this.alphaBar = cosineAlphaBar(config.timesteps);
-    const p = (this.params = new ParamSet(seed));
+    const p = this.params;
     const [c0, c1, c2] = config.widths;
     const e = config.condDim;
     const block = (name: string, c: number): Block => ({
@@ -89,14 +87,6 @@ export class ConditionalDiffusion {
     this.merges = [p.conv('merge1', 1, 2 * c1, c1), p.conv('merge0', 1, 2 * c0, c0)];
     this.up = [block('up1', c1), block('up0', c0)];
     this.outConv = p.conv('out', 3, c0, 3, { gain: 0 });
-  }
-
-  get variables(): tf.Variable[] {
-    return this.params.variables;
-  }
-
-  get paramCount(): number {
-    return this.params.paramCount;
   }
 
   /** Sinusoidal features of integer timesteps [n] -> [n, TIME_FEATURES]. */
@@ -238,23 +228,8 @@ export class ConditionalDiffusion {
     }
   }
 
-  save(training: Record<string, unknown>): Promise<StoredModel> {
-    return this.params.save({ kind: 'diffusion', format: DIFFUSION_FORMAT, config: this.config, training });
-  }
-
   static fromStored(stored: StoredModel): ConditionalDiffusion {
-    const model = new ConditionalDiffusion(stored.meta.config as DiffusionConfig);
-    try {
-      model.params.load(stored);
-    } catch (e) {
-      model.dispose();
-      throw e;
-    }
-    return model;
-  }
-
-  dispose(): void {
-    this.params.dispose();
+    return restoreModel(stored, (config: DiffusionConfig) => new ConditionalDiffusion(config));
   }
 }
 

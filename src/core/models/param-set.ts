@@ -105,6 +105,61 @@ export class ParamSet {
   }
 }
 
+/** A plain-variable model: its parameters, its configuration, and saving as a StoredModel of its kind. */
+export abstract class ParamModel<C> {
+  protected readonly params: ParamSet;
+
+  constructor(
+    readonly config: C,
+    seed: number,
+    private readonly kind: string,
+    private readonly format: number,
+  ) {
+    this.params = new ParamSet(seed);
+  }
+
+  get variables(): tf.Variable[] {
+    return this.params.variables;
+  }
+
+  get paramCount(): number {
+    return this.params.paramCount;
+  }
+
+  /** `training` says how the model was made (steps, scores); it is kept in the stored meta. */
+  save(training: Record<string, unknown>): Promise<StoredModel> {
+    return this.params.save({ kind: this.kind, format: this.format, config: this.config, training });
+  }
+
+  load(stored: StoredModel): void {
+    if (stored.meta.kind !== this.kind || stored.meta.format !== this.format) {
+      throw new ModelArtifactError(`expected a stored ${this.kind} (format ${this.format}), got ${String(stored.meta.kind)} (format ${String(stored.meta.format)})`);
+    }
+    this.params.load(stored);
+  }
+
+  dispose(): void {
+    this.params.dispose();
+  }
+}
+
+/** Builds a model from a stored one's configuration and loads its weights; throws ModelArtifactError on a mismatch. */
+export function restoreModel<C, M extends ParamModel<C>>(stored: StoredModel, build: (config: C) => M): M {
+  let model: M;
+  try {
+    model = build(stored.meta.config as C);
+  } catch (e) {
+    throw new ModelArtifactError(`the stored ${String(stored.meta.kind)} has an unusable configuration: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  try {
+    model.load(stored);
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+  return model;
+}
+
 export function applyConv(c: Conv, x: Tensor4D): Tensor4D {
   return tf.add(tf.conv2d(x, c.w as tf.Tensor4D, c.stride, 'same'), c.b) as Tensor4D;
 }

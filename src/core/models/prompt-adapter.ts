@@ -13,7 +13,7 @@
 // weather — and to ignore content, with no label ever used.
 
 import { tf, type Tensor4D } from '../tf';
-import { applyConv, applyDense, ParamSet, type Conv, type Dense, type StoredModel } from './param-set';
+import { applyConv, applyDense, ParamModel, restoreModel, type Conv, type Dense, type StoredModel } from './param-set';
 
 export interface PromptAdapterConfig {
   /** Channels of the four convs. */
@@ -28,15 +28,13 @@ export const DEFAULT_PROMPT_ADAPTER: PromptAdapterConfig = { widths: [16, 32, 48
 const LEAK = 0.2;
 export const PROMPT_ADAPTER_FORMAT = 1;
 
-export class PromptAdapter {
-  readonly config: PromptAdapterConfig;
-  private readonly params: ParamSet;
+export class PromptAdapter extends ParamModel<PromptAdapterConfig> {
   private readonly convs: Conv[];
   private readonly fc: [Dense, Dense];
 
   constructor(config: PromptAdapterConfig = DEFAULT_PROMPT_ADAPTER, seed = 1) {
-    this.config = { ...config, widths: [...config.widths] as unknown as PromptAdapterConfig['widths'] };
-    const p = (this.params = new ParamSet(seed));
+    super({ ...config, widths: [...config.widths] as unknown as PromptAdapterConfig['widths'] }, seed, 'prompt-adapter', PROMPT_ADAPTER_FORMAT);
+    const p = this.params;
     const [a, b, c, d] = config.widths;
     this.convs = [
       p.conv('conv0', 3, 3, a),
@@ -45,14 +43,6 @@ export class PromptAdapter {
       p.conv('conv3', 3, c, d),
     ];
     this.fc = [p.dense('fc0', 2 * d, config.hidden, 2), p.dense('fc1', config.hidden, config.dim)];
-  }
-
-  get variables(): tf.Variable[] {
-    return this.params.variables;
-  }
-
-  get paramCount(): number {
-    return this.params.paramCount;
   }
 
   /** Prompts of a batch of images in [0, 1] (any size of at least 8 px): [n, dim], unit length. */
@@ -68,23 +58,8 @@ export class PromptAdapter {
     });
   }
 
-  save(training: Record<string, unknown>): Promise<StoredModel> {
-    return this.params.save({ kind: 'prompt-adapter', format: PROMPT_ADAPTER_FORMAT, config: this.config, training });
-  }
-
   static fromStored(stored: StoredModel): PromptAdapter {
-    const adapter = new PromptAdapter(stored.meta.config as PromptAdapterConfig);
-    try {
-      adapter.params.load(stored);
-    } catch (e) {
-      adapter.dispose();
-      throw e;
-    }
-    return adapter;
-  }
-
-  dispose(): void {
-    this.params.dispose();
+    return restoreModel(stored, (config: PromptAdapterConfig) => new PromptAdapter(config));
   }
 }
 
