@@ -4,7 +4,7 @@
 // MODEL_CARD.md and card.json into the output folder. Never copies a shared/data image.
 //
 //   npx tsx scripts/model-card.ts [--model .teacher-run] [--out public/models/teacher]
-//        [--data ../shared/data] [--count 8] [--size 128] [--seed 2024] [--backend wasm]
+//        [--data ../shared/data] [--count 8] [--size 128] [--seed 2024] [--backend wasm] [--note TEXT]...
 //
 // --model takes a training run folder (its checkpoint's state.json supplies recipe, steps and
 // wall time) or a restorer folder (then model.json's metadata does).
@@ -39,6 +39,8 @@ const { values } = parseArgs({
     size: { type: 'string', default: '128' },
     seed: { type: 'string', default: '2024' },
     backend: { type: 'string', default: 'wasm' },
+    /** A sentence for the Training section that the state cannot tell (e.g. a schedule changed on resume); repeatable. */
+    note: { type: 'string', multiple: true, default: [] },
   },
 });
 
@@ -51,7 +53,7 @@ interface TrainingInfo {
   wallTimeMs: number | null;
   backend: string | null;
   device: string | null;
-  sessions: unknown[];
+  sessions: { fromStep: number; toStep: number }[];
   /** Mean loss of the last 100 steps. */
   finalLoss: number | null;
   validations: unknown[];
@@ -255,7 +257,8 @@ function markdown(
         `- Batches: ${String(r.batch)} synthetic pairs of ${String(r.patch)}x${String(r.patch)} per step, drawn fresh at every step (seed ${String(r.seed)}); ` +
           `weather types ${(r.weathers as string[] | undefined)?.join(', ') ?? '?'} mixed uniformly within each batch; clean sources: ` +
           `${r.source === 'mixed' ? 'procedural scenes and dead-leaves images, half each' : String(r.source)}.`,
-        `- Command: \`weatherkd train-teacher --steps ${String(planned)}\`${t.sessions.length > 1 ? `, continued ${t.sessions.length - 1} time(s) with \`--resume\`` : ''}.`,
+        `- Command: \`weatherkd train-teacher --steps ${String(planned)} --lr ${String(lr)} --warmup ${String(r.warmupSteps)} --batch ${String(r.batch)} --patch ${String(r.patch)} --seed ${String(r.seed)}\`` +
+          `${t.sessions.length > 1 ? `, continued ${t.sessions.length - 1} time(s) with \`--resume\` (sessions: ${t.sessions.map((x) => `steps ${x.fromStep}-${x.toStep}`).join(', ')})` : ''}.`,
       ].join('\n')
     : '- Unknown (no training state found).';
   const lines = [
@@ -279,6 +282,7 @@ function markdown(
     `- Steps: ${t.steps ?? 'unknown'}${planned !== null && t.steps !== planned ? ` of ${planned} planned` : ''}.`,
     `- Wall time: ${hours}, in ${t.sessions.length || '?'} session(s).`,
     `- Backend: ${t.backend ?? 'unknown'}${t.device ? ` (${t.device})` : ''}.`,
+    ...(values.note ?? []).map((n) => `- ${n}`),
     ...(t.finalLoss !== null ? [`- Final training loss (mean L1 of the last 100 steps): ${t.finalLoss.toFixed(5)}.`] : []),
     ...validationLines(t.validations, r.validation as { count: number; size: number } | undefined),
     '',
