@@ -2,8 +2,9 @@
 // each student on the synthetic evaluation set and on the real rain12 set, and writes the table
 // into README.md between the results markers (and the raw numbers to docs/results.json).
 //   npx tsx scripts/results-table.ts [--methods scratch,kd,dfl,dfl@900] [--steps 800] [--student student-10] [--parallel 2]
-// "METHOD@N" runs that method with N student steps instead of --steps (e.g. to match another's
-// wall time). Nothing is cached between runs: each wall time includes every model a method trains.
+// "METHOD@N" runs that method with N student steps instead of --steps. --equal-time A:B adds a row
+// for method A with as many steps as fit in B's wall time (A's time per step measured in its own
+// row). Nothing is cached between runs: each wall time includes every model a method trains.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -20,6 +21,7 @@ const { values } = parseArgs({
     student: { type: 'string', default: 'student-10' },
     seed: { type: 'string', default: '1' },
     parallel: { type: 'string', default: '2' },
+    'equal-time': { type: 'string', multiple: true, default: [] },
     out: { type: 'string', default: path.join(ROOT, 'runs/results') },
   },
 });
@@ -116,6 +118,13 @@ function table(rows: Row[]): string {
 async function main() {
   const methods = values.methods!.split(',');
   const rows = await pool(methods, Number(values.parallel), runMethod);
+  const extra = values['equal-time']!.map((pair) => {
+    const [a, b] = pair.split(':');
+    const [ra, rb] = [rows.find((r) => r.label === a), rows.find((r) => r.label === b)];
+    if (!ra || !rb) throw new Error(`--equal-time ${pair}: both methods must be in --methods`);
+    return `${a}@${Math.max(1, Math.round((rb.seconds / ra.seconds) * ra.steps))}`;
+  });
+  rows.push(...(await pool(extra, Number(values.parallel), runMethod)));
   mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
   writeFileSync(path.join(ROOT, 'docs/results.json'), JSON.stringify({ command: process.argv.slice(2), date: new Date().toISOString(), rows }, null, 2));
   const md =
