@@ -409,7 +409,7 @@ class D4IR implements DistillMethod {
       if (!this.lastPairs) return null;
       const k = Math.min(this.config.previewCount, this.lastPairs[0].n);
       return {
-        caption: 'Prompt adapter: two crops of one degraded image share its weather (a positive pair); the other images\' crops are negatives',
+        caption: 'Prompt adapter: two crops of one degraded image share its weather (a positive pair; colour channels shuffled per crop, so the palette gives nothing away); the other images\' crops are negatives',
         inputLabel: 'crop A',
         targetLabels: ['crop B'],
         samples: Array.from({ length: k }, (_, i) => ({ input: batchItem(this.lastPairs![0], i), targets: [batchItem(this.lastPairs![1], i)] })),
