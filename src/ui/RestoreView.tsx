@@ -1,7 +1,7 @@
 import { useEffect, useState, type DragEvent } from 'react';
 import { useModelsStore } from '../state/models';
 import { useRestoreStore, type Photo } from '../state/restore';
-import { putStoredModel } from '../workers/model-store';
+import { putStoredModel, SHIPPED_TEACHER } from '../workers/model-store';
 import { guarded } from '../workers/client';
 import { restoreWorker } from '../workers/restore-client';
 import type { ModelSummary } from '../workers/restore.worker';
@@ -130,6 +130,14 @@ export function RestoreView() {
         {summary && !('error' in summary) && (
           <p className="hint" data-testid="model-summary">
             {summary.preset} · {(summary.params / 1e6).toFixed(2)} M parameters · {(summary.flopsPerPixel / 1e3).toFixed(1)} kFLOPs per pixel
+          </p>
+        )}
+        {selected === SHIPPED_TEACHER.id && (
+          <p className="hint" data-testid="teacher-caveat">
+            Trained on synthetic weather only: it removes rain streaks well, but can turn a bright, hazy sky teal.{' '}
+            <a href={`${import.meta.env.BASE_URL}models/teacher/MODEL_CARD.md`} target="_blank" rel="noreferrer">
+              Model card
+            </a>
           </p>
         )}
         <ModelFilesInput onLoaded={onModelLoaded} />
