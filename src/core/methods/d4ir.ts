@@ -142,7 +142,6 @@ function permuteChannels(img: RGBImage, perm: readonly number[]): void {
 /** The bank of synthesised images and the teacher's restorations of them, on the CPU (memory on the backend stays flat). */
 interface Bank {
   size: number;
-  patch: number;
   inputs: Float32Array;
   targets: Float32Array;
   filled: number;
@@ -239,7 +238,7 @@ class D4IR implements DistillMethod {
       }
       const patch = this.config.patch;
       const size = phase.steps * this.config.batch;
-      this.bank = { size, patch, inputs: new Float32Array(size * patch * patch * 3), targets: new Float32Array(size * patch * patch * 3), filled: 0 };
+      this.bank = { size, inputs: new Float32Array(size * patch * patch * 3), targets: new Float32Array(size * patch * patch * 3), filled: 0 };
     }
   }
 
