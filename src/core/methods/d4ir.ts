@@ -13,7 +13,7 @@
 
 import { tf, type Tensor4D } from '../tf';
 import type { RGBBatch, RGBImage } from '../data/image';
-import { batchItem, cropImage } from '../data/image';
+import { batchFromImages, batchItem, cropImage, resizeBilinear } from '../data/image';
 import { deriveSeed, Rng } from '../data/rng';
 import type { WeatherType } from '../data/weather';
 import { chanceAccuracy, knnAccuracy, project2d } from '../metrics/embeddings';
@@ -25,7 +25,7 @@ import type { RunConfig } from '../run/config';
 import { USER_LABEL } from '../run/data';
 import type { ParamValues } from '../run/params';
 import { Adam } from '../train/adam';
-import { l1Loss, optimize, readImages, relativeError, studentAdam, teacherTarget } from './common';
+import { l1Loss, optimize, readImages, relativeError, samplesFromBatches, studentAdam, teacherTarget } from './common';
 import {
   defineMethod,
   type DistillMethod,
@@ -118,12 +118,7 @@ export function cropPairs(batch: RGBBatch, crop: number, rng: Rng, shuffleColour
     b.push(cropImage(img, q[0], q[1], crop, crop));
     if (shuffleColours) for (const c of [a[i], b[i]]) permuteChannels(c, PERMUTATIONS[rng.int(0, 6)]);
   }
-  const pack = (list: RGBImage[]): RGBBatch => {
-    const data = new Float32Array(list.length * crop * crop * 3);
-    list.forEach((img, i) => data.set(img.data, i * crop * crop * 3));
-    return { n: list.length, width: crop, height: crop, data };
-  };
-  return [pack(a), pack(b)];
+  return [batchFromImages(a), batchFromImages(b)];
 }
 
 const PERMUTATIONS = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]] as const;
@@ -131,11 +126,8 @@ const PERMUTATIONS = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2,
 function permuteChannels(img: RGBImage, perm: readonly number[]): void {
   const d = img.data;
   for (let i = 0; i < d.length; i += 3) {
-    const r = d[i], g = d[i + 1], b = d[i + 2];
-    const px = [r, g, b];
-    d[i] = px[perm[0]];
-    d[i + 1] = px[perm[1]];
-    d[i + 2] = px[perm[2]];
+    const px = [d[i], d[i + 1], d[i + 2]];
+    for (let c = 0; c < 3; c++) d[i + c] = px[perm[c]];
   }
 }
 
@@ -289,7 +281,8 @@ class D4IR implements DistillMethod {
 
   private async synthesisStep(ctx: MethodContext, s: number): Promise<StepResult> {
     const { batch: n, patch } = this.config;
-    const clean = ctx.data.tensor(ctx.data.webClean('d4ir-synthesis', s, n, patch));
+    const cleanBatch = ctx.data.webClean('d4ir-synthesis', s, n, patch);
+    const clean = ctx.data.tensor(cleanBatch);
     const refs = ctx.data.webDegraded('d4ir-prompts', s, n, POOL_SIZE);
     const refX = ctx.data.tensor(refs.images);
     const prompt = this.adapter!.embed(refX);
@@ -301,12 +294,12 @@ class D4IR implements DistillMethod {
       );
       restored = teacherTarget(ctx.teacher!, synth);
       const [contentScores, restoredScores] = [await scoreTensors(synth, clean), await scoreTensors(restored, clean)];
-      const [promptDist, cleanDist] = tf.tidy(() => {
+      const distances = tf.tidy(() => {
         const dist = (x: Tensor4D) => tf.mean(tf.sub(1, tf.sum(tf.mul(this.adapter!.embed(x), prompt), 1)));
-        return [dist(synth!), dist(clean)];
+        return tf.stack([dist(synth!), dist(clean)]);
       });
-      const distances = [(await promptDist.data())[0], (await cleanDist.data())[0]];
-      tf.dispose([promptDist, cleanDist]);
+      const [promptDistance, sourceDistance] = (await distances.data()) as Float32Array;
+      distances.dispose();
       const bank = this.bank!;
       const [x, t] = [await synth.data(), await restored.data()] as Float32Array[];
       const per = patch * patch * 3;
@@ -314,18 +307,17 @@ class D4IR implements DistillMethod {
       bank.inputs.set(x.subarray(0, room * per), bank.filled * per);
       bank.targets.set(t.subarray(0, room * per), bank.filled * per);
       bank.filled += room;
+      // The gallery from what is already on the CPU; the prompt image shrunk to the patch size so the columns line up.
       const k = Math.min(this.config.previewCount, n);
-      // The prompt image at the patch size, so the gallery's columns line up.
-      const refSmall = tf.image.resizeBilinear(refX, [patch, patch]);
-      const [srcImgs, synthImgs, restImgs, refImgs] = await Promise.all([readImages(clean, k), readImages(synth, k), readImages(restored, k), readImages(refSmall, k)]);
-      refSmall.dispose();
-      this.lastSynth = synthImgs.map((img, i) => ({ input: img, targets: [restImgs[i], srcImgs[i], refImgs[i]], weather: `prompt from ${refs.weather[i]}` }));
+      const asBatch = (data: Float32Array) => ({ n, width: patch, height: patch, data });
+      const refSmall = batchFromImages(Array.from({ length: k }, (_, i) => resizeBilinear(batchItem(refs.images, i), patch, patch)));
+      this.lastSynth = samplesFromBatches(asBatch(x), [asBatch(t), cleanBatch, refSmall], refs.weather.map((w) => `prompt from ${w}`), k);
       const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
       return {
         losses: {
           'S.ssim_to_source': mean(contentScores.map((c) => c.ssim)),
-          'S.prompt_distance': distances[0],
-          'S.source_prompt_distance': distances[1],
+          'S.prompt_distance': promptDistance,
+          'S.source_prompt_distance': sourceDistance,
         },
         stats: { teacherPsnrToSource: mean(restoredScores.map((c) => c.psnr)), synthPsnrToSource: mean(contentScores.map((c) => c.psnr)) },
       };
