@@ -5,6 +5,7 @@
 //
 //   npx tsx scripts/model-card.ts [--model .teacher-run] [--out public/models/teacher]
 //        [--data ../shared/data] [--count 8] [--size 128] [--seed 2024] [--backend wasm] [--note TEXT]...
+//        [--appendix FILE.md]
 //
 // --model takes a training run folder (its checkpoint's state.json supplies recipe, steps and
 // wall time) or a restorer folder (then model.json's metadata does).
@@ -21,7 +22,7 @@ import type { ImageScores } from '../src/core/metrics/common';
 import { countRestorerParams, restorerFlopsPerPixel } from '../src/core/models/complexity';
 import { readRestorerMetadata } from '../src/core/models/io';
 import { findPresetName } from '../src/core/models/restorer-config';
-import type { TeacherState } from '../src/core/train/teacher';
+import type { TeacherInit, TeacherState } from '../src/core/train/teacher';
 import { startBackend } from '../src/cli/backend-option';
 import { CliError } from '../src/cli/command';
 import { evaluateFilePairs } from '../src/cli/evaluate-pairs';
@@ -41,6 +42,8 @@ const { values } = parseArgs({
     backend: { type: 'string', default: 'wasm' },
     /** A sentence for the Training section that the state cannot tell (e.g. a schedule changed on resume); repeatable. */
     note: { type: 'string', multiple: true, default: [] },
+    /** A markdown file appended to the card as is (findings the numbers alone do not tell). */
+    appendix: { type: 'string' },
   },
 });
 
@@ -166,6 +169,7 @@ async function main(): Promise<void> {
 
   // 2. Every paired set in ../shared/data, read in place.
   const sets: SetResult[] = [];
+  const cleanSets: SetResult[] = [];
   const notes: string[] = [];
   let unpaired: string[] = [];
   if (existsSync(values.data)) {
@@ -176,6 +180,14 @@ async function main(): Promise<void> {
       const summary = await evaluateFilePairs(restorer, pairs, { tile: 512, overlap: 64 });
       sets.push({ name, summary });
       log(`${name} (${summary.count}): ${fmt(summary.input)} -> ${fmt(summary.output)}`);
+    }
+    // Clean photos: how much the model changes an image that has no weather in it.
+    for (const name of found.unpaired) {
+      const dir = path.join(values.data, name, 'clean');
+      if (!existsSync(dir)) continue;
+      const summary = await evaluateFilePairs(restorer, await pairByStem(dir, dir), { tile: 512, overlap: 64 });
+      cleanSets.push({ name, summary });
+      log(`${name} (clean, ${summary.count}): restored vs the photo ${fmt(summary.output)}`);
     }
   } else {
     notes.push(`The real paired sets were skipped: ${values.data} does not exist.`);
@@ -206,7 +218,8 @@ async function main(): Promise<void> {
         all: { count: allSynthetic.count, input: allSynthetic.input, output: allSynthetic.output },
       },
       sets: Object.fromEntries(sets.map((s) => [s.name, { weather: SET_WEATHER[s.name] ?? null, ...compactSummary(s.summary) }])),
-      unpairedSetsNotScored: unpaired,
+      cleanPhotos: Object.fromEntries(cleanSets.map((s) => [s.name, { count: s.summary.count, output: s.summary.output, images: s.summary.images }])),
+      unpairedSetsNotScored: unpaired.filter((u) => !cleanSets.some((c) => c.name === u)),
       notes,
     },
     generatedAt,
@@ -219,13 +232,15 @@ async function main(): Promise<void> {
   });
   restorer.dispose();
   await writeFile(path.join(values.out, 'card.json'), `${JSON.stringify(card, null, 2)}\n`);
-  await writeFile(path.join(values.out, 'MODEL_CARD.md'), markdown(card, synthetic, allSynthetic, sets, unpaired, notes));
+  const appendix = values.appendix ? await readFile(values.appendix, 'utf8') : '';
+  const md = markdown(card, synthetic, allSynthetic, sets, cleanSets, card.evaluation.unpairedSetsNotScored, notes);
+  await writeFile(path.join(values.out, 'MODEL_CARD.md'), appendix ? `${md}\n${appendix.trim()}\n` : md);
   log(`wrote ${path.join(values.out, 'MODEL_CARD.md')}, card.json and the model (${evalSeconds.toFixed(0)} s of evaluation)`);
 }
 
 /** A short training curve: validation PSNR at up to 12 checkpoints, evenly picked. */
 function validationLines(validations: unknown[], set: { count: number; size: number } | undefined): string[] {
-  const v = validations as { step: number; meanPsnr: number; meanInputPsnr: number }[];
+  const v = validations as { step: number; meanPsnr: number; meanInputPsnr: number; identityPsnr?: number }[];
   if (v.length === 0) return [];
   const picked = v.length <= 12 ? v : Array.from({ length: 12 }, (_, i) => v[Math.round((i * (v.length - 1)) / 11)]);
   return [
@@ -233,6 +248,10 @@ function validationLines(validations: unknown[], set: { count: number; size: num
       `per weather type; the inputs score ${v[0].meanInputPsnr.toFixed(2)} dB): ` +
       picked.map((x) => `step ${x.step}: ${x.meanPsnr.toFixed(2)}`).join(', ') +
       '.',
+    ...(v.at(-1)?.identityPsnr !== undefined
+      ? [`- The same images' clean versions, restored, against themselves (what the network changes where there is no weather): ` +
+          picked.filter((x) => x.identityPsnr !== undefined).map((x) => `step ${x.step}: ${x.identityPsnr!.toFixed(2)}`).join(', ') + ' dB.']
+      : []),
   ];
 }
 
@@ -241,6 +260,7 @@ function markdown(
   synthetic: Partial<Record<WeatherType, EvalSummary>>,
   all: EvalSummary,
   sets: SetResult[],
+  cleanSets: SetResult[],
   unpaired: string[],
   notes: string[],
 ): string {
@@ -249,15 +269,37 @@ function markdown(
   const hours = t.wallTimeMs === null ? 'unknown' : `${(t.wallTimeMs / 3_600_000).toFixed(2)} h (${Math.round(t.wallTimeMs / 1000)} s)`;
   const lr = typeof r.lr === 'number' ? r.lr : null;
   const planned = typeof r.steps === 'number' ? r.steps : null;
+  const init = r.init as TeacherInit | undefined;
+  const initRecipe = (init?.recipe ?? {}) as Record<string, unknown>;
+  const shares = [
+    typeof r.identityShare === 'number' && r.identityShare > 0
+      ? `${Math.round(r.identityShare * 100)}% of the pairs are identity pairs (the clean image in and out; half of them first made pale and flat, like an overcast sky or a white wall)`
+      : null,
+    typeof r.paleSkyShare === 'number' && r.paleSkyShare > 0 ? `${Math.round(r.paleSkyShare * 100)}% of the scenes have a pale, low-contrast sky` : null,
+  ].filter((x) => x !== null);
+  const flags = [
+    `--steps ${String(planned)} --lr ${String(lr)} --warmup ${String(r.warmupSteps)} --batch ${String(r.batch)} --patch ${String(r.patch)} --seed ${String(r.seed)}`,
+    ...(init ? [`--init ${init.model}`] : []),
+    ...(typeof r.identityShare === 'number' ? [`--identity-share ${r.identityShare}`] : []),
+    ...(typeof r.paleSkyShare === 'number' ? [`--pale-sky-share ${r.paleSkyShare}`] : []),
+  ].join(' ');
   const recipe = t.recipe
     ? [
+        ...(init
+          ? [
+              `- Fine-tuned from \`${init.model}\`, the previous teacher: ${init.steps ?? '?'} steps at peak learning rate ${String(initRecipe.lr ?? '?')}` +
+                `${init.wallTimeMs !== null ? `, ${(init.wallTimeMs / 3_600_000).toFixed(2)} h` : ''} (its card is in git history). ` +
+                `This run starts from its weights with a fresh optimizer and schedule; the figures above are this run's alone.`,
+            ]
+          : []),
         `- Loss: L1 between the restored and the clean image.`,
         `- Optimiser: Adam (beta1 ${String(r.beta1)}, beta2 ${String(r.beta2)}, epsilon ${String(r.epsilon)}), peak learning rate ${String(lr)}, ` +
           `linear warm-up over ${String(r.warmupSteps)} steps, then cosine decay to ${lr !== null ? (lr * Number(r.finalLrFraction)).toExponential(1) : '?'} at step ${String(planned)}.`,
         `- Batches: ${String(r.batch)} synthetic pairs of ${String(r.patch)}x${String(r.patch)} per step, drawn fresh at every step (seed ${String(r.seed)}); ` +
           `weather types ${(r.weathers as string[] | undefined)?.join(', ') ?? '?'} mixed uniformly within each batch; clean sources: ` +
-          `${r.source === 'mixed' ? 'procedural scenes and dead-leaves images, half each' : String(r.source)}.`,
-        `- Command: \`weatherkd train-teacher --steps ${String(planned)} --lr ${String(lr)} --warmup ${String(r.warmupSteps)} --batch ${String(r.batch)} --patch ${String(r.patch)} --seed ${String(r.seed)}\`` +
+          `${r.source === 'mixed' ? 'procedural scenes and dead-leaves images, half each' : String(r.source)}` +
+          `${shares.length ? `; ${shares.join('; ')}` : ''}.`,
+        `- Command: \`weatherkd train-teacher ${flags}\`` +
           `${t.sessions.length > 1 ? `, continued ${t.sessions.length - 1} time(s) with \`--resume\` (sessions: ${t.sessions.map((x) => `steps ${x.fromStep}-${x.toStep}`).join(', ')})` : ''}.`,
       ].join('\n')
     : '- Unknown (no training state found).';
@@ -312,6 +354,19 @@ function markdown(
       ? [...TABLE_HEAD, ...sets.map((s) => row(SET_WEATHER[s.name] ? `${s.name} (${SET_WEATHER[s.name]})` : s.name, s.summary))]
       : [notes.join(' ') || 'No paired sets were found.']),
     '',
+    ...(cleanSets.length
+      ? [
+          `### Clean photos: what the model does to an image without weather`,
+          '',
+          `Each clean photo restored and scored against itself: the higher, the less the model changes (a model that`,
+          `returns its input scores infinity). Low scores mean it "removes" weather that is not there.`,
+          '',
+          '| set | images | RGB PSNR / SSIM | Y PSNR / SSIM |',
+          '|---|---:|---:|---:|',
+          ...cleanSets.map((c) => `| ${c.name} | ${c.summary.count} | ${cell(c.summary.output.psnr, c.summary.output.ssim)} | ${cell(c.summary.output.psnr_y, c.summary.output.ssim_y)} |`),
+          '',
+        ]
+      : []),
     ...(unpaired.length ? [`Unpaired sets (no targets, not scored): ${unpaired.join(', ')}.`, ''] : []),
     `Deraining papers usually quote the Y columns, dehazing and raindrop papers the RGB ones. For scale: on rain100h`,
     `published models trained on 13,712 real pairs reach 30 to 31.5 dB (Y); this teacher saw no real image.`,

@@ -1,6 +1,7 @@
 // The train-teacher loop: progress line, periodic validation and checkpoints, clean stop on
 // SIGINT/SIGTERM. Loaded by commands/train-teacher.ts when that command runs (it loads tfjs).
 
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describeReport } from '../core/backend/select';
 import { countRestorerParams, restorerFlopsPerPixel } from '../core/models/complexity';
@@ -9,10 +10,14 @@ import {
   DivergedError,
   recipeConfig,
   TeacherTrainer,
+  type TeacherInit,
   type TeacherRecipe,
   type ValidationRecord,
 } from '../core/train/teacher';
+import { readRestorerMetadata } from '../core/models/io';
 import { startBackend } from './backend-option';
+import { loadModelArg } from './model-arg';
+import { MODEL_JSON } from './model-files';
 import { CliError, type CliIO } from './command';
 import { DEFAULT_STEPS, type TrainTeacherArgs } from './commands/train-teacher';
 import { findCheckpointDir, readTeacherCheckpoint, writeTeacherCheckpoint } from './teacher-checkpoint';
@@ -47,18 +52,34 @@ function describeValidation(v: ValidationRecord): string {
   const per = Object.entries(v.psnr)
     .map(([w, p]) => `${w} ${p.toFixed(2)}`)
     .join(', ');
-  return `validation at step ${v.step}: PSNR ${v.meanPsnr.toFixed(2)} dB (inputs ${v.meanInputPsnr.toFixed(2)} dB); ${per}`;
+  const identity = v.identityPsnr !== undefined ? `; clean images kept at ${v.identityPsnr.toFixed(2)} dB` : '';
+  return `validation at step ${v.step}: PSNR ${v.meanPsnr.toFixed(2)} dB (inputs ${v.meanInputPsnr.toFixed(2)} dB); ${per}${identity}`;
 }
 
 function newRecipe(args: TrainTeacherArgs): TeacherRecipe {
   const recipe = defaultTeacherRecipe(args.steps ?? DEFAULT_STEPS);
-  const { batch, patch, lr, warmup, seed } = args.recipe;
+  const { batch, patch, lr, warmup, seed, identityShare, paleSkyShare } = args.recipe;
+  if (identityShare !== undefined) recipe.identityShare = identityShare;
+  if (paleSkyShare !== undefined) recipe.paleSkyShare = paleSkyShare;
   if (batch !== undefined) recipe.batch = batch;
   if (patch !== undefined) recipe.patch = patch;
   if (lr !== undefined) recipe.lr = lr;
   if (warmup !== undefined) recipe.warmupSteps = warmup;
   if (seed !== undefined) recipe.seed = seed;
   return recipe;
+}
+
+/** What a fine-tuning run records of the model it started from. */
+async function initProvenance(arg: string, dir: string): Promise<TeacherInit> {
+  const info = (readRestorerMetadata(await readFile(path.join(dir, MODEL_JSON), 'utf8')).info ?? {}) as Record<string, unknown>;
+  const training = (info.training ?? info) as Record<string, unknown>;
+  const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
+  return {
+    model: arg,
+    steps: num(training.steps ?? training.step),
+    wallTimeMs: num(training.wallTimeMs ?? training.elapsedMs),
+    recipe: training.recipe ?? null,
+  };
 }
 
 export async function trainTeacher(args: TrainTeacherArgs, io: CliIO): Promise<void> {
@@ -70,9 +91,16 @@ export async function trainTeacher(args: TrainTeacherArgs, io: CliIO): Promise<v
   const report = await startBackend(args.backend, io);
   const session = { backend: report.backend, device: report.device };
   let trainer: TeacherTrainer;
+  const initial = args.init !== undefined && !resumed ? await loadModelArg(args.init) : undefined;
   try {
-    trainer = resumed ? await TeacherTrainer.resume(resumed.checkpoint, session) : TeacherTrainer.create(newRecipe(args), session);
+    if (resumed) trainer = await TeacherTrainer.resume(resumed.checkpoint, session);
+    else {
+      const recipe = newRecipe(args);
+      if (initial) recipe.init = await initProvenance(args.init as string, initial.dir);
+      trainer = TeacherTrainer.create(recipe, session, initial?.restorer);
+    }
   } catch (e) {
+    initial?.restorer.dispose();
     // Bad recipes and inconsistent checkpoints: the message is the whole story.
     throw e instanceof Error ? new CliError(e.message) : e;
   }

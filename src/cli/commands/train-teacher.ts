@@ -18,6 +18,8 @@ export interface RecipeFlags {
   lr?: number;
   warmup?: number;
   seed?: number;
+  identityShare?: number;
+  paleSkyShare?: number;
 }
 
 export interface TrainTeacherArgs {
@@ -25,6 +27,8 @@ export interface TrainTeacherArgs {
   steps: number | undefined;
   outDir: string;
   resume: string | undefined;
+  /** Start a new run from this model's weights (fine-tuning). */
+  init: string | undefined;
   recipe: RecipeFlags;
   checkpointEverySteps: number;
   checkpointEveryMs: number;
@@ -55,6 +59,9 @@ export const trainTeacherCommand = defineCommand({
     lr: { type: 'string', valueName: 'RATE', description: 'peak learning rate (new runs; default 0.001)' },
     warmup: { type: 'string', valueName: 'N', description: 'warm-up steps (new runs; default 5% of the steps, at most 200)' },
     seed: { type: 'string', valueName: 'N', description: 'seed of the initial weights and of the batches (new runs; default 1)' },
+    init: { type: 'string', valueName: 'MODEL', description: 'start from these weights (teacher or a folder) with a fresh optimizer and schedule: fine-tuning (new runs)' },
+    'identity-share': { type: 'string', valueName: 'F', description: 'share of pairs whose input is already clean, half made pale and flat (new runs; default 0)' },
+    'pale-sky-share': { type: 'string', valueName: 'F', description: 'share of scenes with a pale, low-contrast sky (new runs; default 0)' },
     'checkpoint-every': { type: 'string', valueName: 'N', default: '500', description: 'write a checkpoint every N steps' },
     'checkpoint-minutes': { type: 'string', valueName: 'M', default: '5', description: 'and at least every M minutes' },
     'log-every': { type: 'string', valueName: 'N', default: '10', description: 'progress line every N steps when stderr is not a terminal' },
@@ -67,14 +74,20 @@ export const trainTeacherCommand = defineCommand({
       ...(values.lr !== undefined ? { lr: floatOption('lr', values.lr, 0, 1) } : {}),
       ...(values.warmup !== undefined ? { warmup: intOption('warmup', values.warmup, 0) } : {}),
       ...(values.seed !== undefined ? { seed: intOption('seed', values.seed, 0, 2 ** 32 - 1) } : {}),
+      ...(values['identity-share'] !== undefined ? { identityShare: floatOption('identity-share', values['identity-share'], 0, 1) } : {}),
+      ...(values['pale-sky-share'] !== undefined ? { paleSkyShare: floatOption('pale-sky-share', values['pale-sky-share'], 0, 1) } : {}),
     };
     if (values.resume !== undefined && Object.keys(recipe).length > 0) {
       throw new UsageError(`--${Object.keys(recipe)[0]} cannot change when resuming: the run keeps the recipe it started with`);
+    }
+    if (values.resume !== undefined && values.init !== undefined) {
+      throw new UsageError('--init starts a new run; a resumed run keeps the weights it has');
     }
     const args: TrainTeacherArgs = {
       steps: values.steps === undefined ? undefined : intOption('steps', values.steps, 1),
       outDir: values.out ?? values.resume ?? DEFAULT_RUN_DIR,
       resume: values.resume,
+      init: values.init,
       recipe,
       checkpointEverySteps: intOption('checkpoint-every', values['checkpoint-every'], 1),
       checkpointEveryMs: floatOption('checkpoint-minutes', values['checkpoint-minutes'], 0, 1e6) * 60_000,

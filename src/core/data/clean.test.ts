@@ -43,6 +43,31 @@ describe('procedural scenes', () => {
       expect(Math.sqrt(variance / s.image.data.length)).toBeGreaterThan(0.03);
     }
   });
+  it('draw a pale, low-contrast sky when asked, and are unchanged when not', () => {
+    expect(renderScene(48, 40, 11, { paleSkyShare: 0 }).image.data).toEqual(renderScene(48, 40, 11).image.data);
+    // Saturation (max - min) and brightness of the sky pixels (depth 1), over many scenes.
+    const skyStats = (share: number) => {
+      let sat = 0;
+      let light = 0;
+      let n = 0;
+      for (let seed = 0; seed < 12; seed++) {
+        const { image, depth } = renderScene(48, 48, seed, { paleSkyShare: share });
+        for (let i = 0; i < depth.length; i++) {
+          if (depth[i] < 1) continue;
+          const [r, g, b] = image.data.subarray(i * 3, i * 3 + 3);
+          sat += Math.max(r, g, b) - Math.min(r, g, b);
+          light += (r + g + b) / 3;
+          n++;
+        }
+      }
+      return { sat: sat / n, light: light / n };
+    };
+    const classic = skyStats(0);
+    const pale = skyStats(1);
+    expect(pale.sat).toBeLessThan(0.1);
+    expect(pale.sat).toBeLessThan(classic.sat / 2);
+    expect(pale.light).toBeGreaterThan(0.6);
+  });
 });
 
 describe('dead leaves', () => {

@@ -60,6 +60,23 @@ const SKIES: readonly Sky[] = [
   { zenith: [0.45, 0.6, 0.82], horizon: [0.88, 0.88, 0.82], cloud: [0.98, 0.97, 0.94], weight: 2, sun: true },
 ];
 
+/**
+ * A pale, low-contrast sky (overcast, misty, washed out) of a random near-neutral tint. Real
+ * photos are full of these; a network that only ever saw pale skies as haze over blue "recovers"
+ * a saturated sky from every one of them.
+ */
+function paleSky(rng: Rng): Sky {
+  const light = rng.uniform(0.68, 0.97);
+  const tint: Col = [rng.uniform(-0.06, 0.06), rng.uniform(-0.06, 0.06), rng.uniform(-0.06, 0.06)];
+  const shade = (k: number): Col => [clamp01(light * k + tint[0]), clamp01(light * k + tint[1]), clamp01(light * k + tint[2])];
+  return { zenith: shade(rng.uniform(0.85, 1)), horizon: shade(1), cloud: shade(rng.uniform(0.95, 1.05)), weight: 0, sun: false };
+}
+
+export interface SceneOptions {
+  /** Probability of a pale, low-contrast sky instead of one of the classic skies (default 0). */
+  paleSkyShare?: number;
+}
+
 const ROCK: readonly Col[] = [
   [0.38, 0.4, 0.45],
   [0.46, 0.41, 0.36],
@@ -317,7 +334,7 @@ function drawRidge(cv: Canvas, rng: Rng, ctx: SceneContext, L: RidgeLayer): void
  * ground plane), an optional road, buildings with windows and trees. Depth follows a ground plane
  * (objects take the depth of the ground where they stand), so haze thickens towards the horizon.
  */
-export function renderScene(width: number, height: number, seed: number): CleanSample {
+export function renderScene(width: number, height: number, seed: number, opts: SceneOptions = {}): CleanSample {
   const rng = new Rng(seed);
   const w = width;
   const h = height;
@@ -333,7 +350,9 @@ export function renderScene(width: number, height: number, seed: number): CleanS
 
   // Sky.
   const sr = rng.fork('sky');
-  const sky = SKIES[sr.weighted(SKIES.map((s) => s.weight))];
+  // The pale-sky draw has its own stream, so with share 0 every scene is what it always was.
+  const paleRng = rng.fork('pale-sky');
+  const sky = paleRng.bool(opts.paleSkyShare ?? 0) ? paleSky(paleRng) : SKIES[sr.weighted(SKIES.map((s) => s.weight))];
   const zenith = jitter(sr, sky.zenith, 0.05);
   const horizonCol = jitter(sr, sky.horizon, 0.04);
   const cloudCol = jitter(sr, sky.cloud, 0.03);
@@ -610,7 +629,11 @@ function hsv(hue: number, s: number, v: number): Col {
 // Sources
 // ---------------------------------------------------------------------------------------------
 
-export const sceneSource: CleanSource = { name: 'scene', generate: renderScene };
+export const sceneSource: CleanSource = { name: 'scene', generate: (width, height, seed) => renderScene(width, height, seed) };
+
+export function sceneSourceWith(opts: SceneOptions): CleanSource {
+  return { name: 'scene', generate: (width, height, seed) => renderScene(width, height, seed, opts) };
+}
 export const deadLeavesSource: CleanSource = {
   name: 'dead-leaves',
   generate: (width, height, seed) => renderDeadLeaves(width, height, seed),

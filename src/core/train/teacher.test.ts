@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../tf';
 import { createRestorer, type RestorerConfig } from '../models/restorer';
 import { Adam, packAdamMoments, unpackAdamMoments } from './adam';
-import { batchSeed, defaultTeacherRecipe, learningRate, TeacherTrainer, type TeacherCheckpoint, type TeacherRecipe } from './teacher';
+import { batchSeed, defaultTeacherRecipe, learningRate, teacherBatch, TeacherTrainer, type TeacherCheckpoint, type TeacherRecipe } from './teacher';
 import { tinyRestorerConfig } from '../models/test-configs';
 
 const TINY: RestorerConfig = tinyRestorerConfig();
@@ -55,6 +55,25 @@ describe('learningRate', () => {
     const r = defaultTeacherRecipe(100);
     const seeds = new Set(Array.from({ length: 100 }, (_, s) => batchSeed(r, s)));
     expect(seeds.size).toBe(100);
+  });
+});
+
+describe('teacherBatch', () => {
+  it('turns the requested share of pairs into identity pairs, some of them pale and flat', () => {
+    const base = { ...defaultTeacherRecipe(100), batch: 64, patch: 16 };
+    const len = 16 * 16 * 3;
+    const identical = (b: { x: Float32Array; y: Float32Array }, i: number) =>
+      b.x.subarray(i * len, (i + 1) * len).every((v, k) => v === b.y[i * len + k]);
+    // Share 0 is the old recipe: the same pairs as before the option existed.
+    expect(teacherBatch({ ...base, identityShare: 0 }, 5)).toEqual(teacherBatch(base, 5));
+    const b = teacherBatch({ ...base, identityShare: 0.5 }, 5);
+    const ids = Array.from({ length: 64 }, (_, i) => i).filter((i) => identical(b, i));
+    expect(ids.length).toBeGreaterThan(20);
+    expect(ids.length).toBeLessThan(44);
+    // Pale and flat: a high floor and a small range.
+    const flat = ids.filter((i) => Math.min(...b.y.subarray(i * len, (i + 1) * len)) > 0.25);
+    expect(flat.length).toBeGreaterThan(3);
+    expect(teacherBatch({ ...base, identityShare: 0.5 }, 5)).toEqual(b); // pure
   });
 });
 
@@ -149,6 +168,20 @@ describe('TeacherTrainer', () => {
     const v1 = await t.validate();
     expect(v1.meanPsnr).toBeGreaterThan(v0.meanPsnr);
     t.dispose();
+  });
+
+  it('fine-tunes from given weights, and refuses weights of another architecture', async () => {
+    const initial = createRestorer(TINY, { seed: 9 });
+    const w0 = await Promise.all(initial.trainableWeights.map(async (w) => (await w.data()) as Float32Array));
+    const t = TeacherTrainer.create({ ...tinyRecipe(4), identityShare: 0.3, paleSkyShare: 0.5 }, SESSION, initial);
+    expect(await weightsOf(t)).toEqual(w0);
+    await t.trainStep();
+    expect(t.step).toBe(1);
+    t.dispose();
+    const other = createRestorer({ ...TINY, widths: TINY.widths.map((w) => w * 2) }, { seed: 9 });
+    expect(() => TeacherTrainer.create(tinyRecipe(4), SESSION, other)).toThrow(/architecture/);
+    other.dispose();
+    expect(() => TeacherTrainer.create({ ...tinyRecipe(4), identityShare: 1.5 }, SESSION)).toThrow(/identityShare/);
   });
 
   it('rejects inconsistent checkpoints and unusable recipes', async () => {

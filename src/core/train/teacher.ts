@@ -7,9 +7,10 @@
 // the float32 weights and Adam moments bit for bit plus Adam's integer step count.
 
 import { tf } from '../tf';
-import { makeEvalSet, makePairBatch, type CleanSourceName } from '../data/pairs';
+import { makeEvalSet, makePairBatch, type CleanSourceName, type SourceOption } from '../data/pairs';
+import { deadLeavesSource, mixedSource, sceneSourceWith } from '../data/clean';
 import { batchItem } from '../data/image';
-import { deriveSeed } from '../data/rng';
+import { deriveSeed, Rng } from '../data/rng';
 import { WEATHER_TYPES, type WeatherType } from '../data/weather';
 import { psnr } from '../metrics/image-metrics';
 import { serializeRestorer, deserializeRestorer, type RestorerFiles } from '../models/io';
@@ -17,6 +18,7 @@ import { createRestorer, type Restorer } from '../models/restorer';
 import {
   checkInputSize,
   restorerPreset,
+  sameConfig,
   validateRestorerConfig,
   type RestorerConfig,
   type RestorerPresetName,
@@ -48,6 +50,24 @@ export interface TeacherRecipe {
   loss: 'l1';
   /** The small validation set run at each checkpoint: per weather type. */
   validation: { count: number; size: number; seed: number };
+  /**
+   * Share of batch items whose input is their clean image (half of those first made pale and
+   * flat): teaches the network to leave weather-free regions alone. Absent in older runs: 0.
+   */
+  identityShare?: number;
+  /** Share of procedural scenes drawn with a pale, low-contrast sky. Absent in older runs: 0. */
+  paleSkyShare?: number;
+  /** The model this run's weights started from, when it fine-tunes one (provenance only). */
+  init?: TeacherInit;
+}
+
+export interface TeacherInit {
+  /** The --init argument: a shipped model's name or a folder. */
+  model: string;
+  /** What that model's metadata says of its own training, when it says it. */
+  steps: number | null;
+  wallTimeMs: number | null;
+  recipe: unknown;
 }
 
 // Batch 8 of 64x64: a step of the teacher costs 3 x 5.9 GFLOP (forward + backward) and runs at
@@ -91,6 +111,10 @@ export function checkRecipe(recipe: TeacherRecipe): void {
   if (!(recipe.finalLrFraction >= 0 && recipe.finalLrFraction <= 1)) {
     throw new RangeError(`finalLrFraction must be in [0, 1], got ${recipe.finalLrFraction}`);
   }
+  for (const name of ['identityShare', 'paleSkyShare'] as const) {
+    const v = recipe[name] ?? 0;
+    if (!(v >= 0 && v <= 1)) throw new RangeError(`${name} must be in [0, 1], got ${v}`);
+  }
   if (recipe.weathers.length === 0) throw new RangeError('weathers must not be empty');
   for (const w of recipe.weathers) {
     if (!(WEATHER_TYPES as readonly string[]).includes(w)) throw new RangeError(`unknown weather type "${w}"`);
@@ -114,6 +138,47 @@ export function batchSeed(recipe: TeacherRecipe, s: number): number {
   return deriveSeed(recipe.seed, 'teacher-batch', s);
 }
 
+function recipeSource(recipe: TeacherRecipe): SourceOption {
+  const pale = recipe.paleSkyShare ?? 0;
+  if (pale === 0 || recipe.source === 'dead-leaves') return recipe.source;
+  const scenes = sceneSourceWith({ paleSkyShare: pale });
+  return recipe.source === 'scene' ? scenes : mixedSource([scenes, deadLeavesSource]);
+}
+
+/**
+ * Makes a clean image pale and flat in place: out = lo + c * x per channel, lo and c drawn so the
+ * result is bright and low in contrast, like an overcast sky, a wet pavement or a white wall.
+ */
+function flatten(data: Float32Array, offset: number, length: number, rng: Rng): void {
+  const c = rng.uniform(0.2, 0.6);
+  const lo = rng.uniform(Math.max(0, 0.55 - 0.5 * c), 1 - c);
+  const tint = [rng.uniform(-0.03, 0.03), rng.uniform(-0.03, 0.03), rng.uniform(-0.03, 0.03)];
+  for (let i = 0; i < length; i++) {
+    const v = lo + tint[i % 3] + c * data[offset + i];
+    data[offset + i] = v < 0 ? 0 : v > 1 ? 1 : v;
+  }
+}
+
+/** The (degraded, clean) batch of step s, flat NHWC: a pure function of (recipe, s). */
+export function teacherBatch(recipe: TeacherRecipe, s: number): { x: Float32Array; y: Float32Array } {
+  const { batch: n, patch } = recipe;
+  const seed = batchSeed(recipe, s);
+  const pairs = makePairBatch({ n, size: patch, seed, weathers: recipe.weathers, source: recipeSource(recipe) });
+  const x = pairs.degraded.data;
+  const y = pairs.clean.data;
+  const share = recipe.identityShare ?? 0;
+  if (share > 0) {
+    const len = patch * patch * 3;
+    for (let i = 0; i < n; i++) {
+      const rng = new Rng(deriveSeed(seed, 'identity', i));
+      if (!rng.bool(share)) continue;
+      if (rng.bool(0.5)) flatten(y, i * len, len, rng);
+      x.set(y.subarray(i * len, (i + 1) * len), i * len);
+    }
+  }
+  return { x, y };
+}
+
 export interface ValidationRecord {
   step: number;
   /** Mean RGB PSNR of the restored images (clamped to [0, 1]) per weather type, dB. */
@@ -122,6 +187,8 @@ export interface ValidationRecord {
   inputPsnr: Partial<Record<WeatherType, number>>;
   meanPsnr: number;
   meanInputPsnr: number;
+  /** Mean RGB PSNR of the restored clean images against themselves: what the network harms. */
+  identityPsnr?: number;
 }
 
 /** One stretch of training in one process. */
@@ -196,10 +263,17 @@ export class TeacherTrainer {
     this.session = { startedAt: new Date().toISOString(), fromStep: state.step, toStep: state.step, elapsedMs: 0, ...info };
   }
 
-  /** A fresh run: weights initialised from recipe.seed. */
-  static create(recipe: TeacherRecipe, info: SessionInfo): TeacherTrainer {
+  /**
+   * A fresh run: weights initialised from recipe.seed, or taken over from `initial` (fine-tuning;
+   * the trainer then owns it). The optimizer and the schedule start afresh either way.
+   */
+  static create(recipe: TeacherRecipe, info: SessionInfo, initial?: Restorer): TeacherTrainer {
     checkRecipe(recipe);
-    const restorer = createRestorer(recipeConfig(recipe), { seed: recipe.seed, name: 'weatherkd_teacher' });
+    const config = recipeConfig(recipe);
+    if (initial && !sameConfig(initial.config, config)) {
+      throw new Error(`the initial model's architecture differs from the recipe's: ${JSON.stringify(initial.config)}`);
+    }
+    const restorer = initial ?? createRestorer(config, { seed: recipe.seed, name: 'weatherkd_teacher' });
     const adam = new Adam(restorer.trainableWeights, recipe);
     const state: TeacherState = {
       format: TEACHER_CHECKPOINT_FORMAT,
@@ -273,15 +347,9 @@ export class TeacherTrainer {
     const s = this.state.step;
     const lr = learningRate(recipe, s);
     const { batch: n, patch } = recipe;
-    const pairs = makePairBatch({
-      n,
-      size: patch,
-      seed: batchSeed(recipe, s),
-      weathers: recipe.weathers,
-      source: recipe.source,
-    });
-    const x = tf.tensor4d(pairs.degraded.data, [n, patch, patch, 3]);
-    const y = tf.tensor4d(pairs.clean.data, [n, patch, patch, 3]);
+    const data = teacherBatch(recipe, s);
+    const x = tf.tensor4d(data.x, [n, patch, patch, 3]);
+    const y = tf.tensor4d(data.y, [n, patch, patch, 3]);
     let loss: number;
     try {
       const { value, grads } = tf.variableGrads(() => l1Loss(this.restorer.predict(x), y), this.variables);
@@ -312,22 +380,26 @@ export class TeacherTrainer {
       return { weather, x: b.degraded.data, y: b.clean.data };
     });
     const record: ValidationRecord = { step: this.step, psnr: {}, inputPsnr: {}, meanPsnr: 0, meanInputPsnr: 0 };
-    for (const { weather, x, y } of this.valSets) {
+    const restore = async (x: Float32Array): Promise<Float32Array> => {
       const input = tf.tensor4d(x, [count, size, size, 3]);
       const out = tf.tidy(() => tf.clipByValue(this.restorer.predict(input), 0, 1));
       const restored = (await out.data()) as Float32Array;
       tf.dispose([input, out]);
-      const batch = (data: Float32Array) => ({ n: count, width: size, height: size, data });
+      return restored;
+    };
+    const batch = (data: Float32Array) => ({ n: count, width: size, height: size, data });
+    const meanPsnr = (a: Float32Array, b: Float32Array): number => {
       let sum = 0;
-      let sumIn = 0;
-      for (let i = 0; i < count; i++) {
-        const clean = batchItem(batch(y), i);
-        sum += psnr(batchItem(batch(restored), i), clean);
-        sumIn += psnr(batchItem(batch(x), i), clean);
-      }
-      record.psnr[weather] = round6(sum / count);
-      record.inputPsnr[weather] = round6(sumIn / count);
+      for (let i = 0; i < count; i++) sum += psnr(batchItem(batch(a), i), batchItem(batch(b), i));
+      return sum / count;
+    };
+    let identity = 0;
+    for (const { weather, x, y } of this.valSets) {
+      record.psnr[weather] = round6(meanPsnr(await restore(x), y));
+      record.inputPsnr[weather] = round6(meanPsnr(x, y));
+      identity += meanPsnr(await restore(y), y);
     }
+    record.identityPsnr = round6(identity / this.valSets.length);
     const mean = (r: Partial<Record<WeatherType, number>>) => {
       const v = Object.values(r) as number[];
       return round6(v.reduce((a, b) => a + b, 0) / v.length);
