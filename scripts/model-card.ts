@@ -255,6 +255,38 @@ function validationLines(validations: unknown[], set: { count: number; size: num
   ];
 }
 
+const sumOrNull = (v: (number | null)[]): number | null => (v.every((x) => x !== null) ? (v as number[]).reduce((a, b) => a + b, 0) : null);
+
+/** What a recipe adds to plain synthetic pairs, in words. */
+function batchExtras(r: Record<string, unknown>): string[] {
+  const num = (k: string): number | undefined => (typeof r[k] === 'number' ? (r[k] as number) : undefined);
+  const identity = num('identityShare') ?? 0;
+  const pale = num('paleSkyShare') ?? 0;
+  const far = num('farDepth') ?? 1;
+  return [
+    ...(identity > 0 ? [`${Math.round(identity * 100)}% identity pairs (the clean image in and out; half of them first made pale and flat, like an overcast sky or a white wall)`] : []),
+    ...(pale > 0 ? [`${Math.round(pale * 100)}% of the scenes with a pale, low-contrast sky`] : []),
+    ...(far < 1 ? [`each image's depth clipped at a level drawn from [${far}, 1], so haze leaves the sky partly visible more often`] : []),
+  ];
+}
+
+/** The train-teacher flags that reproduce a recipe. */
+function trainFlags(r: Record<string, unknown>, init?: string): string {
+  const opt = (flag: string, key: string) => (r[key] !== undefined ? [`--${flag} ${String(r[key])}`] : []);
+  return [
+    ...opt('steps', 'steps'),
+    ...opt('lr', 'lr'),
+    ...opt('warmup', 'warmupSteps'),
+    ...opt('batch', 'batch'),
+    ...opt('patch', 'patch'),
+    ...opt('seed', 'seed'),
+    ...(r.init ? [`--init ${init ?? (r.init as TeacherInit).model}`] : []),
+    ...opt('identity-share', 'identityShare'),
+    ...opt('pale-sky-share', 'paleSkyShare'),
+    ...opt('far-depth', 'farDepth'),
+  ].join(' ');
+}
+
 function markdown(
   card: { model: { params: number; flopsPerPixel: number; config: object; preset: string | null }; training: TrainingInfo; evaluation: { backend: string; device: string }; generatedAt: string },
   synthetic: Partial<Record<WeatherType, EvalSummary>>,
@@ -269,38 +301,39 @@ function markdown(
   const hours = t.wallTimeMs === null ? 'unknown' : `${(t.wallTimeMs / 3_600_000).toFixed(2)} h (${Math.round(t.wallTimeMs / 1000)} s)`;
   const lr = typeof r.lr === 'number' ? r.lr : null;
   const planned = typeof r.steps === 'number' ? r.steps : null;
-  const init = r.init as TeacherInit | undefined;
-  const initRecipe = (init?.recipe ?? {}) as Record<string, unknown>;
-  const shares = [
-    typeof r.identityShare === 'number' && r.identityShare > 0
-      ? `${Math.round(r.identityShare * 100)}% of the pairs are identity pairs (the clean image in and out; half of them first made pale and flat, like an overcast sky or a white wall)`
-      : null,
-    typeof r.paleSkyShare === 'number' && r.paleSkyShare > 0 ? `${Math.round(r.paleSkyShare * 100)}% of the scenes have a pale, low-contrast sky` : null,
-  ].filter((x) => x !== null);
-  const flags = [
-    `--steps ${String(planned)} --lr ${String(lr)} --warmup ${String(r.warmupSteps)} --batch ${String(r.batch)} --patch ${String(r.patch)} --seed ${String(r.seed)}`,
-    ...(init ? [`--init ${init.model}`] : []),
-    ...(typeof r.identityShare === 'number' ? [`--identity-share ${r.identityShare}`] : []),
-    ...(typeof r.paleSkyShare === 'number' ? [`--pale-sky-share ${r.paleSkyShare}`] : []),
-  ].join(' ');
+  // The stages of training, oldest first: each fine-tuning run records the model it started from.
+  const stages: { recipe: Record<string, unknown>; steps: number | null; wallTimeMs: number | null }[] = [];
+  for (let stage = { recipe: r, steps: t.steps, wallTimeMs: t.wallTimeMs }; ; ) {
+    stages.unshift(stage);
+    const init = stage.recipe.init as TeacherInit | undefined;
+    if (!init) break;
+    stage = { recipe: (init.recipe ?? {}) as Record<string, unknown>, steps: init.steps, wallTimeMs: init.wallTimeMs };
+  }
   const recipe = t.recipe
     ? [
-        ...(init
-          ? [
-              `- Fine-tuned from \`${init.model}\`, the previous teacher: ${init.steps ?? '?'} steps at peak learning rate ${String(initRecipe.lr ?? '?')}` +
-                `${init.wallTimeMs !== null ? `, ${(init.wallTimeMs / 3_600_000).toFixed(2)} h` : ''} (its card is in git history). ` +
-                `This run starts from its weights with a fresh optimizer and schedule; the figures above are this run's alone.`,
-            ]
-          : []),
         `- Loss: L1 between the restored and the clean image.`,
         `- Optimiser: Adam (beta1 ${String(r.beta1)}, beta2 ${String(r.beta2)}, epsilon ${String(r.epsilon)}), peak learning rate ${String(lr)}, ` +
           `linear warm-up over ${String(r.warmupSteps)} steps, then cosine decay to ${lr !== null ? (lr * Number(r.finalLrFraction)).toExponential(1) : '?'} at step ${String(planned)}.`,
         `- Batches: ${String(r.batch)} synthetic pairs of ${String(r.patch)}x${String(r.patch)} per step, drawn fresh at every step (seed ${String(r.seed)}); ` +
           `weather types ${(r.weathers as string[] | undefined)?.join(', ') ?? '?'} mixed uniformly within each batch; clean sources: ` +
           `${r.source === 'mixed' ? 'procedural scenes and dead-leaves images, half each' : String(r.source)}` +
-          `${shares.length ? `; ${shares.join('; ')}` : ''}.`,
-        `- Command: \`weatherkd train-teacher ${flags}\`` +
-          `${t.sessions.length > 1 ? `, continued ${t.sessions.length - 1} time(s) with \`--resume\` (sessions: ${t.sessions.map((x) => `steps ${x.fromStep}-${x.toStep}`).join(', ')})` : ''}.`,
+          `${batchExtras(r).length ? `; ${batchExtras(r).join('; ')}` : ''}.`,
+        ...(stages.length > 1
+          ? [
+              `- Stages (each fine-tunes the one before with a fresh optimizer and schedule; the recipe above is the last one's):`,
+              ...stages.map(
+                (st, i) =>
+                  `  ${i + 1}. \`weatherkd train-teacher ${trainFlags(st.recipe, i > 0 ? `STAGE${i}` : undefined)}\`: ${st.steps ?? '?'} steps` +
+                  `${st.wallTimeMs !== null ? `, ${(st.wallTimeMs / 3_600_000).toFixed(2)} h` : ''}` +
+                  `${i < stages.length - 1 && batchExtras(st.recipe).length ? ` (${batchExtras(st.recipe).join('; ')})` : ''}.`,
+              ),
+              `  In all: ${sumOrNull(stages.map((x) => x.steps)) ?? '?'} steps, ` +
+                `${((sumOrNull(stages.map((x) => x.wallTimeMs)) ?? NaN) / 3_600_000).toFixed(2)} h. STAGEk is the output folder of stage k.`,
+            ]
+          : [`- Command: \`weatherkd train-teacher ${trainFlags(r)}\``]),
+        ...(t.sessions.length > 1
+          ? [`- The last stage ran in ${t.sessions.length} sessions joined by \`--resume\`: ${t.sessions.map((x) => `steps ${x.fromStep}-${x.toStep}`).join(', ')}.`]
+          : []),
       ].join('\n')
     : '- Unknown (no training state found).';
   const lines = [
@@ -321,8 +354,10 @@ function markdown(
     '',
     `## Training`,
     '',
-    `- Steps: ${t.steps ?? 'unknown'}${planned !== null && t.steps !== planned ? ` of ${planned} planned` : ''}.`,
-    `- Wall time: ${hours}, in ${t.sessions.length || '?'} session(s).`,
+    `- Steps: ${t.steps ?? 'unknown'}${planned !== null && t.steps !== planned ? ` of ${planned} planned` : ''}` +
+      `${stages.length > 1 ? ` in the last of ${stages.length} stages (see Recipe); ${sumOrNull(stages.map((x) => x.steps)) ?? '?'} in all` : ''}.`,
+    `- Wall time: ${hours}, in ${t.sessions.length || '?'} session(s)` +
+      `${stages.length > 1 ? `; ${((sumOrNull(stages.map((x) => x.wallTimeMs)) ?? NaN) / 3_600_000).toFixed(2)} h in all stages` : ''}.`,
     `- Backend: ${t.backend ?? 'unknown'}${t.device ? ` (${t.device})` : ''}.`,
     ...(values.note ?? []).map((n) => `- ${n}`),
     ...(t.finalLoss !== null ? [`- Final training loss (mean L1 of the last 100 steps): ${t.finalLoss.toFixed(5)}.`] : []),

@@ -134,7 +134,7 @@ export function RestoreView() {
         )}
         {selected === SHIPPED_TEACHER.id && (
           <p className="hint" data-testid="teacher-caveat">
-            Trained on synthetic weather only: it removes rain streaks well, but can turn a bright, hazy sky teal.{' '}
+            Trained on synthetic weather only: it removes rain streaks well, but does little yet to real haze and raindrops on glass.{' '}
             <a href={`${import.meta.env.BASE_URL}models/teacher/MODEL_CARD.md`} target="_blank" rel="noreferrer">
               Model card
             </a>

@@ -75,6 +75,13 @@ describe('teacherBatch', () => {
     expect(flat.length).toBeGreaterThan(3);
     expect(teacherBatch({ ...base, identityShare: 0.5 }, 5)).toEqual(b); // pure
   });
+
+  it('clips depth with farDepth, so haze hides less of the far field', () => {
+    const base = { ...defaultTeacherRecipe(100), batch: 16, patch: 16, weathers: ['haze' as const], source: 'scene' as const };
+    expect(teacherBatch({ ...base, farDepth: 1 }, 3)).toEqual(teacherBatch(base, 3));
+    const mse = (b: { x: Float32Array; y: Float32Array }) => b.x.reduce((acc, v, i) => acc + (v - b.y[i]) ** 2, 0) / b.x.length;
+    expect(mse(teacherBatch({ ...base, farDepth: 0.3 }, 3))).toBeLessThan(0.8 * mse(teacherBatch(base, 3)));
+  });
 });
 
 describe('Adam', () => {

@@ -7,8 +7,8 @@
 // the float32 weights and Adam moments bit for bit plus Adam's integer step count.
 
 import { tf } from '../tf';
-import { makeEvalSet, makePairBatch, type CleanSourceName, type SourceOption } from '../data/pairs';
-import { deadLeavesSource, mixedSource, sceneSourceWith } from '../data/clean';
+import { makeEvalSet, makePairBatch, resolveSource, type CleanSourceName, type SourceOption } from '../data/pairs';
+import { deadLeavesSource, mixedSource, sceneSourceWith, type CleanSource } from '../data/clean';
 import { batchItem } from '../data/image';
 import { deriveSeed, Rng } from '../data/rng';
 import { WEATHER_TYPES, type WeatherType } from '../data/weather';
@@ -57,6 +57,12 @@ export interface TeacherRecipe {
   identityShare?: number;
   /** Share of procedural scenes drawn with a pale, low-contrast sky. Absent in older runs: 0. */
   paleSkyShare?: number;
+  /**
+   * Each clean image's depth is clipped at a level drawn from [farDepth, 1], so haze and veils
+   * leave the far field (the sky) partly visible more often: a network that must invent a sky
+   * from pure airlight learns to paint skies into every bright region. Absent in older runs: 1.
+   */
+  farDepth?: number;
   /** The model this run's weights started from, when it fine-tunes one (provenance only). */
   init?: TeacherInit;
 }
@@ -79,8 +85,9 @@ export function defaultTeacherRecipe(steps = 7000): TeacherRecipe {
     steps,
     batch: 8,
     patch: 64,
-    // Measured on this network: 4e-3 diverges (no normalisation layers), 1e-3 and 2e-3 learn alike.
-    lr: 1e-3,
+    // Measured on this network (no normalisation layers): 4e-3 diverges at once; a long run at
+    // 1e-3 collapsed after a few hundred steps and never recovered; 3e-4 ran 6500 steps stably.
+    lr: 3e-4,
     warmupSteps: Math.min(200, Math.max(1, Math.round(0.05 * steps))),
     finalLrFraction: 0.02,
     beta1: 0.9,
@@ -111,7 +118,7 @@ export function checkRecipe(recipe: TeacherRecipe): void {
   if (!(recipe.finalLrFraction >= 0 && recipe.finalLrFraction <= 1)) {
     throw new RangeError(`finalLrFraction must be in [0, 1], got ${recipe.finalLrFraction}`);
   }
-  for (const name of ['identityShare', 'paleSkyShare'] as const) {
+  for (const name of ['identityShare', 'paleSkyShare', 'farDepth'] as const) {
     const v = recipe[name] ?? 0;
     if (!(v >= 0 && v <= 1)) throw new RangeError(`${name} must be in [0, 1], got ${v}`);
   }
@@ -140,9 +147,24 @@ export function batchSeed(recipe: TeacherRecipe, s: number): number {
 
 function recipeSource(recipe: TeacherRecipe): SourceOption {
   const pale = recipe.paleSkyShare ?? 0;
-  if (pale === 0 || recipe.source === 'dead-leaves') return recipe.source;
-  const scenes = sceneSourceWith({ paleSkyShare: pale });
-  return recipe.source === 'scene' ? scenes : mixedSource([scenes, deadLeavesSource]);
+  let source: SourceOption = recipe.source;
+  if (pale > 0 && recipe.source !== 'dead-leaves') {
+    const scenes = sceneSourceWith({ paleSkyShare: pale });
+    source = recipe.source === 'scene' ? scenes : mixedSource([scenes, deadLeavesSource]);
+  }
+  const far = recipe.farDepth ?? 1;
+  return far < 1 ? clipDepth(resolveSource(source), far) : source;
+}
+
+function clipDepth(source: CleanSource, lowest: number): CleanSource {
+  return {
+    name: source.name,
+    generate(width, height, seed) {
+      const sample = source.generate(width, height, seed);
+      const cap = new Rng(deriveSeed(seed, 'far-depth')).uniform(lowest, 1);
+      return { image: sample.image, depth: sample.depth.map((d) => Math.min(d, cap)) };
+    },
+  };
 }
 
 /**
