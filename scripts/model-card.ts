@@ -22,7 +22,7 @@ import type { ImageScores } from '../src/core/metrics/common';
 import { countRestorerParams, restorerFlopsPerPixel } from '../src/core/models/complexity';
 import { readRestorerMetadata } from '../src/core/models/io';
 import { findPresetName } from '../src/core/models/restorer-config';
-import type { TeacherInit, TeacherState } from '../src/core/train/teacher';
+import type { TeacherInit, TeacherRecipe, TeacherState } from '../src/core/train/teacher';
 import { startBackend } from '../src/cli/backend-option';
 import { CliError } from '../src/cli/command';
 import { evaluateFilePairs } from '../src/cli/evaluate-pairs';
@@ -180,13 +180,18 @@ async function main(): Promise<void> {
       const summary = await evaluateFilePairs(restorer, pairs, { tile: 512, overlap: 64 });
       sets.push({ name, summary });
       log(`${name} (${summary.count}): ${fmt(summary.input)} -> ${fmt(summary.output)}`);
+      // Its clean targets are clean photos no training ever saw.
+      const targets = path.join(values.data, name, 'target');
+      const clean = await evaluateFilePairs(restorer, await pairByStem(targets, targets), { tile: 512, overlap: 64 });
+      cleanSets.push({ name: `${name} targets`, summary: clean });
     }
     // Clean photos: how much the model changes an image that has no weather in it.
     for (const name of found.unpaired) {
       const dir = path.join(values.data, name, 'clean');
       if (!existsSync(dir)) continue;
       const summary = await evaluateFilePairs(restorer, await pairByStem(dir, dir), { tile: 512, overlap: 64 });
-      cleanSets.push({ name, summary });
+      const trained = photoDirs(training.recipe).includes(path.resolve(dir));
+      cleanSets.push({ name: trained ? `${name} (training photos)` : name, summary });
       log(`${name} (clean, ${summary.count}): restored vs the photo ${fmt(summary.output)}`);
     }
   } else {
@@ -263,7 +268,11 @@ function batchExtras(r: Record<string, unknown>): string[] {
   const identity = num('identityShare') ?? 0;
   const pale = num('paleSkyShare') ?? 0;
   const far = num('farDepth') ?? 1;
+  const photos = r.photos as TeacherRecipe['photos'];
   return [
+    ...(photos && photos.share > 0
+      ? [`${Math.round(photos.share * 100)}% of the scenes cropped at random zoom from the ${photos.names.length} clean photos in \`${photos.dir}\` (depth from a prior)`]
+      : []),
     ...(identity > 0 ? [`${Math.round(identity * 100)}% identity pairs (the clean image in and out; half of them first made pale and flat, like an overcast sky or a white wall)`] : []),
     ...(pale > 0 ? [`${Math.round(pale * 100)}% of the scenes with a pale, low-contrast sky`] : []),
     ...(far < 1 ? [`each image's depth clipped at a level drawn from [${far}, 1], so haze leaves the sky partly visible more often`] : []),
@@ -284,7 +293,27 @@ function trainFlags(r: Record<string, unknown>, init?: string): string {
     ...opt('identity-share', 'identityShare'),
     ...opt('pale-sky-share', 'paleSkyShare'),
     ...opt('far-depth', 'farDepth'),
+    ...(r.photos ? [`--photos ${(r.photos as { dir: string }).dir} --photo-share ${(r.photos as { share: number }).share}`] : []),
   ].join(' ');
+}
+
+/** The stages of training, oldest first: each fine-tuning run records the model it started from. */
+function trainingStages(t: TrainingInfo): { recipe: Record<string, unknown>; steps: number | null; wallTimeMs: number | null }[] {
+  const stages = [];
+  for (let stage = { recipe: (t.recipe ?? {}) as Record<string, unknown>, steps: t.steps, wallTimeMs: t.wallTimeMs }; ; ) {
+    stages.unshift(stage);
+    const init = stage.recipe.init as TeacherInit | undefined;
+    if (!init) return stages;
+    stage = { recipe: (init.recipe ?? {}) as Record<string, unknown>, steps: init.steps, wallTimeMs: init.wallTimeMs };
+  }
+}
+
+/** The photo folders any stage trained on, resolved. */
+function photoDirs(recipe: unknown): string[] {
+  return trainingStages({ recipe } as TrainingInfo).flatMap((st) => {
+    const photos = st.recipe.photos as TeacherRecipe['photos'];
+    return photos && photos.share > 0 ? [path.resolve(photos.dir)] : [];
+  });
 }
 
 function markdown(
@@ -301,14 +330,7 @@ function markdown(
   const hours = t.wallTimeMs === null ? 'unknown' : `${(t.wallTimeMs / 3_600_000).toFixed(2)} h (${Math.round(t.wallTimeMs / 1000)} s)`;
   const lr = typeof r.lr === 'number' ? r.lr : null;
   const planned = typeof r.steps === 'number' ? r.steps : null;
-  // The stages of training, oldest first: each fine-tuning run records the model it started from.
-  const stages: { recipe: Record<string, unknown>; steps: number | null; wallTimeMs: number | null }[] = [];
-  for (let stage = { recipe: r, steps: t.steps, wallTimeMs: t.wallTimeMs }; ; ) {
-    stages.unshift(stage);
-    const init = stage.recipe.init as TeacherInit | undefined;
-    if (!init) break;
-    stage = { recipe: (init.recipe ?? {}) as Record<string, unknown>, steps: init.steps, wallTimeMs: init.wallTimeMs };
-  }
+  const stages = trainingStages(t);
   const recipe = t.recipe
     ? [
         `- Loss: L1 between the restored and the clean image.`,
@@ -394,7 +416,8 @@ function markdown(
           `### Clean photos: what the model does to an image without weather`,
           '',
           `Each clean photo restored and scored against itself: the higher, the less the model changes (a model that`,
-          `returns its input scores infinity). Low scores mean it "removes" weather that is not there.`,
+          `returns its input scores infinity). Low scores mean it "removes" weather that is not there. The paired sets'`,
+          `targets are clean photos that no training saw.`,
           '',
           '| set | images | RGB PSNR / SSIM | Y PSNR / SSIM |',
           '|---|---:|---:|---:|',
@@ -404,7 +427,10 @@ function markdown(
       : []),
     ...(unpaired.length ? [`Unpaired sets (no targets, not scored): ${unpaired.join(', ')}.`, ''] : []),
     `Deraining papers usually quote the Y columns, dehazing and raindrop papers the RGB ones. For scale: on rain100h`,
-    `published models trained on 13,712 real pairs reach 30 to 31.5 dB (Y); this teacher saw no real image.`,
+    `published models trained on 13,712 real pairs reach 30 to 31.5 dB (Y); ` +
+      (photoDirs(t.recipe).length
+        ? `this teacher saw real photos only as clean scenes under synthetic weather, never a real degraded one.`
+        : `this teacher saw no real image.`),
     '',
     `Generated ${card.generatedAt} by \`npx tsx scripts/model-card.ts\`.`,
     '',

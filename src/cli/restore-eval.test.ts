@@ -205,6 +205,22 @@ describe('weatherkd train-teacher', () => {
     expectOneLineFailure(await weatherkd('train-teacher', '--identity-share', '2', '--out', path.join(dir, 'y')), /identity-share/, 2);
   });
 
+  it('draws scenes from a folder of photos with --photos, and resumes only with the same photos', async () => {
+    const photos = path.join(dir, 'photos');
+    mkdirSync(photos);
+    for (const w of WEATHERS) copyFileSync(path.join(target, `${w}.png`), path.join(photos, `${w}.png`));
+    const withPhotos = path.join(dir, 'with-photos');
+    const out = await weatherkd('train-teacher', '--photos', photos, '--photo-share', '0.7', '--steps', '1', '--batch', '1', '--patch', '16', '--out', withPhotos);
+    expect(out.code, out.stderr).toBe(0);
+    const state = JSON.parse(readFileSync(path.join(withPhotos, 'checkpoint/state.json'), 'utf8')) as TeacherState;
+    expect(state.recipe.photos).toEqual({ dir: photos, share: 0.7, names: ['haze.png', 'rain.png', 'snow.png'] });
+
+    rmSync(path.join(photos, 'snow.png'));
+    expectOneLineFailure(await weatherkd('train-teacher', '--resume', withPhotos, '--steps', '2'), /photos from .* that are gone: snow.png/);
+    expectOneLineFailure(await weatherkd('train-teacher', '--photo-share', '0.5', '--out', path.join(dir, 'z')), /--photo-share needs --photos/, 2);
+    expectOneLineFailure(await weatherkd('train-teacher', '--photos', path.join(dir, 'set'), '--out', path.join(dir, 'z')), /holds no PNG, JPEG, WebP or BMP photos/);
+  });
+
   it('runs from the real entry point (bin/weatherkd.mjs)', async () => {
     const bin = path.join(repoRoot, 'bin/weatherkd.mjs');
     const out = await new Promise<Run>((resolve) => {

@@ -1,7 +1,7 @@
 // The train-teacher loop: progress line, periodic validation and checkpoints, clean stop on
 // SIGINT/SIGTERM. Loaded by commands/train-teacher.ts when that command runs (it loads tfjs).
 
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describeReport } from '../core/backend/select';
 import { countRestorerParams, restorerFlopsPerPixel } from '../core/models/complexity';
@@ -15,7 +15,9 @@ import {
   type ValidationRecord,
 } from '../core/train/teacher';
 import { readRestorerMetadata } from '../core/models/io';
+import type { RGBImage } from '../core/data/image';
 import { startBackend } from './backend-option';
+import { readImage } from './image-io';
 import { loadModelArg } from './model-arg';
 import { MODEL_JSON } from './model-files';
 import { CliError, type CliIO } from './command';
@@ -83,6 +85,33 @@ async function initProvenance(arg: string, dir: string): Promise<TeacherInit> {
   };
 }
 
+const PHOTO_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.bmp']);
+
+/** The photos of a folder, by name; a resumed run asks for the names it started with. */
+async function readPhotos(dir: string, expected?: string[]): Promise<{ names: string[]; images: RGBImage[] }> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((f) => PHOTO_EXTENSIONS.has(path.extname(f).toLowerCase())).sort();
+  } catch (e) {
+    throw new CliError(`cannot read the photo folder ${dir}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (names.length === 0) throw new CliError(`${dir} holds no PNG, JPEG, WebP or BMP photos`);
+  if (expected) {
+    const missing = expected.filter((n) => !names.includes(n));
+    if (missing.length > 0) throw new CliError(`the run was trained on photos from ${dir} that are gone: ${missing.slice(0, 5).join(', ')}`);
+    names = expected;
+  }
+  const images: RGBImage[] = [];
+  for (const name of names) {
+    try {
+      images.push(await readImage(path.join(dir, name)));
+    } catch (e) {
+      throw new CliError(e instanceof Error ? e.message : String(e));
+    }
+  }
+  return { names, images };
+}
+
 export async function trainTeacher(args: TrainTeacherArgs, io: CliIO): Promise<void> {
   if (args.resume === undefined && findCheckpointDir(args.outDir)) {
     throw new CliError(`${args.outDir} already holds a training run; continue it with --resume ${args.outDir} or pick another --out`);
@@ -92,13 +121,16 @@ export async function trainTeacher(args: TrainTeacherArgs, io: CliIO): Promise<v
   const report = await startBackend(args.backend, io);
   const session = { backend: report.backend, device: report.device };
   let trainer: TeacherTrainer;
+  const listed = resumed ? resumed.checkpoint.state.recipe.photos : args.recipe.photos && { ...args.recipe.photos, names: undefined };
+  const photos = listed ? await readPhotos(listed.dir, listed.names) : undefined;
   const initial = args.init !== undefined && !resumed ? await loadModelArg(args.init) : undefined;
   try {
-    if (resumed) trainer = await TeacherTrainer.resume(resumed.checkpoint, session);
+    if (resumed) trainer = await TeacherTrainer.resume(resumed.checkpoint, session, photos?.images);
     else {
       const recipe = newRecipe(args);
       if (initial) recipe.init = await initProvenance(args.init as string, initial.dir);
-      trainer = TeacherTrainer.create(recipe, session, initial?.restorer);
+      if (args.recipe.photos && photos) recipe.photos = { ...args.recipe.photos, names: photos.names };
+      trainer = TeacherTrainer.create(recipe, session, initial?.restorer, photos?.images);
     }
   } catch (e) {
     initial?.restorer.dispose();

@@ -21,6 +21,8 @@ export interface RecipeFlags {
   identityShare?: number;
   paleSkyShare?: number;
   farDepth?: number;
+  /** A folder of clean photos, and the share of scenes drawn from it. */
+  photos?: { dir: string; share: number };
 }
 
 export interface TrainTeacherArgs {
@@ -51,7 +53,9 @@ export const trainTeacherCommand = defineCommand({
     '"kill PID"). --resume DIR continues exactly where the run stopped, bit for bit, and goes on',
     'up to --steps in total. --init MODEL starts a new run from a trained model\'s weights',
     '(fine-tuning, e.g. with --identity-share, --pale-sky-share and --far-depth, which teach it to',
-    'leave clean, pale regions alone); the run records the model it started from. Use the result',
+    'leave clean, pale regions alone); the run records the model it started from. --photos DIR adds',
+    'clean photos (PNG, JPEG, WebP, BMP) as a source of scenes: random crops at random zoom, with a',
+    'depth prior for haze; a resumed run reads them again from the same folder. Use the result',
     'with --model DIR in "restore" and "eval".',
   ].join('\n'),
   options: {
@@ -67,6 +71,8 @@ export const trainTeacherCommand = defineCommand({
     'identity-share': { type: 'string', valueName: 'F', description: 'share of pairs whose input is already clean, half made pale and flat (new runs; default 0)' },
     'pale-sky-share': { type: 'string', valueName: 'F', description: 'share of scenes with a pale, low-contrast sky (new runs; default 0)' },
     'far-depth': { type: 'string', valueName: 'D', description: 'clip each image\'s depth at a level drawn from [D, 1], so haze leaves the sky partly visible (new runs; default 1)' },
+    photos: { type: 'string', valueName: 'DIR', description: 'also draw scenes from the clean photos in DIR (new runs)' },
+    'photo-share': { type: 'string', valueName: 'F', description: 'share of scenes drawn from --photos (default 0.5)' },
     'checkpoint-every': { type: 'string', valueName: 'N', default: '500', description: 'write a checkpoint every N steps' },
     'checkpoint-minutes': { type: 'string', valueName: 'M', default: '5', description: 'and at least every M minutes' },
     'log-every': { type: 'string', valueName: 'N', default: '10', description: 'progress line every N steps when stderr is not a terminal' },
@@ -82,7 +88,11 @@ export const trainTeacherCommand = defineCommand({
       ...(values['identity-share'] !== undefined ? { identityShare: floatOption('identity-share', values['identity-share'], 0, 1) } : {}),
       ...(values['pale-sky-share'] !== undefined ? { paleSkyShare: floatOption('pale-sky-share', values['pale-sky-share'], 0, 1) } : {}),
       ...(values['far-depth'] !== undefined ? { farDepth: floatOption('far-depth', values['far-depth'], 0, 1) } : {}),
+      ...(values.photos !== undefined
+        ? { photos: { dir: values.photos, share: values['photo-share'] === undefined ? 0.5 : floatOption('photo-share', values['photo-share'], 0, 1) } }
+        : {}),
     };
+    if (values['photo-share'] !== undefined && values.photos === undefined) throw new UsageError('--photo-share needs --photos DIR');
     if (values.resume !== undefined && Object.keys(recipe).length > 0) {
       throw new UsageError(`--${Object.keys(recipe)[0]} cannot change when resuming: the run keeps the recipe it started with`);
     }

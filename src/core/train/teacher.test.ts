@@ -4,6 +4,7 @@ import { createRestorer, type RestorerConfig } from '../models/restorer';
 import { Adam, packAdamMoments, unpackAdamMoments } from './adam';
 import { batchSeed, defaultTeacherRecipe, learningRate, teacherBatch, TeacherTrainer, type TeacherCheckpoint, type TeacherRecipe } from './teacher';
 import { tinyRestorerConfig } from '../models/test-configs';
+import { userImageSource } from '../data/clean';
 
 const TINY: RestorerConfig = tinyRestorerConfig();
 
@@ -189,6 +190,27 @@ describe('TeacherTrainer', () => {
     expect(() => TeacherTrainer.create(tinyRecipe(4), SESSION, other)).toThrow(/architecture/);
     other.dispose();
     expect(() => TeacherTrainer.create({ ...tinyRecipe(4), identityShare: 1.5 }, SESSION)).toThrow(/identityShare/);
+  });
+
+  it('draws scenes from photos when the recipe lists them, and resumes only with as many photos', async () => {
+    const photo = (v: number) => ({ width: 40, height: 40, data: new Float32Array(40 * 40 * 3).fill(v) });
+    const photos = [photo(0.2), photo(0.8)];
+    const recipe: TeacherRecipe = { ...tinyRecipe(4), batch: 8, photos: { dir: 'photos', names: ['a.png', 'b.png'], share: 1 } };
+    // Every clean image is a crop of one of the two flat grey photos.
+    const { y } = teacherBatch(recipe, 0, userImageSource(photos));
+    expect(new Set(Array.from(y, (v) => Math.round(v * 10)))).toEqual(new Set([2, 8]));
+    expect(() => teacherBatch(recipe, 0)).toThrow(/photos/);
+    expect(() => TeacherTrainer.create(recipe, SESSION)).toThrow(/2 photos, but 0/);
+
+    const t = TeacherTrainer.create(recipe, SESSION, undefined, photos);
+    await t.trainStep();
+    const c = copyCheckpoint(await t.checkpoint());
+    t.dispose();
+    expect(c.state.recipe.photos?.names).toEqual(['a.png', 'b.png']);
+    await expect(TeacherTrainer.resume(c, SESSION, [photos[0]])).rejects.toThrow(/2 photos, but 1/);
+    const resumed = await TeacherTrainer.resume(c, SESSION, photos);
+    expect(resumed.step).toBe(1);
+    resumed.dispose();
   });
 
   it('rejects inconsistent checkpoints and unusable recipes', async () => {

@@ -8,8 +8,8 @@
 
 import { tf } from '../tf';
 import { makeEvalSet, makePairBatch, resolveSource, type CleanSourceName, type SourceOption } from '../data/pairs';
-import { deadLeavesSource, mixedSource, sceneSourceWith, type CleanSource } from '../data/clean';
-import { batchItem } from '../data/image';
+import { deadLeavesSource, mixedSource, sceneSourceWith, userImageSource, type CleanSource } from '../data/clean';
+import { batchItem, type RGBImage } from '../data/image';
 import { deriveSeed, Rng } from '../data/rng';
 import { WEATHER_TYPES, type WeatherType } from '../data/weather';
 import { psnr } from '../metrics/image-metrics';
@@ -63,6 +63,12 @@ export interface TeacherRecipe {
    * from pure airlight learns to paint skies into every bright region. Absent in older runs: 1.
    */
   farDepth?: number;
+  /**
+   * Clean photos as a third source (random crops at random zoom, depth from a prior): `share` of
+   * the scenes come from them. The trainer is handed the decoded photos; the recipe keeps where
+   * they came from and their names, so a resumed run can check it got the same ones.
+   */
+  photos?: { dir: string; names: string[]; share: number };
   /** The model this run's weights started from, when it fine-tunes one (provenance only). */
   init?: TeacherInit;
 }
@@ -122,6 +128,11 @@ export function checkRecipe(recipe: TeacherRecipe): void {
     const v = recipe[name] ?? 0;
     if (!(v >= 0 && v <= 1)) throw new RangeError(`${name} must be in [0, 1], got ${v}`);
   }
+  if (recipe.photos) {
+    const { share, names } = recipe.photos;
+    if (!(share >= 0 && share <= 1)) throw new RangeError(`photos.share must be in [0, 1], got ${share}`);
+    if (names.length === 0) throw new RangeError('photos: no photos listed');
+  }
   if (recipe.weathers.length === 0) throw new RangeError('weathers must not be empty');
   for (const w of recipe.weathers) {
     if (!(WEATHER_TYPES as readonly string[]).includes(w)) throw new RangeError(`unknown weather type "${w}"`);
@@ -145,12 +156,16 @@ export function batchSeed(recipe: TeacherRecipe, s: number): number {
   return deriveSeed(recipe.seed, 'teacher-batch', s);
 }
 
-function recipeSource(recipe: TeacherRecipe): SourceOption {
+function recipeSource(recipe: TeacherRecipe, photos: CleanSource | undefined): SourceOption {
   const pale = recipe.paleSkyShare ?? 0;
   let source: SourceOption = recipe.source;
   if (pale > 0 && recipe.source !== 'dead-leaves') {
     const scenes = sceneSourceWith({ paleSkyShare: pale });
     source = recipe.source === 'scene' ? scenes : mixedSource([scenes, deadLeavesSource]);
+  }
+  if (recipe.photos && recipe.photos.share > 0) {
+    if (!photos) throw new Error(`this recipe draws ${recipe.photos.share * 100}% of its scenes from photos, but none were given`);
+    source = mixedSource([resolveSource(source), photos], [1 - recipe.photos.share, recipe.photos.share]);
   }
   const far = recipe.farDepth ?? 1;
   return far < 1 ? clipDepth(resolveSource(source), far) : source;
@@ -181,11 +196,14 @@ function flatten(data: Float32Array, offset: number, length: number, rng: Rng): 
   }
 }
 
-/** The (degraded, clean) batch of step s, flat NHWC: a pure function of (recipe, s). */
-export function teacherBatch(recipe: TeacherRecipe, s: number): { x: Float32Array; y: Float32Array } {
+/**
+ * The (degraded, clean) batch of step s, flat NHWC: a pure function of (recipe, s) and, when the
+ * recipe uses photos, of the photo source.
+ */
+export function teacherBatch(recipe: TeacherRecipe, s: number, photos?: CleanSource): { x: Float32Array; y: Float32Array } {
   const { batch: n, patch } = recipe;
   const seed = batchSeed(recipe, s);
-  const pairs = makePairBatch({ n, size: patch, seed, weathers: recipe.weathers, source: recipeSource(recipe) });
+  const pairs = makePairBatch({ n, size: patch, seed, weathers: recipe.weathers, source: recipeSource(recipe, photos) });
   const x = pairs.degraded.data;
   const y = pairs.clean.data;
   const share = recipe.identityShare ?? 0;
@@ -274,14 +292,17 @@ export class TeacherTrainer {
   private readonly session: SessionRecord;
   private readonly sessionStart = performance.now();
   private valSets: { weather: WeatherType; x: Float32Array; y: Float32Array }[] | null = null;
+  private readonly photoSource: CleanSource | undefined;
 
   private constructor(
     readonly restorer: Restorer,
     private readonly adam: Adam,
     private readonly state: TeacherState,
     info: SessionInfo,
+    photos: readonly RGBImage[] | undefined,
   ) {
     this.variables = restorer.trainableWeights;
+    this.photoSource = photos && photos.length > 0 ? userImageSource(photos) : undefined;
     this.session = { startedAt: new Date().toISOString(), fromStep: state.step, toStep: state.step, elapsedMs: 0, ...info };
   }
 
@@ -289,8 +310,9 @@ export class TeacherTrainer {
    * A fresh run: weights initialised from recipe.seed, or taken over from `initial` (fine-tuning;
    * the trainer then owns it). The optimizer and the schedule start afresh either way.
    */
-  static create(recipe: TeacherRecipe, info: SessionInfo, initial?: Restorer): TeacherTrainer {
+  static create(recipe: TeacherRecipe, info: SessionInfo, initial?: Restorer, photos?: readonly RGBImage[]): TeacherTrainer {
     checkRecipe(recipe);
+    checkPhotos(recipe, photos);
     const config = recipeConfig(recipe);
     if (initial && !sameConfig(initial.config, config)) {
       throw new Error(`the initial model's architecture differs from the recipe's: ${JSON.stringify(initial.config)}`);
@@ -308,13 +330,14 @@ export class TeacherTrainer {
       sessions: [],
       optimizer: { t: 0, names: [], shapes: [] },
     };
-    return new TeacherTrainer(restorer, adam, state, info);
+    return new TeacherTrainer(restorer, adam, state, info, photos);
   }
 
-  /** Continues a run from a checkpoint, exactly where it stopped. */
-  static async resume(checkpoint: TeacherCheckpoint, info: SessionInfo): Promise<TeacherTrainer> {
+  /** Continues a run from a checkpoint, exactly where it stopped (given the same photos, if any). */
+  static async resume(checkpoint: TeacherCheckpoint, info: SessionInfo, photos?: readonly RGBImage[]): Promise<TeacherTrainer> {
     const state = structuredClone(checkpoint.state);
     checkState(state);
+    checkPhotos(state.recipe, photos);
     const restorer = await deserializeRestorer(checkpoint.model.modelJson, checkpoint.model.weightsBin);
     try {
       const adam = new Adam(restorer.trainableWeights, state.recipe);
@@ -325,7 +348,7 @@ export class TeacherTrainer {
         adam.dispose();
         throw e;
       }
-      return new TeacherTrainer(restorer, adam, state, info);
+      return new TeacherTrainer(restorer, adam, state, info, photos);
     } catch (e) {
       restorer.dispose();
       throw e;
@@ -369,7 +392,7 @@ export class TeacherTrainer {
     const s = this.state.step;
     const lr = learningRate(recipe, s);
     const { batch: n, patch } = recipe;
-    const data = teacherBatch(recipe, s);
+    const data = teacherBatch(recipe, s, this.photoSource);
     const x = tf.tensor4d(data.x, [n, patch, patch, 3]);
     const y = tf.tensor4d(data.y, [n, patch, patch, 3]);
     let loss: number;
@@ -459,6 +482,13 @@ export class TeacherTrainer {
   dispose(): void {
     this.adam.dispose();
     this.restorer.dispose();
+  }
+}
+
+function checkPhotos(recipe: TeacherRecipe, photos: readonly RGBImage[] | undefined): void {
+  const listed = recipe.photos?.names.length ?? 0;
+  if ((photos?.length ?? 0) !== listed) {
+    throw new Error(`the recipe lists ${listed} photos, but ${photos?.length ?? 0} were given`);
   }
 }
 
