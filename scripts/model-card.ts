@@ -106,6 +106,8 @@ const SET_WEATHER: Readonly<Record<string, string>> = {
 interface SetResult {
   name: string;
   summary: EvalSummary;
+  /** Shown after the name, e.g. that the photos trained the model. */
+  note?: string;
 }
 
 /** The paired sets (input/ + target/) in the shared data folder, and the unpaired ones. */
@@ -191,7 +193,7 @@ async function main(): Promise<void> {
       if (!existsSync(dir)) continue;
       const summary = await evaluateFilePairs(restorer, await pairByStem(dir, dir), { tile: 512, overlap: 64 });
       const trained = photoDirs(training.recipe).includes(path.resolve(dir));
-      cleanSets.push({ name: trained ? `${name} (training photos)` : name, summary });
+      cleanSets.push({ name, summary, ...(trained ? { note: 'training photos' } : {}) });
       log(`${name} (clean, ${summary.count}): restored vs the photo ${fmt(summary.output)}`);
     }
   } else {
@@ -362,7 +364,7 @@ function markdown(
     `# Teacher restorer: model card`,
     '',
     `The WeatherKD teacher: one network for rain streaks, heavy rain with haze, haze, snow, raindrops on glass and`,
-    `mixtures, trained by this project's own script on synthetic data only. Files: \`model.json\` + \`weights.bin\``,
+    `mixtures, trained by this project's own script on synthetic weather only (over generated scenes and clean photos). Files: \`model.json\` + \`weights.bin\``,
     `(TensorFlow.js layers format; the architecture is in \`userDefinedMetadata.weatherkd\`). Machine-readable: \`card.json\`.`,
     '',
     `## Model`,
@@ -421,7 +423,7 @@ function markdown(
           '',
           '| set | images | RGB PSNR / SSIM | Y PSNR / SSIM |',
           '|---|---:|---:|---:|',
-          ...cleanSets.map((c) => `| ${c.name} | ${c.summary.count} | ${cell(c.summary.output.psnr, c.summary.output.ssim)} | ${cell(c.summary.output.psnr_y, c.summary.output.ssim_y)} |`),
+          ...cleanSets.map((c) => `| ${c.name}${c.note ? ` (${c.note})` : ''} | ${c.summary.count} | ${cell(c.summary.output.psnr, c.summary.output.ssim)} | ${cell(c.summary.output.psnr_y, c.summary.output.ssim_y)} |`),
           '',
         ]
       : []),
