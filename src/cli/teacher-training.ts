@@ -20,6 +20,7 @@ import { startBackend } from './backend-option';
 import { readImage } from './image-io';
 import { loadModelArg } from './model-arg';
 import { MODEL_JSON } from './model-files';
+import { IMAGE_EXTENSIONS } from './paired-dir';
 import { CliError, type CliIO } from './command';
 import { DEFAULT_STEPS, type TrainTeacherArgs } from './commands/train-teacher';
 import { findCheckpointDir, readTeacherCheckpoint, writeTeacherCheckpoint } from './teacher-checkpoint';
@@ -85,13 +86,12 @@ async function initProvenance(arg: string, dir: string): Promise<TeacherInit> {
   };
 }
 
-const PHOTO_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.bmp']);
-
 /** The photos of a folder, by name; a resumed run asks for the names it started with. */
 async function readPhotos(dir: string, expected?: string[]): Promise<{ names: string[]; images: RGBImage[] }> {
   let names: string[];
   try {
-    names = (await readdir(dir)).filter((f) => PHOTO_EXTENSIONS.has(path.extname(f).toLowerCase())).sort();
+    const isImage = (f: string) => !f.startsWith('.') && (IMAGE_EXTENSIONS as readonly string[]).includes(path.extname(f).toLowerCase());
+    names = (await readdir(dir)).filter(isImage).sort();
   } catch (e) {
     throw new CliError(`cannot read the photo folder ${dir}: ${e instanceof Error ? e.message : String(e)}`);
   }
