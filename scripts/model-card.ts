@@ -284,6 +284,7 @@ function batchExtras(r: Record<string, unknown>): string[] {
 /** The train-teacher flags that reproduce a recipe. */
 function trainFlags(r: Record<string, unknown>, init?: string): string {
   const opt = (flag: string, key: string) => (r[key] !== undefined ? [`--${flag} ${String(r[key])}`] : []);
+  const photos = r.photos as TeacherRecipe['photos'];
   return [
     ...opt('steps', 'steps'),
     ...opt('lr', 'lr'),
@@ -295,7 +296,7 @@ function trainFlags(r: Record<string, unknown>, init?: string): string {
     ...opt('identity-share', 'identityShare'),
     ...opt('pale-sky-share', 'paleSkyShare'),
     ...opt('far-depth', 'farDepth'),
-    ...(r.photos ? [`--photos ${(r.photos as { dir: string }).dir} --photo-share ${(r.photos as { share: number }).share}`] : []),
+    ...(photos ? [`--photos ${photos.dir} --photo-share ${photos.share}`] : []),
   ].join(' ');
 }
 
@@ -333,6 +334,10 @@ function markdown(
   const lr = typeof r.lr === 'number' ? r.lr : null;
   const planned = typeof r.steps === 'number' ? r.steps : null;
   const stages = trainingStages(t);
+  const totalSteps = sumOrNull(stages.map((x) => x.steps)) ?? '?';
+  const totalHours = ((sumOrNull(stages.map((x) => x.wallTimeMs)) ?? NaN) / 3_600_000).toFixed(2);
+  const extras = batchExtras(r);
+  const sawPhotos = photoDirs(t.recipe).length > 0;
   const recipe = t.recipe
     ? [
         `- Loss: L1 between the restored and the clean image.`,
@@ -341,7 +346,7 @@ function markdown(
         `- Batches: ${String(r.batch)} synthetic pairs of ${String(r.patch)}x${String(r.patch)} per step, drawn fresh at every step (seed ${String(r.seed)}); ` +
           `weather types ${(r.weathers as string[] | undefined)?.join(', ') ?? '?'} mixed uniformly within each batch; clean sources: ` +
           `${r.source === 'mixed' ? 'procedural scenes and dead-leaves images, half each' : String(r.source)}` +
-          `${batchExtras(r).length ? `; ${batchExtras(r).join('; ')}` : ''}.`,
+          `${extras.length ? `; ${extras.join('; ')}` : ''}.`,
         ...(stages.length > 1
           ? [
               `- Stages (each fine-tunes the one before with a fresh optimizer and schedule; the recipe above is the last one's):`,
@@ -351,8 +356,7 @@ function markdown(
                   `${st.wallTimeMs !== null ? `, ${(st.wallTimeMs / 3_600_000).toFixed(2)} h` : ''}` +
                   `${i < stages.length - 1 && batchExtras(st.recipe).length ? ` (${batchExtras(st.recipe).join('; ')})` : ''}.`,
               ),
-              `  In all: ${sumOrNull(stages.map((x) => x.steps)) ?? '?'} steps, ` +
-                `${((sumOrNull(stages.map((x) => x.wallTimeMs)) ?? NaN) / 3_600_000).toFixed(2)} h. STAGEk is the output folder of stage k.`,
+              `  In all: ${totalSteps} steps, ${totalHours} h. STAGEk is the output folder of stage k.`,
             ]
           : [`- Command: \`weatherkd train-teacher ${trainFlags(r)}\``]),
         ...(t.sessions.length > 1
@@ -364,7 +368,7 @@ function markdown(
     `# Teacher restorer: model card`,
     '',
     `The WeatherKD teacher: one network for rain streaks, heavy rain with haze, haze, snow, raindrops on glass and`,
-    `mixtures, trained by this project's own script on synthetic weather only (over generated scenes and clean photos). Files: \`model.json\` + \`weights.bin\``,
+    `mixtures, trained by this project's own script on synthetic weather only${sawPhotos ? ' (over generated scenes and clean photos)' : ''}. Files: \`model.json\` + \`weights.bin\``,
     `(TensorFlow.js layers format; the architecture is in \`userDefinedMetadata.weatherkd\`). Machine-readable: \`card.json\`.`,
     '',
     `## Model`,
@@ -379,9 +383,9 @@ function markdown(
     `## Training`,
     '',
     `- Steps: ${t.steps ?? 'unknown'}${planned !== null && t.steps !== planned ? ` of ${planned} planned` : ''}` +
-      `${stages.length > 1 ? ` in the last of ${stages.length} stages (see Recipe); ${sumOrNull(stages.map((x) => x.steps)) ?? '?'} in all` : ''}.`,
+      `${stages.length > 1 ? ` in the last of ${stages.length} stages (see Recipe); ${totalSteps} in all` : ''}.`,
     `- Wall time: ${hours}, in ${t.sessions.length || '?'} session(s)` +
-      `${stages.length > 1 ? `; ${((sumOrNull(stages.map((x) => x.wallTimeMs)) ?? NaN) / 3_600_000).toFixed(2)} h in all stages` : ''}.`,
+      `${stages.length > 1 ? `; ${totalHours} h in all stages` : ''}.`,
     `- Backend: ${t.backend ?? 'unknown'}${t.device ? ` (${t.device})` : ''}.`,
     ...(values.note ?? []).map((n) => `- ${n}`),
     ...(t.finalLoss !== null ? [`- Final training loss (mean L1 of the last 100 steps): ${t.finalLoss.toFixed(5)}.`] : []),
@@ -430,7 +434,7 @@ function markdown(
     ...(unpaired.length ? [`Unpaired sets (no targets, not scored): ${unpaired.join(', ')}.`, ''] : []),
     `Deraining papers usually quote the Y columns, dehazing and raindrop papers the RGB ones. For scale: on rain100h`,
     `published models trained on 13,712 real pairs reach 30 to 31.5 dB (Y); ` +
-      (photoDirs(t.recipe).length
+      (sawPhotos
         ? `this teacher saw real photos only as clean scenes under synthetic weather, never a real degraded one.`
         : `this teacher saw no real image.`),
     '',
