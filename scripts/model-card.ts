@@ -296,6 +296,7 @@ function trainFlags(r: Record<string, unknown>, init?: string): string {
     ...opt('identity-share', 'identityShare'),
     ...opt('pale-sky-share', 'paleSkyShare'),
     ...opt('far-depth', 'farDepth'),
+    ...(Array.isArray(r.weathers) && r.weathers.length < WEATHER_TYPES.length ? [`--weathers ${r.weathers.join(',')}`] : []),
     ...(photos ? [`--photos ${photos.dir} --photo-share ${photos.share}`] : []),
   ].join(' ');
 }

@@ -194,15 +194,18 @@ describe('weatherkd train-teacher', () => {
   it('fine-tunes a new run from a model with --init, recording where it started', async () => {
     const tuned = path.join(dir, 'tuned');
     const out = await weatherkd(
-      'train-teacher', '--init', run, '--steps', '1', '--batch', '1', '--patch', '16', '--identity-share', '0.5', '--pale-sky-share', '0.4', '--out', tuned,
+      'train-teacher', '--init', run, '--steps', '1', '--batch', '1', '--patch', '16', '--identity-share', '0.5', '--pale-sky-share', '0.4',
+      '--weathers', 'rain,snow', '--out', tuned,
     );
     expect(out.code, out.stderr).toBe(0);
     const state = JSON.parse(readFileSync(path.join(tuned, 'checkpoint/state.json'), 'utf8')) as TeacherState;
     expect(state.step).toBe(1);
-    expect(state.recipe).toMatchObject({ identityShare: 0.5, paleSkyShare: 0.4, init: { model: run, steps: 3 } });
+    expect(state.recipe).toMatchObject({ identityShare: 0.5, paleSkyShare: 0.4, weathers: ['rain', 'snow'], init: { model: run, steps: 3 } });
     expectOneLineFailure(await weatherkd('train-teacher', '--resume', tuned, '--init', run), /--init starts a new run/, 2);
     expectOneLineFailure(await weatherkd('train-teacher', '--init', path.join(dir, 'nothing'), '--out', path.join(dir, 'x')), /no model/);
     expectOneLineFailure(await weatherkd('train-teacher', '--identity-share', '2', '--out', path.join(dir, 'y')), /identity-share/, 2);
+    expectOneLineFailure(await weatherkd('train-teacher', '--weathers', 'rain,fog', '--out', path.join(dir, 'y')), /unknown weather type "fog"/, 2);
+    expectOneLineFailure(await weatherkd('train-teacher', '--weathers', 'rain,rain', '--out', path.join(dir, 'y')), /twice/, 2);
   });
 
   it('draws scenes from a folder of photos with --photos, and resumes only with the same photos', async () => {

@@ -6,6 +6,7 @@
 import { UsageError, defineCommand } from '../command';
 import { backendOption } from '../common-options';
 import { floatOption, intOption } from '../number-option';
+import { WEATHER_TYPES, type WeatherType } from '../../core/data/weather';
 
 export const DEFAULT_RUN_DIR = '.teacher-run';
 // About 90 minutes on one core (WASM); stage 1 of the shipped teacher ran 6500 steps.
@@ -21,6 +22,8 @@ export interface RecipeFlags {
   identityShare?: number;
   paleSkyShare?: number;
   farDepth?: number;
+  /** The weather types batches are drawn from, uniformly (default: all). */
+  weathers?: WeatherType[];
   /** A folder of clean photos, and the share of scenes drawn from it. */
   photos?: { dir: string; share: number };
 }
@@ -37,6 +40,19 @@ export interface TrainTeacherArgs {
   checkpointEveryMs: number;
   logEvery: number;
   backend: string;
+}
+
+/** Parses --weathers: known types, each at most once. */
+function weatherList(value: string): WeatherType[] {
+  const names = value.split(',').map((w) => w.trim()).filter((w) => w !== '');
+  if (names.length === 0) throw new UsageError('--weathers needs at least one weather type');
+  for (const w of names) {
+    if (!(WEATHER_TYPES as readonly string[]).includes(w)) {
+      throw new UsageError(`--weathers: unknown weather type "${w}" (known: ${WEATHER_TYPES.join(', ')})`);
+    }
+  }
+  if (new Set(names).size !== names.length) throw new UsageError('--weathers lists a weather type twice');
+  return names as WeatherType[];
 }
 
 export const trainTeacherCommand = defineCommand({
@@ -71,6 +87,7 @@ export const trainTeacherCommand = defineCommand({
     'identity-share': { type: 'string', valueName: 'F', description: 'share of pairs whose input is already clean, half made pale and flat (new runs; default 0)' },
     'pale-sky-share': { type: 'string', valueName: 'F', description: 'share of scenes with a pale, low-contrast sky (new runs; default 0)' },
     'far-depth': { type: 'string', valueName: 'D', description: 'clip each image\'s depth at a level drawn from [D, 1], so haze leaves the sky partly visible (new runs; default 1)' },
+    weathers: { type: 'string', valueName: 'LIST', description: `comma-separated weather types to train on (new runs; default all: ${WEATHER_TYPES.join(',')})` },
     photos: { type: 'string', valueName: 'DIR', description: 'also draw scenes from the clean photos in DIR (new runs)' },
     'photo-share': { type: 'string', valueName: 'F', description: 'share of scenes drawn from --photos (default 0.5)' },
     'checkpoint-every': { type: 'string', valueName: 'N', default: '500', description: 'write a checkpoint every N steps' },
@@ -88,6 +105,7 @@ export const trainTeacherCommand = defineCommand({
       ...(values['identity-share'] !== undefined ? { identityShare: floatOption('identity-share', values['identity-share'], 0, 1) } : {}),
       ...(values['pale-sky-share'] !== undefined ? { paleSkyShare: floatOption('pale-sky-share', values['pale-sky-share'], 0, 1) } : {}),
       ...(values['far-depth'] !== undefined ? { farDepth: floatOption('far-depth', values['far-depth'], 0, 1) } : {}),
+      ...(values.weathers !== undefined ? { weathers: weatherList(values.weathers) } : {}),
       ...(values.photos !== undefined
         ? { photos: { dir: values.photos, share: values['photo-share'] === undefined ? 0.5 : floatOption('photo-share', values['photo-share'], 0, 1) } }
         : {}),
