@@ -7,6 +7,11 @@ import { CliError } from './command';
 
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.bmp'] as const;
 
+/** An image file by its name: a known extension, and not hidden (editors and macOS leave dot files). */
+export function isImageFile(name: string): boolean {
+  return !name.startsWith('.') && (IMAGE_EXTENSIONS as readonly string[]).includes(path.extname(name).toLowerCase());
+}
+
 export interface FilePair {
   /** The shared stem. */
   name: string;
@@ -29,8 +34,8 @@ async function imagesByStem(dir: string, role: string): Promise<Map<string, stri
   }
   const byStem = new Map<string, string>();
   for (const file of entries.sort(collator.compare)) {
-    const ext = path.extname(file).toLowerCase();
-    if (!(IMAGE_EXTENSIONS as readonly string[]).includes(ext) || file.startsWith('.')) continue;
+    if (!isImageFile(file)) continue;
+    const ext = path.extname(file);
     const stem = file.slice(0, -ext.length);
     const seen = byStem.get(stem);
     if (seen !== undefined) throw new CliError(`two images in ${dir} share the stem "${stem}": ${path.basename(seen)} and ${file}`);

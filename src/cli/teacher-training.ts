@@ -20,7 +20,7 @@ import { startBackend } from './backend-option';
 import { readImage } from './image-io';
 import { loadModelArg } from './model-arg';
 import { MODEL_JSON } from './model-files';
-import { IMAGE_EXTENSIONS } from './paired-dir';
+import { isImageFile } from './paired-dir';
 import { CliError, type CliIO } from './command';
 import { DEFAULT_STEPS, type TrainTeacherArgs } from './commands/train-teacher';
 import { findCheckpointDir, readTeacherCheckpoint, writeTeacherCheckpoint } from './teacher-checkpoint';
@@ -91,8 +91,7 @@ async function initProvenance(arg: string, dir: string): Promise<TeacherInit> {
 async function readPhotos(dir: string, expected?: string[]): Promise<{ names: string[]; images: RGBImage[] }> {
   let names: string[];
   try {
-    const isImage = (f: string) => !f.startsWith('.') && (IMAGE_EXTENSIONS as readonly string[]).includes(path.extname(f).toLowerCase());
-    names = (await readdir(dir)).filter(isImage).sort();
+    names = (await readdir(dir)).filter(isImageFile).sort();
   } catch (e) {
     throw new CliError(`cannot read the photo folder ${dir}: ${e instanceof Error ? e.message : String(e)}`);
   }
