@@ -7,6 +7,7 @@ import {
   applyHaze,
   applyMix,
   applyRain,
+  applyRaindrop,
   synthesizeWeather,
   WEATHER_TYPES,
   WEATHERS,
@@ -193,6 +194,30 @@ describe('weather physics', () => {
     expect(nFar).toBeGreaterThan(0);
     expect(nNear).toBeGreaterThan(0);
     expect(far / nFar).toBeGreaterThan(near / nNear);
+  });
+
+  it('wet glass veils and softens the whole image; without veil and blur, only drops change it', () => {
+    const flat = createImage(64, 64);
+    flat.data.fill(0.3);
+    const far = new Float32Array(64 * 64).fill(0.5);
+    const few = { coverage: 0.02, radiusMin: 2, radiusMax: 3, blur: 0.5 };
+    const clear = applyRaindrop(flat, far, { ...few, veil: 0, sceneBlur: 0 }, 5).image.data;
+    const unchanged = clear.filter((v) => Math.abs(v - 0.3) < 1e-6).length;
+    expect(unchanged / clear.length).toBeGreaterThan(0.5);
+    const wet = applyRaindrop(flat, far, { ...few, veil: 0.25 }, 5).image.data;
+    const mean = [0, 1, 2].map((c) => wet.filter((_, i) => i % 3 === c).reduce((t, v) => t + v, 0) / (wet.length / 3));
+    // Every pixel brightens (a veil over the whole glass), blue most.
+    expect(Math.min(...wet.filter((_, i) => i % 3 === 1))).toBeGreaterThan(0.3 + 0.01);
+    expect(mean[2]).toBeGreaterThan(mean[0]);
+    // The water film softens the scene: less fine detail with more blur.
+    const detail = (d: Float32Array): number => {
+      let t = 0;
+      for (let i = 3; i < d.length; i++) t += Math.abs(d[i] - d[i - 3]);
+      return t;
+    };
+    const soft = (sceneBlur: number): number => detail(applyRaindrop(image, depth, { ...few, veil: 0, sceneBlur }, 5).image.data);
+    expect(soft(0)).toBeCloseTo(detail(image.data), -1);
+    expect(soft(1)).toBeLessThan(0.8 * soft(0));
   });
 
   it('snow, raindrops and haze accept partial params; unknown or wrong sizes are rejected', () => {
