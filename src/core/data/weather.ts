@@ -228,7 +228,7 @@ export const RAINDROP_PARAMS: readonly ParamSpec<keyof RaindropParams>[] = [
   },
   {
     // The RainDrop targets have 1.5 to 1.85 times the fine detail (mean |Laplacian| of Y) of their
-    // inputs, and sharpening an input, never blurring it, brings it closer to its target.
+    // inputs; sharpening an input brings it closer to its target, blurring it moves it away.
     name: 'sceneBlur', label: 'Wet-glass blur', min: 0, max: 3, step: 0.05, default: 0.5, range: [0, 1.2], severity: 1,
     unit: 'px', help: 'The water film on the glass softens the whole scene behind it',
   },
@@ -515,7 +515,7 @@ export function applyRaindrop(
     gaussianBlur(comp, w, h, 3, p.blur);
     gaussianBlur(mask, w, h, 1, p.blur);
   }
-  // Near drops the defocused composite replaces the scene; elsewhere only the veil touches it.
+  // Near drops the defocused composite replaces the scene; elsewhere it is only softened and veiled.
   const patches = p.veil > 0 ? fbm(w, h, Math.max(w, h) / 2, 3, rng) : null;
   const A = airlightColour(rng.uniform(0.82, 0.97), -rng.uniform(0, 0.08));
   for (let i = 0, o = 0; i < mask.length; i++, o += 3) {
