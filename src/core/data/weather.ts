@@ -629,7 +629,7 @@ export const WEATHERS: { readonly [K in WeatherType]: WeatherSpec<K> } = {
   raindrop: {
     type: 'raindrop',
     label: 'Raindrops on glass',
-    description: 'Out-of-focus drops on the lens or window, each showing an inverted, blurred view of the scene.',
+    description: 'Out-of-focus drops on the lens or window, each showing an inverted, blurred view of the scene; the wet glass veils and softens everything behind it.',
     params: RAINDROP_PARAMS,
     sampleParams: (rng, severity) => sampleFromSpecs<RaindropParams>(RAINDROP_PARAMS, rng, severity),
     apply: applyRaindrop,
