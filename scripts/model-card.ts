@@ -281,6 +281,11 @@ function batchExtras(r: Record<string, unknown>): string[] {
   ];
 }
 
+function lossWords(r: Record<string, unknown>): string {
+  const w = typeof r.ssimWeight === 'number' ? r.ssimWeight : 0;
+  return `L1 between the restored and the clean image${w > 0 ? `, plus ${w} x (1 - SSIM on Y)` : ''}`;
+}
+
 /** The train-teacher flags that reproduce a recipe. */
 function trainFlags(r: Record<string, unknown>, init?: string): string {
   const opt = (flag: string, key: string) => (r[key] !== undefined ? [`--${flag} ${String(r[key])}`] : []);
@@ -296,6 +301,7 @@ function trainFlags(r: Record<string, unknown>, init?: string): string {
     ...opt('identity-share', 'identityShare'),
     ...opt('pale-sky-share', 'paleSkyShare'),
     ...opt('far-depth', 'farDepth'),
+    ...opt('ssim-weight', 'ssimWeight'),
     ...(Array.isArray(r.weathers) && r.weathers.length < WEATHER_TYPES.length ? [`--weathers ${r.weathers.join(',')}`] : []),
     ...(photos ? [`--photos ${photos.dir} --photo-share ${photos.share}`] : []),
   ].join(' ');
@@ -341,7 +347,7 @@ function markdown(
   const sawPhotos = photoDirs(t.recipe).length > 0;
   const recipe = t.recipe
     ? [
-        `- Loss: L1 between the restored and the clean image.`,
+        `- Loss: ${lossWords(r)}.`,
         `- Optimiser: Adam (beta1 ${String(r.beta1)}, beta2 ${String(r.beta2)}, epsilon ${String(r.epsilon)}), peak learning rate ${String(lr)}, ` +
           `linear warm-up over ${String(r.warmupSteps)} steps, then cosine decay to ${lr !== null ? (lr * Number(r.finalLrFraction)).toExponential(1) : '?'} at step ${String(planned)}.`,
         `- Batches: ${String(r.batch)} synthetic pairs of ${String(r.patch)}x${String(r.patch)} per step, drawn fresh at every step (seed ${String(r.seed)}); ` +
@@ -389,7 +395,7 @@ function markdown(
       `${stages.length > 1 ? `; ${totalHours} h in all stages` : ''}.`,
     `- Backend: ${t.backend ?? 'unknown'}${t.device ? ` (${t.device})` : ''}.`,
     ...(values.note ?? []).map((n) => `- ${n}`),
-    ...(t.finalLoss !== null ? [`- Final training loss (mean L1 of the last 100 steps): ${t.finalLoss.toFixed(5)}.`] : []),
+    ...(t.finalLoss !== null ? [`- Final training loss (mean of the last 100 steps): ${t.finalLoss.toFixed(5)}.`] : []),
     ...validationLines(t.validations, r.validation as { count: number; size: number } | undefined),
     '',
     `### Recipe`,

@@ -1,10 +1,12 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../tf';
 import { createRestorer, type RestorerConfig } from '../models/restorer';
 import { Adam, packAdamMoments, unpackAdamMoments } from './adam';
-import { batchSeed, defaultTeacherRecipe, learningRate, teacherBatch, TeacherTrainer, type TeacherCheckpoint, type TeacherRecipe } from './teacher';
+import { batchSeed, defaultTeacherRecipe, learningRate, teacherBatch, teacherLoss, TeacherTrainer, type TeacherCheckpoint, type TeacherRecipe } from './teacher';
 import { tinyRestorerConfig } from '../models/test-configs';
 import { userImageSource } from '../data/clean';
+import { ssimTensor } from '../metrics/tensor-metrics';
+import { l1Loss } from './supervised';
 
 const TINY: RestorerConfig = tinyRestorerConfig();
 
@@ -82,6 +84,49 @@ describe('teacherBatch', () => {
     expect(teacherBatch({ ...base, farDepth: 1 }, 3)).toEqual(teacherBatch(base, 3));
     const mse = (b: { x: Float32Array; y: Float32Array }) => b.x.reduce((acc, v, i) => acc + (v - b.y[i]) ** 2, 0) / b.x.length;
     expect(mse(teacherBatch({ ...base, farDepth: 0.3 }, 3))).toBeLessThan(0.8 * mse(teacherBatch(base, 3)));
+  });
+});
+
+describe('teacherLoss', () => {
+  let clean: tf.Tensor4D;
+  let smooth: tf.Tensor4D;
+  beforeAll(() => {
+    clean = tf.randomUniform([2, 16, 16, 3], 0, 1, 'float32', 8) as tf.Tensor4D;
+    // A smoothed copy: close in L1, but its fine structure is gone.
+    smooth = tf.avgPool(clean, 3, 1, 'same') as tf.Tensor4D;
+  });
+  afterAll(() => tf.dispose([clean, smooth]));
+
+  it('is L1 alone by default, and adds ssimWeight * (1 - SSIM on Y) when asked', () => {
+    const base = defaultTeacherRecipe(10);
+    const l1 = l1Loss(smooth, clean).dataSync()[0];
+    const ssim = ssimTensor(smooth, clean, 'y').mean().dataSync()[0];
+    expect(teacherLoss(base, smooth, clean).dataSync()[0]).toBeCloseTo(l1, 6);
+    expect(teacherLoss({ ...base, ssimWeight: 0.5 }, smooth, clean).dataSync()[0]).toBeCloseTo(l1 + 0.5 * (1 - ssim), 5);
+    // The SSIM term is what notices lost texture: it is large here while L1 is small.
+    expect(1 - ssim).toBeGreaterThan(3 * l1);
+  });
+
+  it('has gradients that match finite differences', () => {
+    const recipe = { ...defaultTeacherRecipe(10), ssimWeight: 1 };
+    const f = (p: tf.Tensor) => teacherLoss(recipe, p as tf.Tensor4D, clean);
+    const grad = tf.grad(f)(smooth);
+    const g = grad.dataSync();
+    const p = smooth.dataSync().slice();
+    const h = 1e-2;
+    for (const i of [5, 200, 777, 1400]) {
+      const at = (d: number) => {
+        const q = p.slice();
+        q[i] += d;
+        return tf.tidy(() => f(tf.tensor4d(q, smooth.shape)).dataSync()[0]);
+      };
+      expect(g[i]).toBeCloseTo((at(h) - at(-h)) / (2 * h), 3);
+    }
+    grad.dispose();
+  });
+
+  it('rejects a negative ssimWeight', () => {
+    expect(() => TeacherTrainer.create({ ...tinyRecipe(2), ssimWeight: -1 }, SESSION)).toThrow(/ssimWeight/);
   });
 });
 

@@ -25,6 +25,7 @@ import {
 } from '../models/restorer-config';
 import { Adam, packAdamMoments, unpackAdamMoments } from './adam';
 import { l1Loss } from './supervised';
+import { ssimTensor } from '../metrics/tensor-metrics';
 
 /** Everything that defines a training run; stored in the checkpoint. */
 export interface TeacherRecipe {
@@ -48,6 +49,12 @@ export interface TeacherRecipe {
   source: CleanSourceName | 'mixed';
   weathers: WeatherType[];
   loss: 'l1';
+  /**
+   * Adds ssimWeight * (1 - SSIM on Y) to the L1 loss. L1 barely notices a network smoothing away
+   * fine, low-contrast texture (grass, foliage); SSIM's structure term, normalised by the local
+   * variance, does. Absent in older runs: 0.
+   */
+  ssimWeight?: number;
   /** The small validation set run at each checkpoint: per weather type. */
   validation: { count: number; size: number; seed: number };
   /**
@@ -124,6 +131,8 @@ export function checkRecipe(recipe: TeacherRecipe): void {
   if (!(recipe.finalLrFraction >= 0 && recipe.finalLrFraction <= 1)) {
     throw new RangeError(`finalLrFraction must be in [0, 1], got ${recipe.finalLrFraction}`);
   }
+  const ssimWeight = recipe.ssimWeight ?? 0;
+  if (!(ssimWeight >= 0 && ssimWeight <= 10)) throw new RangeError(`ssimWeight must be in [0, 10], got ${ssimWeight}`);
   for (const name of ['identityShare', 'paleSkyShare', 'farDepth'] as const) {
     const v = recipe[name] ?? 0;
     if (!(v >= 0 && v <= 1)) throw new RangeError(`${name} must be in [0, 1], got ${v}`);
@@ -140,6 +149,13 @@ export function checkRecipe(recipe: TeacherRecipe): void {
   const config = recipeConfig(recipe);
   checkInputSize(config, recipe.patch, recipe.patch);
   checkInputSize(config, recipe.validation.size, recipe.validation.size);
+}
+
+/** The training loss of a predicted batch against its clean targets. */
+export function teacherLoss(recipe: TeacherRecipe, predicted: tf.Tensor4D, clean: tf.Tensor4D): tf.Scalar {
+  const w = recipe.ssimWeight ?? 0;
+  if (w === 0) return l1Loss(predicted, clean);
+  return tf.tidy(() => l1Loss(predicted, clean).add(tf.scalar(1).sub(ssimTensor(predicted, clean, 'y').mean()).mul(w)));
 }
 
 /** Learning rate of step s (0-based): linear warm-up to lr, then cosine decay to lr * final. */
@@ -397,7 +413,7 @@ export class TeacherTrainer {
     const y = tf.tensor4d(data.y, [n, patch, patch, 3]);
     let loss: number;
     try {
-      const { value, grads } = tf.variableGrads(() => l1Loss(this.restorer.predict(x), y), this.variables);
+      const { value, grads } = tf.variableGrads(() => teacherLoss(recipe, this.restorer.predict(x), y), this.variables);
       try {
         // Read the loss before updating, so a diverged step leaves the weights untouched.
         loss = (await value.data())[0];
