@@ -269,6 +269,7 @@ function batchExtras(r: Record<string, unknown>): string[] {
   const num = (k: string): number | undefined => (typeof r[k] === 'number' ? (r[k] as number) : undefined);
   const identity = num('identityShare') ?? 0;
   const pale = num('paleSkyShare') ?? 0;
+  const litter = num('litterShare') ?? 0;
   const far = num('farDepth') ?? 1;
   const photos = r.photos as TeacherRecipe['photos'];
   return [
@@ -277,6 +278,7 @@ function batchExtras(r: Record<string, unknown>): string[] {
       : []),
     ...(identity > 0 ? [`${Math.round(identity * 100)}% identity pairs (the clean image in and out; half of them first made pale and flat, like an overcast sky or a white wall)`] : []),
     ...(pale > 0 ? [`${Math.round(pale * 100)}% of the scenes with a pale, low-contrast sky`] : []),
+    ...(litter > 0 ? [`${Math.round(litter * 100)}% of the scenes with fallen leaves and grass blades on the ground`] : []),
     ...(far < 1 ? [`each image's depth clipped at a level drawn from [${far}, 1], so haze leaves the sky partly visible more often`] : []),
   ];
 }
@@ -300,6 +302,7 @@ function trainFlags(r: Record<string, unknown>, init?: string): string {
     ...(r.init ? [`--init ${init ?? (r.init as TeacherInit).model}`] : []),
     ...opt('identity-share', 'identityShare'),
     ...opt('pale-sky-share', 'paleSkyShare'),
+    ...opt('litter-share', 'litterShare'),
     ...opt('far-depth', 'farDepth'),
     ...opt('ssim-weight', 'ssimWeight'),
     ...(Array.isArray(r.weathers) && r.weathers.length < WEATHER_TYPES.length ? [`--weathers ${r.weathers.join(',')}`] : []),

@@ -61,11 +61,12 @@ function describeValidation(v: ValidationRecord): string {
 
 function newRecipe(args: TrainTeacherArgs): TeacherRecipe {
   const recipe = defaultTeacherRecipe(args.steps ?? DEFAULT_STEPS);
-  const { batch, patch, lr, warmup, seed, identityShare, paleSkyShare, farDepth, ssimWeight, weathers } = args.recipe;
+  const { batch, patch, lr, warmup, seed, identityShare, paleSkyShare, farDepth, litterShare, ssimWeight, weathers } = args.recipe;
   if (weathers !== undefined) recipe.weathers = weathers;
   if (farDepth !== undefined) recipe.farDepth = farDepth;
   if (identityShare !== undefined) recipe.identityShare = identityShare;
   if (paleSkyShare !== undefined) recipe.paleSkyShare = paleSkyShare;
+  if (litterShare !== undefined) recipe.litterShare = litterShare;
   if (ssimWeight !== undefined) recipe.ssimWeight = ssimWeight;
   if (batch !== undefined) recipe.batch = batch;
   if (patch !== undefined) recipe.patch = patch;

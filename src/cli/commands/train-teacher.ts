@@ -22,6 +22,7 @@ export interface RecipeFlags {
   identityShare?: number;
   paleSkyShare?: number;
   farDepth?: number;
+  litterShare?: number;
   ssimWeight?: number;
   /** The weather types batches are drawn from, uniformly (default: all). */
   weathers?: WeatherType[];
@@ -88,6 +89,7 @@ export const trainTeacherCommand = defineCommand({
     'identity-share': { type: 'string', valueName: 'F', description: 'share of pairs whose input is already clean, half made pale and flat (new runs; default 0)' },
     'pale-sky-share': { type: 'string', valueName: 'F', description: 'share of scenes with a pale, low-contrast sky (new runs; default 0)' },
     'far-depth': { type: 'string', valueName: 'D', description: 'clip each image\'s depth at a level drawn from [D, 1], so haze leaves the sky partly visible (new runs; default 1)' },
+    'litter-share': { type: 'string', valueName: 'F', description: 'share of scenes with fallen leaves and grass blades on the ground (new runs; default 0)' },
     'ssim-weight': { type: 'string', valueName: 'W', description: 'add W x (1 - SSIM on Y) to the L1 loss, to keep fine texture (new runs; default 0)' },
     weathers: { type: 'string', valueName: 'LIST', description: `comma-separated weather types to train on (new runs; default all: ${WEATHER_TYPES.join(',')})` },
     photos: { type: 'string', valueName: 'DIR', description: 'also draw scenes from the clean photos in DIR (new runs)' },
@@ -107,6 +109,7 @@ export const trainTeacherCommand = defineCommand({
       ...(values['identity-share'] !== undefined ? { identityShare: floatOption('identity-share', values['identity-share'], 0, 1) } : {}),
       ...(values['pale-sky-share'] !== undefined ? { paleSkyShare: floatOption('pale-sky-share', values['pale-sky-share'], 0, 1) } : {}),
       ...(values['far-depth'] !== undefined ? { farDepth: floatOption('far-depth', values['far-depth'], 0, 1) } : {}),
+      ...(values['litter-share'] !== undefined ? { litterShare: floatOption('litter-share', values['litter-share'], 0, 1) } : {}),
       ...(values['ssim-weight'] !== undefined ? { ssimWeight: floatOption('ssim-weight', values['ssim-weight'], 0, 10) } : {}),
       ...(values.weathers !== undefined ? { weathers: weatherList(values.weathers) } : {}),
       ...(values.photos !== undefined

@@ -68,6 +68,25 @@ describe('procedural scenes', () => {
     expect(pale.sat).toBeLessThan(classic.sat / 2);
     expect(pale.light).toBeGreaterThan(0.6);
   });
+  it('strew leaves and grass blades over the ground when asked: fine detail there, the sky untouched', () => {
+    expect(renderScene(64, 64, 3, { litterShare: 0 }).image.data).toEqual(renderScene(64, 64, 3).image.data);
+    // Mean absolute difference between horizontal neighbours: fine detail.
+    const detail = (share: number, ground: boolean) => {
+      let sum = 0;
+      let n = 0;
+      for (let seed = 0; seed < 8; seed++) {
+        const { image, depth } = renderScene(64, 64, seed, { litterShare: share });
+        for (let i = 0; i < depth.length - 1; i++) {
+          if ((depth[i] < 1) !== ground || i % 64 === 63) continue;
+          for (let c = 0; c < 3; c++) sum += Math.abs(image.data[i * 3 + c] - image.data[i * 3 + 3 + c]);
+          n++;
+        }
+      }
+      return sum / n;
+    };
+    expect(detail(1, true)).toBeGreaterThan(1.5 * detail(0, true));
+    expect(detail(1, false)).toBeCloseTo(detail(0, false), 6);
+  });
 });
 
 describe('dead leaves', () => {

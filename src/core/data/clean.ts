@@ -75,6 +75,11 @@ function paleSky(rng: Rng): Sky {
 export interface SceneOptions {
   /** Probability of a pale, low-contrast sky instead of one of the classic skies (default 0). */
   paleSkyShare?: number;
+  /**
+   * Probability of fallen leaves and grass blades strewn over the ground (default 0): fine bright
+   * and dark specks that belong to the scene, so a network cannot take every speck for snow or rain.
+   */
+  litterShare?: number;
 }
 
 const ROCK: readonly Col[] = [
@@ -279,6 +284,49 @@ interface RidgeLayer {
 }
 
 /** A terrain layer: an fBm ridge line filled downwards, shaded by the smoothed ridge slope. */
+// Fallen leaves: browns, oranges, straw, pale tan, a lit green.
+const LITTER: readonly Col[] = [
+  [0.55, 0.36, 0.2],
+  [0.78, 0.5, 0.22],
+  [0.85, 0.74, 0.38],
+  [0.8, 0.72, 0.6],
+  [0.62, 0.7, 0.34],
+  [0.42, 0.24, 0.14],
+];
+
+/** Grass blades (lit or shaded strokes of the ground's own colour) and leaves, sized by perspective. */
+function drawLitter(cv: Canvas, rng: Rng, ctx: SceneContext): void {
+  const top = Math.ceil(ctx.horizon) + 1;
+  if (top >= cv.h) return;
+  const ground = (cv.h - top) * cv.w;
+  const nearDepth = ctx.rowDepth[cv.h - 1];
+  const spot = (): { x: number; y: number; d: number; f: number } => {
+    const y = rng.uniform(top, cv.h);
+    const d = ctx.groundDepth(y);
+    return { x: rng.uniform(0, cv.w), y, d, f: nearDepth / d };
+  };
+  const blades = Math.round(ground * rng.uniform(0.01, 0.08));
+  for (let k = 0; k < blades; k++) {
+    const { x, y, d, f } = spot();
+    const len = Math.max(1, f * rng.uniform(2, 7));
+    const a = rng.uniform(-0.6, 0.6);
+    const o = (Math.floor(y) * cv.w + Math.floor(x)) * 3;
+    const lit = rng.bool();
+    const k2 = lit ? rng.uniform(1.2, 1.7) : rng.uniform(0.45, 0.8);
+    const c: Col = [cv.rgb[o] * k2, cv.rgb[o + 1] * k2 * (lit ? 1.05 : 1), cv.rgb[o + 2] * k2];
+    for (let t = 0; t <= len; t += 0.7) {
+      const px = Math.round(x + t * Math.sin(a));
+      const py = Math.round(y - t * Math.cos(a));
+      if (px >= 0 && px < cv.w && py >= top && py < cv.h) paint(cv, px, py, c, d, 0);
+    }
+  }
+  const leaves = Math.round(ground * rng.uniform(0.001, 0.015));
+  for (let k = 0; k < leaves; k++) {
+    const { x, y, d, f } = spot();
+    fillDisk(cv, x, y, Math.max(0.6, f * rng.uniform(0.6, 2.4)), aerialCol(ctx, jitter(rng, rng.pick(LITTER), 0.08), d), d, 0.1, 0.3);
+  }
+}
+
 function drawRidge(cv: Canvas, rng: Rng, ctx: SceneContext, L: RidgeLayer): void {
   const { w, h } = cv;
   const ridge = fbm1d(w, L.cell, L.octaves, rng, L.octaves > 4 ? 0.55 : 0.4);
@@ -448,6 +496,10 @@ export function renderScene(width: number, height: number, seed: number, opts: S
       }
     }
   }
+
+  // The litter draw has its own stream, so with share 0 every scene is what it always was.
+  const litterRng = rng.fork('litter');
+  if (litterRng.bool(opts.litterShare ?? 0)) drawLitter(cv, litterRng, ctx);
 
   // Buildings and trees, drawn far to near; their size follows perspective.
   const or = rng.fork('objects');

@@ -64,6 +64,8 @@ export interface TeacherRecipe {
   identityShare?: number;
   /** Share of procedural scenes drawn with a pale, low-contrast sky. Absent in older runs: 0. */
   paleSkyShare?: number;
+  /** Share of procedural scenes with leaves and grass blades on the ground. Absent in older runs: 0. */
+  litterShare?: number;
   /**
    * Each clean image's depth is clipped at a level drawn from [farDepth, 1], so haze and veils
    * leave the far field (the sky) partly visible more often: a network that must invent a sky
@@ -133,7 +135,7 @@ export function checkRecipe(recipe: TeacherRecipe): void {
   }
   const ssimWeight = recipe.ssimWeight ?? 0;
   if (!(ssimWeight >= 0 && ssimWeight <= 10)) throw new RangeError(`ssimWeight must be in [0, 10], got ${ssimWeight}`);
-  for (const name of ['identityShare', 'paleSkyShare', 'farDepth'] as const) {
+  for (const name of ['identityShare', 'paleSkyShare', 'litterShare', 'farDepth'] as const) {
     const v = recipe[name] ?? 0;
     if (!(v >= 0 && v <= 1)) throw new RangeError(`${name} must be in [0, 1], got ${v}`);
   }
@@ -174,9 +176,10 @@ export function batchSeed(recipe: TeacherRecipe, s: number): number {
 
 function recipeSource(recipe: TeacherRecipe, photos: CleanSource | undefined): SourceOption {
   const pale = recipe.paleSkyShare ?? 0;
+  const litter = recipe.litterShare ?? 0;
   let source: SourceOption = recipe.source;
-  if (pale > 0 && recipe.source !== 'dead-leaves') {
-    const scenes = sceneSourceWith({ paleSkyShare: pale });
+  if ((pale > 0 || litter > 0) && recipe.source !== 'dead-leaves') {
+    const scenes = sceneSourceWith({ paleSkyShare: pale, litterShare: litter });
     source = recipe.source === 'scene' ? scenes : mixedSource([scenes, deadLeavesSource]);
   }
   if (recipe.photos && recipe.photos.share > 0) {
