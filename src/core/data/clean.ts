@@ -294,7 +294,11 @@ const LITTER: readonly Col[] = [
   [0.42, 0.24, 0.14],
 ];
 
-/** Grass blades (lit or shaded strokes of the ground's own colour) and leaves, sized by perspective. */
+/**
+ * Grass blades and leaves, sized by perspective. Blades are only ever shaded (darker than the
+ * ground): a lit blade is a short bright stroke, which is what a rain streak looks like, and a
+ * network taught to keep those stops removing rain.
+ */
 function drawLitter(cv: Canvas, rng: Rng, ctx: SceneContext): void {
   const top = Math.ceil(ctx.horizon) + 1;
   if (top >= cv.h) return;
@@ -305,15 +309,13 @@ function drawLitter(cv: Canvas, rng: Rng, ctx: SceneContext): void {
     const d = ctx.groundDepth(y);
     return { x: rng.uniform(0, cv.w), y, d, f: nearDepth / d };
   };
-  const blades = Math.round(ground * rng.uniform(0.01, 0.08));
+  const blades = Math.round(ground * rng.uniform(0.01, 0.06));
   for (let k = 0; k < blades; k++) {
     const { x, y, d, f } = spot();
-    const len = Math.max(1, f * rng.uniform(2, 7));
-    const a = rng.uniform(-0.6, 0.6);
+    const len = Math.max(1, f * rng.uniform(2, 6));
+    const a = rng.uniform(-0.8, 0.8);
     const o = (Math.floor(y) * cv.w + Math.floor(x)) * 3;
-    const lit = rng.bool();
-    const k2 = lit ? rng.uniform(1.2, 1.7) : rng.uniform(0.45, 0.8);
-    const c: Col = [cv.rgb[o] * k2, cv.rgb[o + 1] * k2 * (lit ? 1.05 : 1), cv.rgb[o + 2] * k2];
+    const c = scaleCol([cv.rgb[o], cv.rgb[o + 1], cv.rgb[o + 2]], rng.uniform(0.45, 0.8));
     for (let t = 0; t <= len; t += 0.7) {
       const px = Math.round(x + t * Math.sin(a));
       const py = Math.round(y - t * Math.cos(a));
