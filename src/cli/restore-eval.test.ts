@@ -195,12 +195,12 @@ describe('weatherkd train-teacher', () => {
     const tuned = path.join(dir, 'tuned');
     const out = await weatherkd(
       'train-teacher', '--init', run, '--steps', '1', '--batch', '1', '--patch', '16', '--identity-share', '0.5', '--pale-sky-share', '0.4',
-      '--weathers', 'rain,snow', '--out', tuned,
+      '--litter-share', '0.3', '--ssim-weight', '0.2', '--weathers', 'rain,snow', '--out', tuned,
     );
     expect(out.code, out.stderr).toBe(0);
     const state = JSON.parse(readFileSync(path.join(tuned, 'checkpoint/state.json'), 'utf8')) as TeacherState;
     expect(state.step).toBe(1);
-    expect(state.recipe).toMatchObject({ identityShare: 0.5, paleSkyShare: 0.4, weathers: ['rain', 'snow'], init: { model: run, steps: 3 } });
+    expect(state.recipe).toMatchObject({ identityShare: 0.5, paleSkyShare: 0.4, litterShare: 0.3, ssimWeight: 0.2, weathers: ['rain', 'snow'], init: { model: run, steps: 3 } });
     expectOneLineFailure(await weatherkd('train-teacher', '--resume', tuned, '--init', run), /--init starts a new run/, 2);
     expectOneLineFailure(await weatherkd('train-teacher', '--init', path.join(dir, 'nothing'), '--out', path.join(dir, 'x')), /no model/);
     expectOneLineFailure(await weatherkd('train-teacher', '--identity-share', '2', '--out', path.join(dir, 'y')), /identity-share/, 2);

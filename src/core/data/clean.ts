@@ -283,7 +283,6 @@ interface RidgeLayer {
   mist: number;
 }
 
-/** A terrain layer: an fBm ridge line filled downwards, shaded by the smoothed ridge slope. */
 // Fallen leaves: browns, oranges, straw, pale tan, a lit green.
 const LITTER: readonly Col[] = [
   [0.55, 0.36, 0.2],
@@ -329,6 +328,7 @@ function drawLitter(cv: Canvas, rng: Rng, ctx: SceneContext): void {
   }
 }
 
+/** A terrain layer: an fBm ridge line filled downwards, shaded by the smoothed ridge slope. */
 function drawRidge(cv: Canvas, rng: Rng, ctx: SceneContext, L: RidgeLayer): void {
   const { w, h } = cv;
   const ridge = fbm1d(w, L.cell, L.octaves, rng, L.octaves > 4 ? 0.55 : 0.4);

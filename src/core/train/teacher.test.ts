@@ -199,8 +199,11 @@ describe('TeacherTrainer', () => {
     second.dispose();
   });
 
-  it('keeps the tensor count flat across steps, validation and checkpoints', async () => {
-    const t = TeacherTrainer.create(tinyRecipe(20), SESSION);
+  it.each([
+    ['L1', {}],
+    ['L1 + SSIM', { ssimWeight: 0.5 }],
+  ])('keeps the tensor count flat across steps, validation and checkpoints (%s)', async (_, loss) => {
+    const t = TeacherTrainer.create({ ...tinyRecipe(20), ...loss }, SESSION);
     await t.trainStep();
     await t.validate();
     const before = tf.memory().numTensors;
