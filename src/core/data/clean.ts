@@ -76,8 +76,8 @@ export interface SceneOptions {
   /** Probability of a pale, low-contrast sky instead of one of the classic skies (default 0). */
   paleSkyShare?: number;
   /**
-   * Probability of fallen leaves and grass blades strewn over the ground (default 0): fine bright
-   * and dark specks that belong to the scene, so a network cannot take every speck for snow or rain.
+   * Probability of fallen leaves and shaded grass blades strewn over the ground (default 0): fine
+   * specks that belong to the scene, so a network cannot take every speck for snow or rain.
    */
   litterShare?: number;
 }
@@ -116,6 +116,15 @@ const FOLIAGE: readonly Col[] = [
   [0.14, 0.28, 0.12],
   [0.36, 0.48, 0.2],
   [0.62, 0.42, 0.14],
+];
+// Fallen leaves: browns, oranges, straw, pale tan, a lit green.
+const LITTER: readonly Col[] = [
+  [0.55, 0.36, 0.2],
+  [0.78, 0.5, 0.22],
+  [0.85, 0.74, 0.38],
+  [0.8, 0.72, 0.6],
+  [0.62, 0.7, 0.34],
+  [0.42, 0.24, 0.14],
 ];
 
 /** Pixel buffers of a scene being painted; tex* are shared texture fields in [0, 1]. */
@@ -282,16 +291,6 @@ interface RidgeLayer {
   /** Valley mist: blend towards the horizon colour near the base (mountains). */
   mist: number;
 }
-
-// Fallen leaves: browns, oranges, straw, pale tan, a lit green.
-const LITTER: readonly Col[] = [
-  [0.55, 0.36, 0.2],
-  [0.78, 0.5, 0.22],
-  [0.85, 0.74, 0.38],
-  [0.8, 0.72, 0.6],
-  [0.62, 0.7, 0.34],
-  [0.42, 0.24, 0.14],
-];
 
 /**
  * Grass blades and leaves, sized by perspective. Blades are only ever shaded (darker than the
