@@ -134,7 +134,7 @@ export function RestoreView() {
         )}
         {selected === SHIPPED_TEACHER.id && (
           <p className="hint" data-testid="teacher-caveat">
-            Trained on synthetic weather (over generated scenes and clean photos): it removes rain streaks, snow and some haze, may darken pale walls and clouds and smooth grass and foliage a little, and leaves raindrops on glass.{' '}
+            Trained on synthetic weather (over generated scenes and clean photos): it removes rain streaks, snow and some haze, lifts some of the veil of wet glass but leaves most raindrops, and may darken pale walls and clouds a little.{' '}
             <a href={`${import.meta.env.BASE_URL}models/teacher/MODEL_CARD.md`} target="_blank" rel="noreferrer">
               Model card
             </a>
