@@ -1,10 +1,10 @@
 // Restoring one photo in the real page, per backend, timed as the page reports it.
 //   npx tsx scripts/bench-restore-browser.ts [--size 1024] [--backends wasm,webgpu] [--model teacher] [--reps 3]
 // Needs a production build (npm run build) and Debian's Chromium. Prints one JSON object.
-import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { chromium } from '@playwright/test';
+import { preview } from 'vite';
 import { makePair } from '../src/core/data/pairs';
 
 const { values } = parseArgs({
@@ -19,8 +19,8 @@ const size = Number(values.size);
 const reps = Number(values.reps);
 
 async function main() {
-  const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', values.port!, '--strictPort'], { stdio: 'ignore' });
-  await new Promise((r) => setTimeout(r, 3000));
+  // Vite's own API, so that closing it stops the server (killing an "npx vite" child left vite running).
+  const server = await preview({ logLevel: 'silent', preview: { host: '127.0.0.1', port: Number(values.port), strictPort: true } });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
     args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -50,7 +50,7 @@ async function main() {
     }
   } finally {
     await browser.close();
-    server.kill();
+    await server.close();
   }
   console.log(JSON.stringify({ model: 'teacher', results }));
 }
