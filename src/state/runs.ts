@@ -4,8 +4,8 @@ import { create } from 'zustand';
 import * as Comlink from 'comlink';
 import { createStore, del, entries, set as idbSet } from 'idb-keyval';
 import type { EvalScores, EvalSample, RunEvent } from '../core/run/loop';
-import type { MethodPhase, TrainingPreview } from '../core/methods/method';
-import type { RunConfigInput, RunPresetName } from '../core/run/config';
+import type { LossGroup, MethodPhase, TrainingPreview } from '../core/methods/method';
+import type { RunConfig, RunConfigInput, RunPresetName } from '../core/run/config';
 import { guarded } from '../workers/client';
 import { distillWorker } from '../workers/distill-client';
 import { useModelsStore } from './models';
@@ -35,6 +35,10 @@ export interface RunRecord {
   modelId: string | null;
   /** The method's phases as the run planned them (with models reused from the cache marked). */
   phases?: MethodPhase[];
+  /** Every setting the run used, defaults filled in (from the worker's start event; absent before it). */
+  config?: RunConfig;
+  /** The method's loss charts and the meaning of each term, as the run's method declared them. */
+  lossGroups?: LossGroup[];
 }
 
 const MAX_LOSS_POINTS = 1500;
@@ -57,6 +61,8 @@ export function applyEvent(prev: RunRecord, e: RunEvent): RunRecord {
       r.totalSteps = e.totalSteps;
       r.backend = e.backend;
       r.phases = e.phases;
+      r.config = e.config;
+      r.lossGroups = [...e.method.losses];
       break;
     case 'step': {
       r.progress = {

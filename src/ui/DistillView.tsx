@@ -3,7 +3,6 @@ import type { EmbeddingProjection } from '../core/methods/method';
 import type { MethodCatalogItem } from '../core/methods/registry';
 import { RESTORER_PRESET_NAMES } from '../core/models/restorer-config';
 import { RUN_PRESET_NAMES, RUN_PRESETS, type RunPresetName } from '../core/run/config';
-import type { EvalScores } from '../core/run/loop';
 import { WEATHERS, type WeatherType } from '../core/data/weather';
 import { useDistillForm } from '../state/distill-form';
 import { useModelsStore } from '../state/models';
@@ -14,9 +13,9 @@ import { distillWorker } from '../workers/distill-client';
 import { readModelFiles, SHIPPED_TEACHER } from '../workers/model-store';
 import type { PoolKind } from '../workers/pool-store';
 import { ImageCanvas } from './ImageCanvas';
-import { LineChart, type Series } from './LineChart';
+import { LineChart } from './LineChart';
+import { COLORS, lossCharts as chartsOfLosses, scoreChart } from '../state/charts';
 
-const COLORS = ['#2b6cb0', '#d9480f', '#2f9e44', '#9c36b5', '#e8a317', '#0c8599', '#c2255c', '#5c940d'];
 const LIVE = ['starting', 'running', 'paused'];
 
 function fmtTime(s: number): string {
@@ -143,7 +142,7 @@ function RunForm({ catalog }: { catalog: MethodCatalogItem[] }) {
         );
       })}
       {method.data === 'unpaired' && <WebPools />}
-      {method.needsTeacher && !teacherAvailable && <p className="error">This method needs the teacher, which is not available.</p>}
+      {method.teachers.includes('restorer') && !teacherAvailable && <p className="error">This method needs the teacher, which is not available.</p>}
       {error && (
         <p className="error" role="alert" data-testid="run-config-error">
           {error}
@@ -199,17 +198,6 @@ function WebPools() {
   );
 }
 
-function scoreSeries(run: RunRecord, weathers: WeatherType[], key: 'psnr' | 'ssim'): { x: number[]; series: Series[] } {
-  const x = run.evals.map((e) => e.step);
-  const series: Series[] = weathers.map((w, i) => ({ label: WEATHERS[w].label, color: COLORS[i % COLORS.length], values: run.evals.map((e) => e.scores.weathers[w]?.[key] ?? null) }));
-  series.push({ label: 'student mean', color: '#111', values: run.evals.map((e) => e.scores.mean[key]) });
-  const ref = (s: EvalScores | null, label: string, color: string, dash: number[]) => s && series.push({ label, color, dash, values: x.map(() => s.mean[key]) });
-  ref(run.references.teacher, 'teacher (mean)', '#2f9e44', [6, 4]);
-  ref(run.references.untrained, 'untrained (mean)', '#868e96', [2, 4]);
-  ref(run.references.input, 'input (mean)', '#d9480f', [1, 3]);
-  return { x, series };
-}
-
 async function downloadModel(id: string, label: string) {
   const files = await readModelFiles(id, import.meta.env.BASE_URL);
   const save = (blob: Blob, name: string) => {
@@ -222,35 +210,6 @@ async function downloadModel(id: string, label: string) {
   save(new Blob([JSON.stringify(files.modelJson)], { type: 'application/json' }), 'model.json');
   save(new Blob([files.weights], { type: 'application/octet-stream' }), 'weights.bin');
   void label;
-}
-
-/** Loss names "X.name" share a chart per prefix X (their scales differ); plain names are the student's. */
-const LOSS_GROUP_TITLES: Record<string, string> = {
-  '': 'Student losses',
-  G: 'Generator losses',
-  A: 'Prompt adapter: contrastive loss (InfoNCE)',
-  D: 'Diffusion: noise-prediction error',
-  S: 'Synthesis: SSIM to the clean source, prompt distances (per batch)',
-};
-
-function lossGroups(losses: RunRecord['losses']): { prefix: string; title: string; testId: string; x: number[]; series: Series[] }[] {
-  const groups = new Map<string, [string, number[]][]>();
-  for (const [name, values] of Object.entries(losses.series)) {
-    const prefix = /^([A-Z])\./.exec(name)?.[1] ?? (name === 'G' ? 'G' : '');
-    groups.set(prefix, [...(groups.get(prefix) ?? []), [name, values]]);
-  }
-  return [...groups.entries()].map(([prefix, members]) => {
-    // Only the steps where this group has values: phases do not overlap, so each chart spans its own.
-    const keep = losses.step.map((_, i) => members.some(([, v]) => Number.isFinite(v[i])));
-    const pick = <T,>(xs: T[]) => xs.filter((_, i) => keep[i]);
-    return {
-      prefix,
-      title: LOSS_GROUP_TITLES[prefix] ?? `${prefix} losses`,
-      testId: prefix === '' ? 'chart-loss' : prefix === 'G' ? 'chart-generator' : `chart-${prefix.toLowerCase()}`,
-      x: pick(losses.step),
-      series: members.map(([label, values], i) => ({ label, values: pick(values), color: COLORS[i % COLORS.length] })),
-    };
-  });
 }
 
 /** D4IR's prompts in 2-D, one dot per held-out image, coloured by its true weather. */
@@ -294,8 +253,8 @@ function RunMonitor({ run }: { run: RunRecord }) {
   const selectModel = useModelsStore((s) => s.select);
   const live = LIVE.includes(run.state);
   const weathers = useMemo(() => Object.keys(run.evals[0]?.scores.weathers ?? run.references.input?.weathers ?? {}) as WeatherType[], [run.evals, run.references.input]);
-  const psnr = useMemo(() => scoreSeries(run, weathers, 'psnr'), [run, weathers]);
-  const lossCharts = useMemo(() => lossGroups(run.losses), [run.losses]);
+  const psnr = useMemo(() => scoreChart(run, weathers, 'psnr'), [run, weathers]);
+  const lossCharts = useMemo(() => chartsOfLosses(run.lossGroups ?? [], run.losses), [run.lossGroups, run.losses]);
   const latest = run.evals.at(-1)?.scores.mean;
 
   return (
@@ -357,7 +316,22 @@ function RunMonitor({ run }: { run: RunRecord }) {
       )}
       <div className="charts">
         {lossCharts.map((g) => (
-          <LineChart key={g.prefix} title={g.title} yLabel={g.prefix === 'S' ? 'value' : 'loss'} x={g.x} series={g.series} testId={g.testId} />
+          <div key={g.id} className="chart-with-glossary">
+            <LineChart title={g.title} yLabel={g.id === 's' ? 'value' : 'loss'} x={g.x} series={g.series} testId={`chart-${g.id}`} />
+            {g.series.some((s) => s.explain) && (
+              <details className="glossary">
+                <summary>What these curves measure</summary>
+                <dl>
+                  {g.series.filter((s) => s.explain).map((s) => (
+                    <div key={s.label}>
+                      <dt>{s.label}</dt>
+                      <dd>{s.explain}</dd>
+                    </div>
+                  ))}
+                </dl>
+              </details>
+            )}
+          </div>
         ))}
         <LineChart title="Student PSNR on the evaluation set (dB)" yLabel="dB" x={psnr.x} series={psnr.series} testId="chart-psnr" />
       </div>

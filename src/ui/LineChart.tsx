@@ -2,12 +2,9 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
-export interface Series {
-  label: string;
-  values: (number | null)[];
-  color: string;
-  dash?: number[];
-}
+import type { Series } from '../state/charts';
+
+export type { Series };
 
 /**
  * A streaming line chart (uPlot: canvas, built for frequent updates). The chart is created once

@@ -8,6 +8,8 @@ import { readUserPools } from './pool-store';
 import { deserializeRestorer, serializeRestorer } from '../core/models/io';
 import { restorerComplexity } from '../core/models/complexity';
 import { getMethod, methodCatalog, METHODS } from '../core/methods/registry';
+import { TEACHER_ROLES } from '../core/methods/method';
+import { disposeTeachers, loadTeachers } from '../core/methods/teachers';
 import { resolveRunConfig, type RunConfigInput, type RunPresetName } from '../core/run/config';
 import { RunController, runDistillation, type RunEvent, type RunSummary } from '../core/run/loop';
 
@@ -37,11 +39,12 @@ const api = {
     const method = getMethod(config.method);
     // Methods that learn from unpaired web pools also draw from the photos the user added to them.
     const pools = method.data === 'unpaired' ? await readUserPools() : undefined;
-    const teacher = method.needsTeacher
-      ? await readModelFiles(teacherId, import.meta.env.BASE_URL).then((f) => deserializeRestorer(f.modelJson, f.weights))
-      : null;
+    // The restorer role is the model picked in the form; other roles are their shipped models.
+    const { teachers } = await loadTeachers(method, (role) =>
+      readModelFiles(role === 'restorer' && teacherId ? teacherId : TEACHER_ROLES[role].shippedModel, import.meta.env.BASE_URL).then((f) => deserializeRestorer(f.modelJson, f.weights)),
+    );
     try {
-      const result = await runDistillation({ config, teacher, controller, onEvent, pools, cache: indexedDbModelCache });
+      const result = await runDistillation({ config, teachers, controller, onEvent, pools, cache: indexedDbModelCache });
       const { studentModel, ...summary } = result;
       const modelId = `student-${runId}`;
       let saveError: string | null = null;
@@ -60,7 +63,7 @@ const api = {
       }
       return { summary: { ...summary, backend: `${summary.backend} (${report.device})` }, modelId: saveError ? null : modelId, saveError };
     } finally {
-      teacher?.dispose();
+      disposeTeachers(teachers);
       controller = null;
     }
   },

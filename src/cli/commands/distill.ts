@@ -9,6 +9,8 @@ import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ImageScores } from '../../core/metrics/common';
 import type { Restorer } from '../../core/models/restorer';
+import { TEACHER_ROLES } from '../../core/methods/method';
+import { disposeTeachers, loadTeachers } from '../../core/methods/teachers';
 import {
   defaultRunParams,
   RUN_PARAMS,
@@ -243,14 +245,14 @@ export const distillCommand = defineCommand({
     }
 
     const report = await startBackend(values.backend, io);
-    let teacher: Restorer | null = null;
-    try {
-      teacher = (await loadModelArg(values.teacher ?? 'teacher')).restorer;
-    } catch (e) {
-      // The shipped teacher is optional for a method that does not use it.
-      if (!(e instanceof CliError) || getMethod(method.id).needsTeacher || values.teacher !== undefined) throw e;
-      io.stderr.write(`note: ${e.message}; running without a teacher reference\n`);
-    }
+    // --teacher fills the restorer role (and, when given, must load even for a method that does not
+    // need it); other roles are their shipped models.
+    const needed = getMethod(method.id).teachers;
+    const { teachers, notes } = await loadTeachers({ teachers: values.teacher === undefined ? needed : [...needed, 'restorer'] }, async (role) =>
+      (await loadModelArg(role === 'restorer' && values.teacher !== undefined ? values.teacher : TEACHER_ROLES[role].shippedModel)).restorer,
+    );
+    for (const note of notes) io.stderr.write(`note: ${note}\n`);
+    const teacher = teachers.restorer ?? null;
 
     let metricsFile: string | null = null;
     if (values.out) {
@@ -275,7 +277,7 @@ export const distillCommand = defineCommand({
       try {
         result = await runDistillation({
           config,
-          teacher,
+          teachers,
           controller,
           cache: values.cache === 'off' ? null : directoryModelCache(values.cache!),
           onEvent: (e) => {
@@ -330,7 +332,7 @@ export const distillCommand = defineCommand({
     } finally {
       process.removeListener('SIGINT', onSigint);
       student?.dispose();
-      teacher?.dispose();
+      disposeTeachers(teachers);
     }
   },
 });

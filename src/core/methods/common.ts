@@ -8,11 +8,16 @@ import { batchItem } from '../data/image';
 import type { FeatureExtractor } from '../models/feature-extractor';
 import type { Restorer } from '../models/restorer';
 import { Adam } from '../train/adam';
-import { NonFiniteLossError, type TrainingSample } from './method';
+import { NonFiniteLossError, type LossGroup, type TrainingSample } from './method';
 
 import { l1Loss } from '../train/supervised';
 
 export { l1Loss };
+
+/** The chart of the student's own losses (id 'loss'), with a sentence per term. */
+export function studentLosses(terms: Readonly<Record<string, string>>): LossGroup {
+  return { id: 'loss', title: 'Student losses', terms };
+}
 
 /** A loss made of named terms; `total` is what is minimised (the weighted sum). */
 export interface LossTerms {

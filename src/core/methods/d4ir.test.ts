@@ -179,7 +179,7 @@ describe('model cache', () => {
     const cache = memoryCache();
     const phasesOf = async () => {
       let phases: { id: string; steps: number; reused?: string }[] = [];
-      const r = await runDistillation({ config: tiny(), teacher, cache, onEvent: (e) => void (e.type === 'start' && (phases = e.phases)) });
+      const r = await runDistillation({ config: tiny(), teachers: { restorer: teacher }, cache, onEvent: (e) => void (e.type === 'start' && (phases = e.phases)) });
       expect(r.status, r.error?.message).toBe('completed');
       r.studentModel.dispose();
       return phases;

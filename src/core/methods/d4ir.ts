@@ -25,7 +25,7 @@ import type { RunConfig } from '../run/config';
 import { USER_LABEL } from '../run/data';
 import type { ParamValues } from '../run/params';
 import { Adam } from '../train/adam';
-import { l1Loss, optimize, readImages, relativeError, samplesFromBatches, studentAdam, teacherTarget } from './common';
+import { l1Loss, optimize, readImages, relativeError, samplesFromBatches, studentAdam, studentLosses, teacherTarget } from './common';
 import {
   defineMethod,
   type DistillMethod,
@@ -93,7 +93,24 @@ export const d4irMethod = defineMethod({
   provenance: 'reconstructed',
   paper: { title: 'Data-free Distillation with Degradation-prompt Diffusion for Multi-weather Image Restoration', authors: 'Wang, Luo, Xie, Qu', venue: 'arXiv', year: 2024 },
   data: 'unpaired',
-  needsTeacher: true,
+  teachers: ['restorer'],
+  losses: [
+    { id: 'a', title: 'Prompt adapter: contrastive loss (InfoNCE)', terms: { 'A.infonce': 'InfoNCE: falls as two crops of one degraded image get closer prompts than crops of other images.' } },
+    { id: 'd', title: 'Diffusion: noise-prediction error', terms: { 'D.noise_mse': 'Mean squared error of the noise the diffusion model predicts in a noised degraded crop.' } },
+    {
+      id: 's',
+      title: 'Synthesis: SSIM to the clean source, prompt distances (per batch)',
+      terms: {
+        'S.ssim_to_source': 'SSIM of a synthesised image to the clean image it was made from: how much content survives.',
+        'S.prompt_distance': '1 - cosine between the synthesised image\'s prompt and the prompt it was made under: falls as the weather transfers.',
+        'S.source_prompt_distance': 'The same distance for the clean source itself: the starting point to compare with.',
+      },
+    },
+    studentLosses({
+      total: 'The student\'s loss, equal to kd.',
+      kd: 'L1(S(x~), T(x~)): how far the student\'s restoration of a synthesised image is from the teacher\'s.',
+    }),
+  ],
   options: OPTIONS,
   create: (options, config): DistillMethod => new D4IR(options, config),
 });
@@ -292,7 +309,7 @@ class D4IR implements DistillMethod {
       synth = await this.diffusion!.edit(clean, this.o.strength, this.o.samplerSteps, prompt, ctx.seed('d4ir-synthesis', s), this.o.guidance, (done, total) =>
         ctx.substep(done, total, `synthesising batch ${s + 1}: DDIM step`),
       );
-      restored = teacherTarget(ctx.teacher!, synth);
+      restored = teacherTarget(ctx.teachers.restorer!, synth);
       const [contentScores, restoredScores] = [await scoreTensors(synth, clean), await scoreTensors(restored, clean)];
       const distances = tf.tidy(() => {
         const dist = (x: Tensor4D) => tf.mean(tf.sub(1, tf.sum(tf.mul(this.adapter!.embed(x), prompt), 1)));

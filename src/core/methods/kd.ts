@@ -5,7 +5,7 @@
 import { tf } from '../tf';
 import type { RunConfig } from '../run/config';
 import type { Adam } from '../train/adam';
-import { l1Loss, optimize, PreviewSlot, relativeError, studentAdam, teacherTarget } from './common';
+import { l1Loss, optimize, PreviewSlot, relativeError, studentAdam, studentLosses, teacherTarget } from './common';
 import {
   defineMethod,
   type DistillMethod,
@@ -32,7 +32,14 @@ export const kdMethod = defineMethod({
   ].join('\n\n'),
   provenance: 'reference',
   data: 'paired',
-  needsTeacher: true,
+  teachers: ['restorer'],
+  losses: [
+    studentLosses({
+      total: 'The weighted sum the student minimises: w_kd kd + w_rec rec.',
+      kd: 'L1(S(x), T(x)): how far the student\'s restoration is from the teacher\'s.',
+      rec: 'L1(S(x), y): how far the student\'s restoration is from the clean image.',
+    }),
+  ],
   options: OPTIONS,
   create: (options, config): DistillMethod => new LogitsKD(options.kdWeight, options.recWeight, config),
 });
@@ -57,7 +64,7 @@ class LogitsKD implements DistillMethod {
   }
 
   async step(ctx: MethodContext, info: StepInfo): Promise<StepResult> {
-    const teacher = ctx.teacher!;
+    const teacher = ctx.teachers.restorer!;
     const pairs = ctx.data.pairs('student', info.studentStep);
     const x = ctx.data.tensor(pairs.degraded);
     const y = ctx.data.tensor(pairs.clean);

@@ -54,6 +54,32 @@ export interface PaperRef {
   url?: string;
 }
 
+/**
+ * The frozen models a method can ask for, by role. Each role names the shipped model that fills
+ * it by default (public/models/<id>/, with its card); the page's worker and the CLI both load
+ * them through loadTeachers (teachers.ts), so both see the same models and reference rows.
+ */
+export const TEACHER_ROLES = {
+  restorer: { label: 'teacher', shippedModel: 'teacher', help: 'The multi-weather restoration network the student learns from.' },
+} as const;
+
+export type TeacherRole = keyof typeof TEACHER_ROLES;
+
+/** The frozen models of a run, by role. */
+export type TeacherSet = Readonly<Partial<Record<TeacherRole, Restorer>>>;
+
+/**
+ * One chart of loss curves: terms on one scale, declared by the method so the page needs no
+ * naming convention to group them. Every loss name a method's steps return belongs to one group.
+ */
+export interface LossGroup {
+  /** Stable id; the page's chart is `chart-<id>` ('loss' for the student's own losses). */
+  id: string;
+  title: string;
+  /** Loss name (as in StepResult.losses) -> one plain sentence saying what it measures. */
+  terms: Readonly<Record<string, string>>;
+}
+
 /** Static facts about a method: shown in the page before anything runs. */
 export interface MethodInfo {
   id: string;
@@ -68,8 +94,10 @@ export interface MethodInfo {
   provenance: Provenance;
   paper?: PaperRef;
   data: DataAccess;
-  /** The run cannot start without a teacher. */
-  needsTeacher: boolean;
+  /** The frozen models the run cannot start without (empty: none). */
+  teachers: readonly TeacherRole[];
+  /** Its loss curves, grouped into charts, with a plain explanation of every term. */
+  losses: readonly LossGroup[];
 }
 
 /** A stretch of a run with its own step count and loss curves. */
@@ -173,8 +201,8 @@ export interface MethodContext {
   readonly config: RunConfig;
   /** The student being trained (its trainableWeights are the method's to update). */
   readonly student: Restorer;
-  /** The frozen teacher: never update its weights. Null only for methods with needsTeacher false. */
-  readonly teacher: Restorer | null;
+  /** The frozen models, by role: never update their weights. Every role in info.teachers is present. */
+  readonly teachers: TeacherSet;
   readonly data: DataProvider;
   /** tfjs backend name. */
   readonly backend: string;

@@ -46,7 +46,7 @@ describe.each([
       METHODS,
       'quick',
     );
-    const result = await runDistillation({ config, teacher });
+    const result = await runDistillation({ config, teachers: { restorer: teacher } });
     try {
       expect(result.status, result.error?.message).toBe('completed');
       // The relative error (L1 to the target over the input's own L1 to it) rather than the raw

@@ -4,7 +4,7 @@
 import { tf } from '../tf';
 import type { PairBatch } from '../data/pairs';
 import type { Adam } from '../train/adam';
-import { l1Loss, optimize, relativeError, samplesFromBatches, studentAdam } from './common';
+import { l1Loss, optimize, relativeError, samplesFromBatches, studentAdam, studentLosses } from './common';
 import type { RunConfig } from '../run/config';
 import { defineMethod, type DistillMethod, type MethodContext, type MethodPhase, type StepInfo, type StepResult, type TrainingPreview } from './method';
 
@@ -19,7 +19,8 @@ export const scratchMethod = defineMethod({
   ].join('\n\n'),
   provenance: 'reference',
   data: 'paired',
-  needsTeacher: false,
+  teachers: [],
+  losses: [studentLosses({ total: 'L1(S(x), y): how far, on average per pixel, the student\'s restoration is from the clean image.' })],
   options: {},
   create: (_options, config): DistillMethod => new Scratch(config),
 });

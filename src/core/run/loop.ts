@@ -24,8 +24,11 @@ import {
   type MethodPhase,
   type ModelCache,
   type StepInfo,
+  type TeacherSet,
   type TrainingPreview,
+  TEACHER_ROLES,
 } from '../methods/method';
+import { REFERENCE_ROLE } from '../methods/teachers';
 import { getMethod, METHODS } from '../methods/registry';
 import { resolveRunConfig, studentLearningRate, type RunConfig } from './config';
 import { createDataProvider, createEvalSplits, disposeEvalSplits, type EvalSplit, type UserPools } from './data';
@@ -214,8 +217,11 @@ export class RunSetupError extends Error {
 
 export interface RunOptions {
   config: RunConfig;
-  /** The frozen teacher; required by methods with needsTeacher. The caller owns it. */
-  teacher?: Restorer | null;
+  /**
+   * The frozen models by role: every role the method lists is required; the restorer, when given,
+   * is also scored as the "teacher" reference line. The caller owns them (see methods/teachers.ts).
+   */
+  teachers?: TeacherSet;
   /** A student to train (e.g. to continue one); by default a fresh one from config.student and config.seed. */
   student?: Restorer;
   /** Overrides the registry's method for config.method (tests, experiments). */
@@ -305,11 +311,12 @@ function checkFits(what: string, r: Restorer, config: RunConfig): void {
 export async function runDistillation(options: RunOptions): Promise<RunResult> {
   const config = resolveRunConfig(options.config, options.method ? [...METHODS.filter((m) => m.id !== options.method!.id), options.method] : METHODS);
   const definition = options.method ?? getMethod(config.method);
-  const teacher = options.teacher ?? null;
-  if (definition.needsTeacher && !teacher) {
-    throw new RunSetupError(`method "${definition.id}" distils from a teacher, and none was given`);
+  const teachers = options.teachers ?? {};
+  for (const role of definition.teachers) {
+    if (!teachers[role]) throw new RunSetupError(`method "${definition.id}" distils from a ${TEACHER_ROLES[role].label}, and none was given`);
   }
-  if (teacher) checkFits('teacher', teacher, config);
+  for (const [role, model] of Object.entries(teachers)) if (model) checkFits(TEACHER_ROLES[role as keyof TeacherSet].label, model, config);
+  const teacher = teachers[REFERENCE_ROLE] ?? null;
   if (options.student) checkFits('student', options.student, config);
 
   const controller = options.controller ?? new RunController();
@@ -371,7 +378,7 @@ export async function runDistillation(options: RunOptions): Promise<RunResult> {
   const ctx: MethodContext = {
     config,
     student,
-    teacher,
+    teachers,
     data: createDataProvider(config, options.pools),
     backend,
     cache: options.cache ?? null,
@@ -504,6 +511,6 @@ export async function runDistillation(options: RunOptions): Promise<RunResult> {
 }
 
 function toInfo(d: MethodDefinition): MethodInfo {
-  const { id, label, summary, description, provenance, paper, data, needsTeacher } = d;
-  return { id, label, summary, description, provenance, ...(paper ? { paper } : {}), data, needsTeacher };
+  const { id, label, summary, description, provenance, paper, data, teachers, losses } = d;
+  return { id, label, summary, description, provenance, ...(paper ? { paper } : {}), data, teachers, losses };
 }

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import type { EvalScores } from '../core/run/loop';
+import { METHODS } from '../core/methods/registry';
+import type { LossGroup } from '../core/methods/method';
+import { lossCharts, scoreChart } from './charts';
+
+const groups: LossGroup[] = [
+  { id: 'loss', title: 'Student losses', terms: { total: 'the sum', kd: 'to the teacher' } },
+  { id: 'generator', title: 'Generator losses', terms: { G: 'the generator sum' } },
+];
+
+describe('lossCharts', () => {
+  it('makes one chart per declared group with values, in declaration order, each over its own steps', () => {
+    const charts = lossCharts(groups, { step: [1, 2, 3], series: { G: [5, NaN, NaN], total: [NaN, 2, 1], kd: [NaN, 1, 0.5] } });
+    expect(charts.map((c) => c.id)).toEqual(['loss', 'generator']);
+    expect(charts[0]).toMatchObject({ title: 'Student losses', x: [2, 3] });
+    expect(charts[0].series.map((s) => [s.label, s.values, s.explain])).toEqual([
+      ['total', [2, 1], 'the sum'],
+      ['kd', [1, 0.5], 'to the teacher'],
+    ]);
+    expect(charts[1]).toMatchObject({ x: [1], series: [{ label: 'G', values: [5], explain: 'the generator sum' }] });
+  });
+
+  it('puts names no group declares into an "Other losses" chart, and skips groups without values', () => {
+    const charts = lossCharts(groups, { step: [1], series: { odd: [3] } });
+    expect(charts).toHaveLength(1);
+    expect(charts[0]).toMatchObject({ id: 'other', title: 'Other losses', series: [{ label: 'odd', values: [3] }] });
+    expect(charts[0].series[0].explain).toBeUndefined();
+  });
+
+  it.each(METHODS.map((m) => [m.id, m] as const))('%s declares unique chart ids, titles and an explanation for every term', (_id, m) => {
+    expect(m.losses.length).toBeGreaterThan(0);
+    expect(new Set(m.losses.map((g) => g.id)).size).toBe(m.losses.length);
+    for (const g of m.losses) {
+      expect(g.title.length).toBeGreaterThan(0);
+      for (const text of Object.values(g.terms)) expect(text.length).toBeGreaterThan(10);
+    }
+  });
+});
+
+describe('scoreChart', () => {
+  const scores = (psnr: number): EvalScores => ({ weathers: { rain: { psnr, ssim: 0.5, psnr_y: psnr, ssim_y: 0.5 } }, mean: { psnr, ssim: 0.5, psnr_y: psnr, ssim_y: 0.5 } });
+  it('plots each weather and the mean per evaluation, and the references as flat lines', () => {
+    const chart = scoreChart({ evals: [{ step: 10, scores: scores(20) }, { step: 20, scores: scores(22) }], references: { teacher: scores(30), untrained: scores(18), input: null } }, ['rain'], 'psnr');
+    expect(chart.x).toEqual([10, 20]);
+    expect(chart.series.map((s) => [s.label, s.values])).toEqual([
+      ['Rain streaks', [20, 22]],
+      ['student mean', [20, 22]],
+      ['teacher (mean)', [30, 30]],
+      ['untrained (mean)', [18, 18]],
+    ]);
+  });
+});

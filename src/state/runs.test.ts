@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { resolveRunConfig } from '../core/run/config';
+import { METHODS, getMethod } from '../core/methods/registry';
+import type { EvalScores, RunEvent } from '../core/run/loop';
+import { applyEvent, type RunRecord } from './runs';
+
+const blank: RunRecord = {
+  id: 'r',
+  createdAt: 0,
+  label: 'test',
+  method: 'kd',
+  preset: 'quick',
+  input: { method: 'kd', steps: 2 },
+  state: 'starting',
+  error: null,
+  backend: null,
+  totalSteps: 2,
+  progress: { totalStep: 0, studentStep: 0, phase: '', stepsPerSecond: 0, etaSeconds: NaN, seconds: 0 },
+  losses: { step: [], series: {} },
+  evals: [],
+  references: { teacher: null, untrained: null, input: null },
+  samples: [],
+  preview: null,
+  modelId: null,
+};
+
+const scores = (psnr: number): EvalScores => ({ weathers: {}, mean: { psnr, ssim: 0.5, psnr_y: psnr, ssim_y: 0.5 } });
+const step = (totalStep: number, losses: Record<string, number>): RunEvent => ({
+  type: 'step',
+  record: { totalStep, studentStep: totalStep, phase: 'distill', phaseStep: totalStep - 1, losses, millis: 1 },
+  totalSteps: 2,
+  stepsPerSecond: 1,
+  etaSeconds: 1,
+  seconds: totalStep,
+  lr: 1e-3,
+});
+
+describe('applyEvent', () => {
+  it('keeps the resolved configuration and the loss groups from the start event, and never changes its input', () => {
+    const config = resolveRunConfig({ method: 'kd', steps: 2 }, METHODS);
+    const m = getMethod('kd');
+    const start: RunEvent = {
+      type: 'start',
+      method: { ...m, paper: undefined },
+      config,
+      phases: [],
+      totalSteps: 2,
+      backend: 'wasm',
+      student: { params: 1, flopsPerPixel: 1, preset: null },
+      teacher: null,
+    };
+    const before = structuredClone(blank);
+    const r = applyEvent(blank, start);
+    expect(blank).toEqual(before);
+    expect(r).toMatchObject({ state: 'running', backend: 'wasm', config, lossGroups: m.losses });
+    expect(r.config!.methodOptions).toEqual({ kdWeight: 1, recWeight: 1 });
+  });
+
+  it('aligns loss series that appear late with NaN, and records evaluations and references', () => {
+    let r = applyEvent(blank, step(1, { total: 1 }));
+    r = applyEvent(r, step(2, { total: 0.5, G: 3 }));
+    expect(r.losses.step).toEqual([1, 2]);
+    expect(r.losses.series.total).toEqual([1, 0.5]);
+    expect(r.losses.series.G).toEqual([NaN, 3]);
+    r = applyEvent(r, { type: 'eval', record: { subject: 'teacher', studentStep: 0, totalStep: 0, seconds: 0, millis: 1, scores: scores(30) }, samples: [] });
+    r = applyEvent(r, { type: 'eval', record: { subject: 'student', studentStep: 2, totalStep: 2, seconds: 2, millis: 1, scores: scores(25) }, samples: [] });
+    expect(r.references.teacher!.mean.psnr).toBe(30);
+    expect(r.evals).toEqual([{ step: 2, scores: scores(25) }]);
+    expect(r.progress).toMatchObject({ totalStep: 2, studentStep: 2, phase: 'distill' });
+  });
+
+  it('ends with the summary status and error', () => {
+    const r = applyEvent(blank, { type: 'end', summary: { status: 'failed', error: { kind: 'non-finite-loss', message: 'diverged', phase: 'distill', totalStep: 1 } } as never });
+    expect(r).toMatchObject({ state: 'failed', error: 'diverged' });
+  });
+});
