@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Reference PSNR/SSIM values from scikit-image for src/core/metrics (DESIGN.md section 4).
+"""Reference PSNR/SSIM values from scikit-image for src/core/metrics (docs/metrics.md).
 
 Run offline, by hand, whenever the cases below change; the tests only read the JSON it writes:
 

@@ -11,7 +11,7 @@ import { createRestorer, RESTORER_PRESET_NAMES, type RestorerPresetName } from '
 import { forwardFlops, restorerComplexity, trainStepFlops } from '../core/models/complexity';
 import { createAdam, trainStep } from '../core/train/supervised';
 
-/** The layer DESIGN.md compares with PyTorch: 3x3, 32 -> 32 channels. */
+/** The layer docs/tools.md compares with PyTorch: 3x3, 32 -> 32 channels. */
 const CONV_LAYER = 'conv3x3-32';
 const BATCH = 8;
 const PATCH = 64;
@@ -188,7 +188,7 @@ async function main(): Promise<void> {
     },
     results,
     wasm_vs_cpu_training_speedup: ratios,
-    pytorch_reference: { model: CONV_LAYER, train_gflops: 145, note: 'PyTorch, same two cores (DESIGN.md section 8)' },
+    pytorch_reference: { model: CONV_LAYER, train_gflops: 145, note: 'PyTorch, same two cores (docs/tools.md)' },
     skipped,
   };
   if (values.json) console.log(JSON.stringify(out));

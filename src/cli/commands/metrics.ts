@@ -1,5 +1,5 @@
 // weatherkd metrics RESTORED REFERENCE [--json]: PSNR and SSIM (RGB and BT.601 Y) of one image
-// against its reference, with the conventions of DESIGN.md section 4.
+// against its reference, with the conventions of docs/metrics.md.
 
 import type { RGBImage } from '../../core/data/image';
 import { SSIM_WIN, type ImageScores } from '../../core/metrics/common';

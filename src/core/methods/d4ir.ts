@@ -1,4 +1,4 @@
-// D4IR, data-free distillation through degradation-prompt diffusion (DESIGN.md 2.4; Wang, Luo,
+// D4IR, data-free distillation through degradation-prompt diffusion (docs/methods.md; Wang, Luo,
 // Xie, Qu, 2024; reconstructed). Four phases:
 //   adapter    a prompt adapter learns degradation prompts from unpaired degraded "web" images,
 //              contrastively, without labels (models/prompt-adapter.ts);

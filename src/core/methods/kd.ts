@@ -1,4 +1,4 @@
-// Logits KD (DESIGN.md 2.2): on paired data, L = w_kd L1(S(x), T(x)) + w_rec L1(S(x), y). The
+// Logits KD (docs/methods.md): on paired data, L = w_kd L1(S(x), T(x)) + w_rec L1(S(x), y). The
 // reference "distillation with the original data"; for a restorer the "logits" are the restored
 // pixels, so the KD term is a pixel L1 to the teacher's output.
 

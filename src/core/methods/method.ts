@@ -1,4 +1,4 @@
-// The one interface every distillation method implements (DESIGN.md section 2), and the context
+// The one interface every distillation method implements (docs/architecture.md), and the context
 // the training loop hands it. A method is a file exporting a MethodDefinition (static facts for
 // the page, an option table, a factory) plus one line in registry.ts; src/core/run/loop.ts drives
 // every method the same way, so progress events, evaluation, pause/stop, NaN detection and

@@ -1,4 +1,4 @@
-// Scratch (DESIGN.md 2.1): the student trained on the paired data alone, L1(S(x), y). The
+// Scratch (docs/methods.md): the student trained on the paired data alone, L1(S(x), y). The
 // reference "with original data" that every distillation method is compared with.
 
 import { tf } from '../tf';

@@ -1,4 +1,4 @@
-// Constants and types shared by the plain-array and the tensor metrics (DESIGN.md section 4).
+// Constants and types shared by the plain-array and the tensor metrics (docs/metrics.md).
 
 /** Which signal a metric is computed on: the three RGB channels, or BT.601 luma. */
 export type MetricChannel = 'rgb' | 'y';

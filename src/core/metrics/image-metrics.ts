@@ -1,4 +1,4 @@
-// PSNR and SSIM on plain RGBImage values (DESIGN.md section 4), in float64.
+// PSNR and SSIM on plain RGBImage values (docs/metrics.md), in float64.
 //
 // SSIM is computed like scikit-image's structural_similarity(data_range=1, gaussian_weights=True,
 // sigma=1.5, use_sample_covariance=False): the means, variances and covariance come from a

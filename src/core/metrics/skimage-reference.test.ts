@@ -1,5 +1,5 @@
 // Our metrics against scikit-image 0.19 (values in fixtures/skimage-reference.json, made by
-// scripts/skimage-reference.py). The bar of DESIGN.md section 4: 0.01 dB and 1e-3.
+// scripts/skimage-reference.py). The bar of docs/metrics.md: 0.01 dB and 1e-3.
 
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';

@@ -1,5 +1,5 @@
 // PSNR and SSIM on tfjs batches [N, H, W, 3] in [0, 1], one value per image, for training curves.
-// Same conventions as image-metrics.ts (DESIGN.md section 4); the tensor versions run in float32
+// Same conventions as image-metrics.ts (docs/metrics.md); the tensor versions run in float32
 // on whatever backend is active and agree with the float64 ones to about 1e-6 (SSIM) and 1e-5 dB.
 
 import { tf } from '../tf';

@@ -1,6 +1,6 @@
 // A small conditional generator of weather-degraded images for data-free distillation (DFL).
 // Rather than painting pixels freely, it predicts the layers that weather images are synthesised
-// from (DESIGN.md section 3), and composes them with the same physical models:
+// from (docs/data.md), and composes them with the same physical models:
 //   clean-ish base J, transmission t and airlight A:   I1 = J t' + A (1 - t')   (scattering model)
 //   an occlusion layer alpha with colour c:            I  = I1 (1 - a') + c' a'  (streaks, flakes, drops)
 // where t' = 1 - v g_haze (1 - t), a' = 0.9 v g_occ alpha and c' = c + 0.85 g_white (1 - c); the

@@ -1,6 +1,6 @@
 // The seeded data a run trains and evaluates on. Training batches are pure functions of (run seed,
 // stream, index), so a run is reproducible and a method can regenerate any batch; the pools are
-// kept apart by seed domains (DESIGN.md section 3): 'train' is the teacher's paired distribution,
+// kept apart by seed domains (docs/data.md): 'train' is the teacher's paired distribution,
 // 'web-clean' and 'web-degraded' the unpaired "web" pools, and the evaluation set lives in its own
 // 'eval:<weather>' domains.
 
