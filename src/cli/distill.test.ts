@@ -65,6 +65,12 @@ describe('weatherkd distill', () => {
     const first = await d4ir(path.join(dir, 'd4ir-1'), '--cache', cache);
     expect(first.code, first.stderr).toBe(0);
     expect(phasesRun(path.join(dir, 'd4ir-1'))).toEqual(['adapter', 'adapter', 'diffusion', 'diffusion', 'synthesis', 'distill', 'distill']);
+    // The synthesised bank is written as an artifact, in the input/ target/ layout of `weatherkd eval`.
+    const bank = path.join(dir, 'd4ir-1', 'bank');
+    expect(readdirSync(path.join(bank, 'input'))).toEqual(['0000.png', '0001.png']);
+    expect(readdirSync(path.join(bank, 'target'))).toEqual(['0000.png', '0001.png']);
+    expect(JSON.parse(readFileSync(path.join(bank, 'captions.json'), 'utf8')).pairs).toHaveLength(2);
+    expect(JSON.parse(readFileSync(path.join(dir, 'd4ir-1', 'run.json'), 'utf8')).artifacts).toEqual([{ name: 'bank', title: expect.any(String), kind: 'pairs' }]);
     const entries = readdirSync(cache).sort();
     expect(entries).toHaveLength(2);
     for (const e of entries) expect(readdirSync(path.join(cache, e)).sort()).toEqual(['meta.json', 'weights.bin']);

@@ -45,7 +45,9 @@ const api = {
     );
     try {
       const result = await runDistillation({ config, teachers, controller, onEvent, pools, cache: indexedDbModelCache });
-      const { studentModel, ...summary } = result;
+      // Artifacts are not shown in the page yet: they stay out of the messages (they can be large).
+      const { studentModel, artifacts: _artifacts, ...summary } = result;
+      void _artifacts;
       const modelId = `student-${runId}`;
       let saveError: string | null = null;
       try {

@@ -11,6 +11,7 @@ import type { ImageScores } from '../../core/metrics/common';
 import type { Restorer } from '../../core/models/restorer';
 import { TEACHER_ROLES } from '../../core/methods/method';
 import { disposeTeachers, loadTeachers } from '../../core/methods/teachers';
+import { writeArtifacts } from '../artifacts';
 import {
   defaultRunParams,
   RUN_PARAMS,
@@ -295,8 +296,9 @@ export const distillCommand = defineCommand({
       }
       student = result.studentModel;
       await pending;
-      const { studentModel: _s, ...summary } = result;
+      const { studentModel: _s, artifacts, ...summary } = result;
       void _s;
+      let artifactDirs: string[] = [];
       if (values.out) {
         const run = {
           ...distillJson(summary),
@@ -304,7 +306,9 @@ export const distillCommand = defineCommand({
           config: summary.config,
           teacher: teacher ? { source: values.teacher ?? 'teacher', ...summary.teacher } : null,
           losses: summary.history.steps.map((s) => ({ step: s.totalStep, phase: s.phase, ...s.losses })),
+          artifacts: artifacts.map((a) => ({ name: a.name, title: a.title, kind: a.kind })),
         };
+        artifactDirs = await writeArtifacts(values.out, artifacts);
         await writeFile(path.join(values.out, 'run.json'), `${JSON.stringify(run, null, 1)}\n`);
         // A diverged student may hold NaN weights: keep the metrics, not the model.
         if (summary.status !== 'failed') {
@@ -325,6 +329,7 @@ export const distillCommand = defineCommand({
             `${summary.method}: ${summary.studentSteps} student steps in ${fmtTime(summary.seconds)} on ${report.backend}${stopped}`,
             table(summary),
             ...(values.out ? [`saved the student, metrics.jsonl and run.json in ${values.out}`] : []),
+            ...artifactDirs.map((d) => `wrote ${d}`),
             '',
           ].join('\n'),
         );

@@ -28,6 +28,7 @@ import { Adam } from '../train/adam';
 import { l1Loss, optimize, readImages, relativeError, samplesFromBatches, studentAdam, studentLosses, teacherTarget } from './common';
 import {
   defineMethod,
+  type Artifact,
   type DistillMethod,
   type EmbeddingProjection,
   type DataProvider,
@@ -154,6 +155,8 @@ interface Bank {
   inputs: Float32Array;
   targets: Float32Array;
   filled: number;
+  /** The weather of the degraded web image whose prompt made each entry ('user' for the user's photos). */
+  prompts: string[];
 }
 
 class D4IR implements DistillMethod {
@@ -247,7 +250,7 @@ class D4IR implements DistillMethod {
       }
       const patch = this.config.patch;
       const size = phase.steps * this.config.batch;
-      this.bank = { size, inputs: new Float32Array(size * patch * patch * 3), targets: new Float32Array(size * patch * patch * 3), filled: 0 };
+      this.bank = { size, inputs: new Float32Array(size * patch * patch * 3), targets: new Float32Array(size * patch * patch * 3), filled: 0, prompts: [] };
     }
   }
 
@@ -324,6 +327,7 @@ class D4IR implements DistillMethod {
       bank.inputs.set(x.subarray(0, room * per), bank.filled * per);
       bank.targets.set(t.subarray(0, room * per), bank.filled * per);
       bank.filled += room;
+      bank.prompts.push(...refs.weather.slice(0, room));
       // The gallery from what is already on the CPU; the prompt image shrunk to the patch size so the columns line up.
       const k = Math.min(this.config.previewCount, n);
       const asBatch = (data: Float32Array) => ({ n, width: patch, height: patch, data });
@@ -460,6 +464,30 @@ class D4IR implements DistillMethod {
     } finally {
       tf.dispose([refs, prompt, clean, cleanK, sampled, edited]);
     }
+  }
+
+  /** The synthesised bank the student learned from: each image and the teacher's restoration of it. */
+  async artifacts(): Promise<Artifact[]> {
+    const bank = this.bank;
+    if (!bank || bank.filled === 0) return [];
+    const { patch } = this.config;
+    const per = patch * patch * 3;
+    const image = (data: Float32Array, i: number) => ({ width: patch, height: patch, data: data.slice(i * per, (i + 1) * per) });
+    return [
+      {
+        name: 'bank',
+        title: 'Synthesised training pairs: SDEdit images and the teacher\'s restorations of them',
+        kind: 'pairs',
+        inputLabel: 'x~ (synthesised)',
+        targetLabel: 'T(x~) (teacher)',
+        pairs: Array.from({ length: bank.filled }, (_, i) => ({
+          stem: String(i).padStart(4, '0'),
+          input: image(bank.inputs, i),
+          target: image(bank.targets, i),
+          caption: `synthesised under the prompt of a ${bank.prompts[i] ?? 'web'} image`,
+        })),
+      },
+    ];
   }
 
   dispose(): void {

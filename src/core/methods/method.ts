@@ -220,6 +220,32 @@ export interface MethodContext {
   substep(done: number, total: number, label: string): Promise<void>;
 }
 
+/**
+ * Something a run produces besides the student (D4IR's synthesised bank, TripleD's condensed set,
+ * a summary): plain data the page can show and offer for download, and that `weatherkd distill
+ * --out DIR` writes into DIR/<name>/. Images are RGB in [0, 1].
+ */
+export type Artifact =
+  | {
+      /** Folder name: lower-case letters, digits and dashes. */
+      name: string;
+      title: string;
+      /** Paired images, written as <name>/input/<stem>.png and <name>/target/<stem>.png (the layout `weatherkd eval` reads) plus <name>/captions.json. */
+      kind: 'pairs';
+      inputLabel: string;
+      targetLabel: string;
+      pairs: { stem: string; input: RGBImage; target: RGBImage; caption: string }[];
+    }
+  | {
+      name: string;
+      title: string;
+      /** Any JSON value, written as <name>/<name>.json. */
+      kind: 'json';
+      data: unknown;
+    };
+
+export const ARTIFACT_NAME = /^[a-z0-9][a-z0-9-]*$/;
+
 /** A method instance, made for one run. */
 export interface DistillMethod {
   readonly info: MethodInfo;
@@ -234,6 +260,8 @@ export interface DistillMethod {
   beginPhase?(ctx: MethodContext, phase: MethodPhase): Promise<void>;
   /** One step. Frees every tensor it makes (except state it keeps on purpose and frees in dispose). */
   step(ctx: MethodContext, info: StepInfo): Promise<StepResult>;
+  /** What the run made besides the student; asked once, after the last step of a run that did not fail. */
+  artifacts?(ctx: MethodContext): Promise<Artifact[]>;
   /** The images the student trained on in the last step; null before the first step. */
   trainingPreview?(ctx: MethodContext): Promise<TrainingPreview | null>;
   /** Frees optimizers, extra models and kept tensors; safe to call twice. Never disposes student or teacher. */

@@ -162,6 +162,37 @@ describe('non-finite losses', () => {
   });
 });
 
+describe('artifacts', () => {
+  const withArtifact = (name: string) =>
+    defineMethod({
+      ...METHODS.find((m) => m.id === 'scratch')!,
+      id: `artifact-${name}`,
+      options: {},
+      create: (_o, c): DistillMethod => ({
+        info: METHODS[0],
+        phases: [{ id: 'train', label: 'train', steps: c.steps, trainsStudent: true }],
+        init: async () => {},
+        step: async () => ({ losses: { total: 1 } }),
+        artifacts: async () => [{ name, title: 'a summary', kind: 'json', data: { answer: 42 } }],
+        dispose: () => {},
+      }),
+    });
+
+  it('hands back what the method made, and fails a run whose artifact has a bad folder name', async () => {
+    const good = withArtifact('summary-1');
+    const { result } = await run({ config: config(good.id, 2, {}, [good]), method: good });
+    expect(result.status).toBe('completed');
+    expect(result.artifacts).toEqual([{ name: 'summary-1', title: 'a summary', kind: 'json', data: { answer: 42 } }]);
+    result.studentModel.dispose();
+    const bad = withArtifact('../escape');
+    const failed = (await run({ config: config(bad.id, 2, {}, [bad]), method: bad })).result;
+    expect(failed.status).toBe('failed');
+    expect(failed.artifacts).toEqual([]);
+    expect(failed.error!.message).toMatch(/artifact names must be lower-case letters, digits and dashes: "..\/escape"/);
+    failed.studentModel.dispose();
+  });
+});
+
 describe('control', () => {
   it('pauses, resumes and stops between steps; a stopped run still scores its student', async () => {
     const controller = new RunController();

@@ -15,8 +15,10 @@ import { createRestorer, type Restorer } from '../models/restorer';
 import { checkInputSize, RestorerConfigError } from '../models/restorer-config';
 import { readImages } from '../methods/common';
 import {
+  ARTIFACT_NAME,
   NonFiniteLossError,
   RunStoppedError,
+  type Artifact,
   type DistillMethod,
   type MethodContext,
   type MethodDefinition,
@@ -119,6 +121,8 @@ export interface RunSummary {
 export interface RunResult extends RunSummary {
   /** The trained student. The caller owns it (and disposes it), whatever the status. */
   studentModel: Restorer;
+  /** What the method made besides the student (empty for most methods, and for a failed run). */
+  artifacts: Artifact[];
 }
 
 export type RunEvent =
@@ -346,6 +350,7 @@ export async function runDistillation(options: RunOptions): Promise<RunResult> {
   let lastYield = now();
   let lastSubstepEvent = 0;
   let evalMs = 0;
+  let artifacts: Artifact[] = [];
   const recentMs: number[] = [];
 
   const checkpoint = async (): Promise<void> => {
@@ -483,9 +488,15 @@ export async function runDistillation(options: RunOptions): Promise<RunResult> {
     if (status !== 'failed' && splits.length > 0 && studentStep > 0 && lastStudentEval?.studentStep !== studentStep) {
       await runEval('student', student);
     }
+    if (status !== 'failed' && method?.artifacts) {
+      artifacts = await method.artifacts(ctx);
+      const bad = artifacts.filter((a) => !ARTIFACT_NAME.test(a.name)).map((a) => JSON.stringify(a.name));
+      if (bad.length) throw new Error(`artifact names must be lower-case letters, digits and dashes: ${bad.join(', ')}`);
+    }
   } catch (e) {
     status = 'failed';
-    failure = { kind: 'error', message: `the final evaluation failed: ${e instanceof Error ? e.message : String(e)}`, phase: null, totalStep };
+    artifacts = [];
+    failure = { kind: 'error', message: `finishing the run failed (final evaluation or artifacts): ${e instanceof Error ? e.message : String(e)}`, phase: null, totalStep };
   } finally {
     method?.dispose();
     disposeEvalSplits(splits);
@@ -507,7 +518,7 @@ export async function runDistillation(options: RunOptions): Promise<RunResult> {
     history: { steps, evals },
   };
   emit({ type: 'end', summary });
-  return { ...summary, studentModel: student };
+  return { ...summary, studentModel: student, artifacts };
 }
 
 function toInfo(d: MethodDefinition): MethodInfo {
