@@ -1,8 +1,24 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/**
+ * Test files that take more than a few seconds each (training runs, CLI processes). `npm run
+ * test:fast` (WEATHERKD_FAST=1) leaves them out for the edit-test loop; `npm test` runs them all.
+ */
+export const SLOW_TESTS = [
+  'src/core/methods/*.test.ts',
+  'src/core/run/loop.test.ts',
+  'src/core/train/teacher.test.ts',
+  'src/core/metrics/tensor-metrics.test.ts',
+  'src/core/metrics/skimage-reference.test.ts',
+  'src/cli/distill.test.ts',
+  'src/cli/restore-eval.test.ts',
+  'src/cli/metrics.test.ts',
+];
 
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
+    exclude: [...configDefaults.exclude, ...(process.env.WEATHERKD_FAST ? SLOW_TESTS : [])],
     environment: 'node',
     testTimeout: 120_000,
     hookTimeout: 120_000,

@@ -24,18 +24,8 @@ import { isImageFile } from './paired-dir';
 import { CliError, type CliIO } from './command';
 import { DEFAULT_STEPS, type TrainTeacherArgs } from './commands/train-teacher';
 import { findCheckpointDir, readTeacherCheckpoint, writeTeacherCheckpoint } from './teacher-checkpoint';
+import { formatDuration } from '../core/format';
 
-/** "1h02m", "3m05s", "12s". */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms)) return '?';
-  const s = Math.max(0, Math.round(ms / 1000));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = s % 60;
-  if (h > 0) return `${h}h${String(m).padStart(2, '0')}m`;
-  if (m > 0) return `${m}m${String(sec).padStart(2, '0')}s`;
-  return `${sec}s`;
-}
 
 /** Steps per second over the last `window` steps of this session. */
 class RateMeter {
@@ -166,7 +156,7 @@ async function loop(trainer: TeacherTrainer, args: TrainTeacherArgs, resumedFrom
       `${total} steps, lr ${r.lr} (warm-up ${r.warmupSteps}, cosine to ${(r.lr * r.finalLrFraction).toExponential(1)}), seed ${r.seed}`,
   );
   err(`backend: ${backend}`);
-  err(`checkpoints: ${path.join(args.outDir, 'checkpoint')} every ${args.checkpointEverySteps} steps or ${formatDuration(args.checkpointEveryMs)}`);
+  err(`checkpoints: ${path.join(args.outDir, 'checkpoint')} every ${args.checkpointEverySteps} steps or ${formatDuration(args.checkpointEveryMs / 1000)}`);
   if (trainer.step >= total) {
     err(`nothing to do: the run is at step ${trainer.step} of ${total}`);
     return;
@@ -213,8 +203,8 @@ async function loop(trainer: TeacherTrainer, args: TrainTeacherArgs, resumedFrom
         const sps = rate.rate;
         const line =
           `step ${step}/${total}  loss ${loss.toFixed(5)} (avg50 ${avg.toFixed(5)})  lr ${lr.toExponential(2)}  ` +
-          `${Number.isFinite(sps) ? sps.toFixed(2) : '?'} steps/s  elapsed ${formatDuration(trainer.elapsedMs)}  ` +
-          `left ${formatDuration(((total - step) / sps) * 1000)}`;
+          `${Number.isFinite(sps) ? sps.toFixed(2) : '?'} steps/s  elapsed ${formatDuration(trainer.elapsedMs / 1000)}  ` +
+          `left ${formatDuration((total - step) / sps)}`;
         io.stderr.write(tty ? `\r\x1b[K${line}` : `${line}\n`);
       }
       if (step - lastSaveStep >= args.checkpointEverySteps || now - lastSave >= args.checkpointEveryMs) {
@@ -232,7 +222,7 @@ async function loop(trainer: TeacherTrainer, args: TrainTeacherArgs, resumedFrom
     throw new CliError(`stopped by ${stop} at step ${trainer.step} of ${total}; continue with --resume ${args.outDir}`, 130);
   }
   err(
-    `done: step ${trainer.step} (${trainer.step - startStep} in this run), ${formatDuration(trainer.elapsedMs)} of training in all; ` +
+    `done: step ${trainer.step} (${trainer.step - startStep} in this run), ${formatDuration(trainer.elapsedMs / 1000)} of training in all; ` +
       `use it with --model ${args.outDir}`,
   );
 }

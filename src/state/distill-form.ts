@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
-import type { RunPresetName } from '../core/run/config';
+import { DEFAULT_METHOD, RUN_PARAMS, RUN_PRESETS, type RunPresetName } from '../core/run/config';
 
 /** The Distill view's form; kept in localStorage so a reload keeps the user's settings. */
 export interface DistillForm {
@@ -17,13 +17,14 @@ export interface DistillForm {
 export const useDistillForm = create<DistillForm & { set(p: Partial<DistillForm>): void; setOption(method: string, name: string, v: number | string | boolean): void }>()(
   persist(
     (set) => ({
-      method: 'dfl',
+      // The config's defaults and the quick preset: this file keeps none of its own.
+      method: DEFAULT_METHOD,
       preset: 'quick',
-      student: 'student-5',
-      steps: 60,
-      batch: 4,
-      patch: 32,
-      seed: 1,
+      student: RUN_PRESETS.quick.student,
+      steps: RUN_PRESETS.quick.steps,
+      batch: RUN_PRESETS.quick.batch,
+      patch: RUN_PRESETS.quick.patch,
+      seed: RUN_PARAMS.seed.default,
       methodOptions: {},
       set: (p) => set(p),
       setOption: (method, name, v) => set((s) => ({ methodOptions: { ...s.methodOptions, [method]: { ...s.methodOptions[method], [name]: v } } })),

@@ -5,12 +5,15 @@ import * as Comlink from 'comlink';
 import { createStore, del, entries, set as idbSet } from 'idb-keyval';
 import type { EvalScores, EvalSample, RunEvent } from '../core/run/loop';
 import type { LossGroup, MethodPhase, TrainingPreview } from '../core/methods/method';
-import type { RunConfig, RunConfigInput, RunPresetName } from '../core/run/config';
+import { DEFAULT_METHOD, type RunConfig, type RunConfigInput, type RunPresetName } from '../core/run/config';
 import { guarded } from '../workers/client';
 import { distillWorker } from '../workers/distill-client';
 import { useModelsStore } from './models';
 
 export type RunState = 'starting' | 'running' | 'paused' | 'completed' | 'stopped' | 'failed' | 'interrupted';
+
+/** States in which a run still has a worker. */
+export const LIVE: readonly RunState[] = ['starting', 'running', 'paused'];
 
 export interface RunRecord {
   id: string;
@@ -142,10 +145,9 @@ export const useRunsStore = create<RunsState>((set, get) => {
 
     async load() {
       const all = await entries<string, RunRecord>(runStore()).catch(() => [] as [string, RunRecord][]);
-      const live: RunState[] = ['starting', 'running', 'paused'];
       // A run that was going when the page closed lost its worker: say so, keep its curves.
       const runs = all.map(([, r]) =>
-        live.includes(r.state)
+        LIVE.includes(r.state)
           ? { ...r, state: 'interrupted' as const, error: r.error ?? 'The page was closed or reloaded during this run; its curves and scores up to then are kept.' }
           : r,
       );
@@ -155,13 +157,13 @@ export const useRunsStore = create<RunsState>((set, get) => {
     },
 
     async start(input, preset, label, teacherId) {
-      if (get().runs.some((r) => ['starting', 'running', 'paused'].includes(r.state))) throw new Error('A run is already in progress: stop it first.');
+      if (get().runs.some((r) => LIVE.includes(r.state))) throw new Error('A run is already in progress: stop it first.');
       const id = `${Date.now().toString(36)}`;
       const record: RunRecord = {
         id,
         createdAt: Date.now(),
         label,
-        method: input.method ?? 'kd',
+        method: input.method ?? DEFAULT_METHOD,
         preset,
         input,
         state: 'starting',

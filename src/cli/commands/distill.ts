@@ -12,9 +12,11 @@ import type { Restorer } from '../../core/models/restorer';
 import { TEACHER_ROLES } from '../../core/methods/method';
 import { disposeTeachers, loadTeachers } from '../../core/methods/teachers';
 import { writeArtifacts } from '../artifacts';
+import { formatDuration } from '../../core/format';
 import {
   defaultRunParams,
   RUN_PARAMS,
+  DEFAULT_METHOD,
   RUN_PRESET_NAMES,
   RunConfigError,
   resolveRunConfig,
@@ -109,12 +111,6 @@ function table(summary: RunSummary): string {
   return [head, ...rows].join('\n');
 }
 
-function fmtTime(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '?';
-  const s = Math.round(seconds);
-  return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
-}
-
 /** --option KEY=VALUE entries, parsed with the method's option table. */
 function methodOptions(entries: readonly string[], table: Readonly<Record<string, ParamSpec>>, method: string): Record<string, ParamValue> {
   const out: Record<string, ParamValue> = {};
@@ -160,7 +156,7 @@ function progressPrinter(io: CliIO): (e: RunEvent) => void {
       }
       const s = lastStep;
       const losses = s ? Object.entries(s.record.losses).slice(0, 3).map(([k, v]) => `${k} ${v.toPrecision(3)}`).join(' ') : '';
-      const speed = s ? `${s.stepsPerSecond.toFixed(1)} steps/s, eta ${fmtTime(s.etaSeconds)}` : '';
+      const speed = s ? `${s.stepsPerSecond.toFixed(1)} steps/s, eta ${formatDuration(s.etaSeconds)}` : '';
       io.stderr.write(`step ${e.record.studentStep}  ${losses}  ${speed}  student ${psnr} dB\n`);
     }
   };
@@ -181,10 +177,11 @@ export const distillCommand = defineCommand({
     '"params","flops_per_pixel"},"eval":{"student"|"teacher"|"untrained"|"input":{WEATHER:{"psnr",',
     '"ssim","psnr_y","ssim_y"},...,"mean":{...}}}} (a subject is null when absent).',
     'With --out DIR, writes DIR/metrics.jsonl (one line per evaluation), DIR/run.json (configuration,',
-    'status, losses) and the student as DIR/model.json + weights.bin.',
+    'status, losses), the student as DIR/model.json + weights.bin, and each artifact of the method',
+    '(D4IR: its synthesised bank) in DIR/<artifact>/.',
   ].join('\n'),
   options: {
-    method: { type: 'string', valueName: 'ID', default: 'kd', description: 'distillation method: scratch, kd, dfl, ...' },
+    method: { type: 'string', valueName: 'ID', default: DEFAULT_METHOD, description: 'distillation method (the README lists them; an unknown id prints the list)' },
     preset: { type: 'string', valueName: RUN_PRESET_NAMES.join('|'), default: 'standard', description: 'starting point of every setting' },
     ...PARAM_OPTIONS,
     option: { type: 'string', multiple: true, valueName: 'KEY=VALUE', description: 'a method option (repeatable)' },
@@ -326,7 +323,7 @@ export const distillCommand = defineCommand({
         const stopped = summary.status === 'stopped' ? ' (stopped early)' : '';
         io.stdout.write(
           [
-            `${summary.method}: ${summary.studentSteps} student steps in ${fmtTime(summary.seconds)} on ${report.backend}${stopped}`,
+            `${summary.method}: ${summary.studentSteps} student steps in ${formatDuration(summary.seconds)} on ${report.backend}${stopped}`,
             table(summary),
             ...(values.out ? [`saved the student, metrics.jsonl and run.json in ${values.out}`] : []),
             ...artifactDirs.map((d) => `wrote ${d}`),

@@ -1,0 +1,158 @@
+// One run as it happens: progress, controls, loss and score charts, images.
+import { useMemo } from 'react';
+import { WEATHERS, type WeatherType } from '../../core/data/weather';
+import { useModelsStore } from '../../state/models';
+import { useRunsStore, type RunRecord, LIVE } from '../../state/runs';
+import { readModelFiles } from '../../workers/model-store';
+import { ImageCanvas } from '../ImageCanvas';
+import { LineChart } from '../LineChart';
+import { lossCharts, scoreChart } from '../../state/charts';
+import { EmbeddingScatter } from './EmbeddingScatter';
+import { formatDuration } from '../../core/format';
+
+async function downloadModel(id: string, label: string) {
+  const files = await readModelFiles(id, import.meta.env.BASE_URL);
+  const save = (blob: Blob, name: string) => {
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = name;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  };
+  save(new Blob([JSON.stringify(files.modelJson)], { type: 'application/json' }), 'model.json');
+  save(new Blob([files.weights], { type: 'application/octet-stream' }), 'weights.bin');
+  void label;
+}
+
+/** D4IR's prompts in 2-D, one dot per held-out image, coloured by its true weather. */
+
+export function RunMonitor({ run }: { run: RunRecord }) {
+  const { pause, resume, stop } = useRunsStore();
+  const selectModel = useModelsStore((s) => s.select);
+  const live = LIVE.includes(run.state);
+  const weathers = useMemo(() => Object.keys(run.evals[0]?.scores.weathers ?? run.references.input?.weathers ?? {}) as WeatherType[], [run.evals, run.references.input]);
+  const psnr = useMemo(() => scoreChart(run, weathers, 'psnr'), [run, weathers]);
+  const charts = useMemo(() => lossCharts(run.lossGroups ?? [], run.losses), [run.lossGroups, run.losses]);
+  const latest = run.evals.at(-1)?.scores.mean;
+
+  return (
+    <div className="panel run" data-testid="run-monitor" data-state={run.state}>
+      <header className="photo-head">
+        <strong>{run.label}</strong>
+        <span className={`badge badge-${run.state}`} data-testid="run-state">
+          {run.state}
+        </span>
+        <span className="spacer" />
+        {live && (
+          <button className="secondary" data-testid="run-pause" onClick={() => (run.state === 'paused' ? resume() : pause())} disabled={run.state === 'starting'}>
+            {run.state === 'paused' ? 'Resume' : 'Pause'}
+          </button>
+        )}
+        {live && (
+          <button className="secondary" data-testid="run-stop" onClick={stop}>
+            Stop
+          </button>
+        )}
+      </header>
+      <progress value={run.progress.totalStep} max={Math.max(1, run.totalSteps)} aria-label="Run progress" />
+      {run.phases && run.phases.length > 1 && (
+        <ol className="phases" data-testid="run-phases">
+          {run.phases.map((p) => (
+            <li key={p.id} className={p.id === run.progress.phase ? 'current' : undefined}>
+              {p.label}: {p.reused ?? `${p.steps} steps`}
+            </li>
+          ))}
+        </ol>
+      )}
+      <p className="run-stats">
+        Step <span data-testid="run-step">{run.progress.totalStep}</span> of {run.totalSteps}
+        {run.progress.phase && ` · phase: ${run.progress.phase}`} · {run.progress.stepsPerSecond.toFixed(2)} steps/s · {formatDuration(run.progress.seconds)} elapsed
+        {live && ` · ${formatDuration(run.progress.etaSeconds)} left`}
+        {run.backend && ` · ${run.backend}`}
+      </p>
+      <p>
+        Student PSNR (mean over weathers): <strong data-testid="metric-psnr">{latest ? latest.psnr.toFixed(2) : '–'}</strong> dB
+        {latest && ` · SSIM ${latest.ssim.toFixed(4)}`}
+        {run.references.teacher && ` · teacher ${run.references.teacher.mean.psnr.toFixed(2)} dB`}
+        {run.references.untrained && ` · untrained ${run.references.untrained.mean.psnr.toFixed(2)} dB`}
+        {run.references.input && ` · input ${run.references.input.mean.psnr.toFixed(2)} dB`}
+      </p>
+      {run.error && (
+        <p className="error" role="alert" data-testid="run-error">
+          {run.error}
+        </p>
+      )}
+      {run.modelId && (
+        <p>
+          <button className="secondary" onClick={() => { selectModel(run.modelId!); location.hash = 'restore'; }}>
+            Restore photos with this student
+          </button>{' '}
+          <button className="secondary" onClick={() => downloadModel(run.modelId!, run.label)}>
+            Download (model.json + weights.bin)
+          </button>
+        </p>
+      )}
+      <div className="charts">
+        {charts.map((g) => (
+          <div key={g.id} className="chart-with-glossary">
+            <LineChart title={g.title} yLabel={g.id === 's' ? 'value' : 'loss'} x={g.x} series={g.series} testId={`chart-${g.id}`} />
+            {g.series.some((s) => s.explain) && (
+              <details className="glossary">
+                <summary>What these curves measure</summary>
+                <dl>
+                  {g.series.filter((s) => s.explain).map((s) => (
+                    <div key={s.label}>
+                      <dt>{s.label}</dt>
+                      <dd>{s.explain}</dd>
+                    </div>
+                  ))}
+                </dl>
+              </details>
+            )}
+          </div>
+        ))}
+        <LineChart title="Student PSNR on the evaluation set (dB)" yLabel="dB" x={psnr.x} series={psnr.series} testId="chart-psnr" />
+      </div>
+      {run.preview?.projection && <EmbeddingScatter projection={run.preview.projection} />}
+      {run.samples.length > 0 && (
+        <>
+          <h3>Evaluation images (degraded · student · clean)</h3>
+          <div className="grid-images" data-testid="eval-grid">
+            {run.samples.map((s, i) => (
+              <figure key={i}>
+                <div className="triple">
+                  <ImageCanvas image={s.input} label="degraded" scale={2} />
+                  <ImageCanvas image={s.restored} label="student" scale={2} />
+                  <ImageCanvas image={s.target} label="clean" scale={2} />
+                </div>
+                <figcaption>{WEATHERS[s.weather].label}</figcaption>
+              </figure>
+            ))}
+          </div>
+        </>
+      )}
+      {run.preview && (
+        <>
+          <h3>{run.preview.caption}</h3>
+          <p className="hint">
+            Columns: {run.preview.inputLabel} · {run.preview.targetLabels.join(' · ')}
+          </p>
+          <div className="grid-images" data-testid="train-gallery">
+            {run.preview.samples.map((s, i) => (
+              <figure key={i}>
+                <div className="triple">
+                  <ImageCanvas image={s.input} label={run.preview!.inputLabel} scale={2} />
+                  {s.targets.map((t, j) => (
+                    <ImageCanvas key={j} image={t} label={run.preview!.targetLabels[j]} scale={2} />
+                  ))}
+                </div>
+                {s.weather && <figcaption>{s.weather}</figcaption>}
+              </figure>
+            ))}
+          </div>
+        </>
+      )}
+    </div>
+  );
+}
+
