@@ -20,7 +20,7 @@ export function LineChart({ x, series, title, yLabel, testId, height = 220 }: { 
     if (!el) return;
     const opts: uPlot.Options = {
       title,
-      width: Math.max(320, el.clientWidth),
+      width: Math.max(200, el.clientWidth),
       height,
       scales: { x: { time: false } },
       axes: [{ label: 'step' }, { label: yLabel, size: 60 }],
@@ -28,7 +28,7 @@ export function LineChart({ x, series, title, yLabel, testId, height = 220 }: { 
       legend: { live: false },
     };
     plot.current = new uPlot(opts, [x, ...series.map((s) => s.values)] as uPlot.AlignedData, el);
-    const ro = new ResizeObserver(() => plot.current?.setSize({ width: Math.max(320, el.clientWidth), height }));
+    const ro = new ResizeObserver(() => plot.current?.setSize({ width: Math.max(200, el.clientWidth), height }));
     ro.observe(el);
     return () => {
       ro.disconnect();

@@ -77,6 +77,12 @@ export function RunMonitor({ run }: { run: RunRecord }) {
         {run.references.untrained && ` · untrained ${run.references.untrained.mean.psnr.toFixed(2)} dB`}
         {run.references.input && ` · input ${run.references.input.mean.psnr.toFixed(2)} dB`}
       </p>
+      {latest && run.references.untrained && latest.psnr < run.references.untrained.mean.psnr - 0.05 && (
+        <p className="warning" data-testid="run-worse-than-untrained">
+          The student is now {(run.references.untrained.mean.psnr - latest.psnr).toFixed(2)} dB below the untrained student: at this budget the method makes
+          it worse, not better. {live ? 'It may recover with more steps.' : 'Try more steps, or compare with kd or scratch.'}
+        </p>
+      )}
       {run.error && (
         <p className="error" role="alert" data-testid="run-error">
           {run.error}
