@@ -48,6 +48,11 @@ const api = {
       // Artifacts are not shown in the page yet: they stay out of the messages (they can be large).
       const { studentModel, artifacts: _artifacts, ...summary } = result;
       void _artifacts;
+      // A student that never trained is the untrained network: nothing to restore with or download.
+      if (summary.studentSteps === 0) {
+        studentModel.dispose();
+        return { summary: { ...summary, backend: `${summary.backend} (${report.device})` }, modelId: null, saveError: null };
+      }
       const modelId = `student-${runId}`;
       let saveError: string | null = null;
       try {

@@ -307,11 +307,14 @@ export const distillCommand = defineCommand({
         };
         artifactDirs = await writeArtifacts(values.out, artifacts);
         await writeFile(path.join(values.out, 'run.json'), `${JSON.stringify(run, null, 1)}\n`);
-        // A diverged student may hold NaN weights: keep the metrics, not the model.
-        if (summary.status !== 'failed') {
+        // A diverged student may hold NaN weights, and one that never trained is the untrained
+        // network: keep the metrics, not the model.
+        if (summary.status !== 'failed' && summary.studentSteps > 0) {
           await saveRestorerToDir(student, values.out, {
             info: { trainedBy: 'weatherkd distill', method: summary.method, steps: summary.studentSteps, config: summary.config, meanPsnr: summary.eval.student?.mean.psnr ?? null },
           });
+        } else if (summary.studentSteps === 0) {
+          io.stderr.write('note: the student never trained, so no model was saved\n');
         } else if (existsSync(path.join(values.out, 'model.json'))) {
           io.stderr.write(`note: ${path.join(values.out, 'model.json')} is from an earlier run\n`);
         }
