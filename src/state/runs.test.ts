@@ -2,27 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { resolveRunConfig } from '../core/run/config';
 import { METHODS, getMethod } from '../core/methods/registry';
 import type { EvalScores, RunEvent } from '../core/run/loop';
-import { applyEvent, type RunRecord } from './runs';
+import { applyEvent, newRunRecord } from './runs';
 
-const blank: RunRecord = {
-  id: 'r',
-  createdAt: 0,
-  label: 'test',
-  method: 'kd',
-  preset: 'quick',
-  input: { method: 'kd', steps: 2 },
-  state: 'starting',
-  error: null,
-  backend: null,
-  totalSteps: 2,
-  progress: { totalStep: 0, studentStep: 0, phase: '', stepsPerSecond: 0, etaSeconds: NaN, seconds: 0 },
-  losses: { step: [], series: {} },
-  evals: [],
-  references: { teacher: null, untrained: null, input: null },
-  samples: [],
-  preview: null,
-  modelId: null,
-};
+const blank = newRunRecord('r', 'test', { method: 'kd', steps: 2 }, 'quick');
 
 const scores = (psnr: number): EvalScores => ({ weathers: {}, mean: { psnr, ssim: 0.5, psnr_y: psnr, ssim_y: 0.5 } });
 const step = (totalStep: number, losses: Record<string, number>): RunEvent => ({

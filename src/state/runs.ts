@@ -55,6 +55,29 @@ function thin(r: RunRecord): void {
   for (const k of Object.keys(r.losses.series)) r.losses.series[k] = r.losses.series[k].filter(keep);
 }
 
+/** A run that has not started yet: what the form asked for, nothing measured. */
+export function newRunRecord(id: string, label: string, input: RunConfigInput, preset: RunPresetName): RunRecord {
+  return {
+    id,
+    createdAt: Date.now(),
+    label,
+    method: input.method ?? DEFAULT_METHOD,
+    preset,
+    input,
+    state: 'starting',
+    error: null,
+    backend: null,
+    totalSteps: input.steps ?? 0,
+    progress: { totalStep: 0, studentStep: 0, phase: '', stepsPerSecond: 0, etaSeconds: NaN, seconds: 0 },
+    losses: { step: [], series: {} },
+    evals: [],
+    references: { teacher: null, untrained: null, input: null },
+    samples: [],
+    preview: null,
+    modelId: null,
+  };
+}
+
 /** Applies one worker event to a run record (a pure update on a copy). */
 export function applyEvent(prev: RunRecord, e: RunEvent): RunRecord {
   const r: RunRecord = { ...prev, progress: { ...prev.progress } };
@@ -159,25 +182,7 @@ export const useRunsStore = create<RunsState>((set, get) => {
     async start(input, preset, label, teacherId) {
       if (get().runs.some((r) => LIVE.includes(r.state))) throw new Error('A run is already in progress: stop it first.');
       const id = `${Date.now().toString(36)}`;
-      const record: RunRecord = {
-        id,
-        createdAt: Date.now(),
-        label,
-        method: input.method ?? DEFAULT_METHOD,
-        preset,
-        input,
-        state: 'starting',
-        error: null,
-        backend: null,
-        totalSteps: input.steps ?? 0,
-        progress: { totalStep: 0, studentStep: 0, phase: '', stepsPerSecond: 0, etaSeconds: NaN, seconds: 0 },
-        losses: { step: [], series: {} },
-        evals: [],
-        references: { teacher: null, untrained: null, input: null },
-        samples: [],
-        preview: null,
-        modelId: null,
-      };
+      const record = newRunRecord(id, label, input, preset);
       set((s) => ({ runs: [record, ...s.runs], selected: id }));
       void save(record);
       const worker = distillWorker();
