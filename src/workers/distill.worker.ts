@@ -8,7 +8,7 @@ import { readUserPools } from './pool-store';
 import { deserializeRestorer, serializeRestorer } from '../core/models/io';
 import { restorerComplexity } from '../core/models/complexity';
 import { getMethod, methodCatalog, METHODS } from '../core/methods/registry';
-import { TEACHER_ROLES } from '../core/methods/method';
+import type { Restorer } from '../core/models/restorer';
 import { disposeTeachers, loadTeachers } from '../core/methods/teachers';
 import { resolveRunConfig, type RunConfigInput, type RunPresetName } from '../core/run/config';
 import { RunController, runDistillation, type RunEvent, type RunSummary } from '../core/run/loop';
@@ -20,6 +20,22 @@ export interface DistillOutcome {
   /** The trained student, stored in IndexedDB under this id (null if it could not be saved). */
   modelId: string | null;
   saveError: string | null;
+}
+
+/** Keeps a trained student in IndexedDB under `id`; a failure (a full quota, say) is reported, not thrown. */
+async function storeStudent(id: string, label: string, preset: string, info: Record<string, unknown>, student: Restorer): Promise<Pick<DistillOutcome, 'modelId' | 'saveError'>> {
+  try {
+    const files = await serializeRestorer(student, { info });
+    const c = restorerComplexity(student.config);
+    await putStoredModel({
+      info: { id, label, kind: 'trained', preset, params: c.params, flopsPerPixel: c.flopsPerPixel, createdAt: Date.now() },
+      modelJson: files.modelJson,
+      weights: files.weightsBin,
+    });
+    return { modelId: id, saveError: null };
+  } catch (e) {
+    return { modelId: null, saveError: `The student could not be stored in this browser: ${e instanceof Error ? e.message : String(e)}` };
+  }
 }
 
 const api = {
@@ -40,35 +56,24 @@ const api = {
     // Methods that learn from unpaired web pools also draw from the photos the user added to them.
     const pools = method.data === 'unpaired' ? await readUserPools() : undefined;
     // The restorer role is the model picked in the form; other roles are their shipped models.
-    const { teachers } = await loadTeachers(method, (role) =>
-      readModelFiles(role === 'restorer' && teacherId ? teacherId : TEACHER_ROLES[role].shippedModel, import.meta.env.BASE_URL).then((f) => deserializeRestorer(f.modelJson, f.weights)),
+    const { teachers } = await loadTeachers(
+      method,
+      (model) => readModelFiles(model, import.meta.env.BASE_URL).then((f) => deserializeRestorer(f.modelJson, f.weights)),
+      teacherId || undefined,
     );
     try {
       const result = await runDistillation({ config, teachers, controller, onEvent, pools, cache: indexedDbModelCache });
       // Artifacts are not shown in the page yet: they stay out of the messages (they can be large).
       const { studentModel, artifacts: _artifacts, ...summary } = result;
       void _artifacts;
-      // A student that never trained is the untrained network: nothing to restore with or download.
-      if (summary.studentSteps === 0) {
-        studentModel.dispose();
-        return { summary: { ...summary, backend: `${summary.backend} (${report.device})` }, modelId: null, saveError: null };
-      }
-      const modelId = `student-${runId}`;
-      let saveError: string | null = null;
+      let stored: Pick<DistillOutcome, 'modelId' | 'saveError'> = { modelId: null, saveError: null };
       try {
-        const files = await serializeRestorer(studentModel, { info: { runId, method: config.method, steps: summary.studentSteps } });
-        const c = restorerComplexity(studentModel.config);
-        await putStoredModel({
-          info: { id: modelId, label, kind: 'trained', preset: config.student, params: c.params, flopsPerPixel: c.flopsPerPixel, createdAt: Date.now() },
-          modelJson: files.modelJson,
-          weights: files.weightsBin,
-        });
-      } catch (e) {
-        saveError = `The student could not be stored in this browser: ${e instanceof Error ? e.message : String(e)}`;
+        // A student that never trained is the untrained network: nothing to restore with or download.
+        if (summary.studentSteps > 0) stored = await storeStudent(`student-${runId}`, label, config.student, { runId, method: config.method, steps: summary.studentSteps }, studentModel);
       } finally {
         studentModel.dispose();
       }
-      return { summary: { ...summary, backend: `${summary.backend} (${report.device})` }, modelId: saveError ? null : modelId, saveError };
+      return { summary: { ...summary, backend: `${summary.backend} (${report.device})` }, ...stored };
     } finally {
       disposeTeachers(teachers);
       controller = null;

@@ -9,7 +9,6 @@ import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ImageScores } from '../../core/metrics/common';
 import type { Restorer } from '../../core/models/restorer';
-import { TEACHER_ROLES } from '../../core/methods/method';
 import { disposeTeachers, loadTeachers } from '../../core/methods/teachers';
 import { writeArtifacts } from '../artifacts';
 import { formatDuration } from '../../core/format';
@@ -246,8 +245,10 @@ export const distillCommand = defineCommand({
     // --teacher fills the restorer role (and, when given, must load even for a method that does not
     // need it); other roles are their shipped models.
     const needed = getMethod(method.id).teachers;
-    const { teachers, notes } = await loadTeachers({ teachers: values.teacher === undefined ? needed : [...needed, 'restorer'] }, async (role) =>
-      (await loadModelArg(role === 'restorer' && values.teacher !== undefined ? values.teacher : TEACHER_ROLES[role].shippedModel)).restorer,
+    const { teachers, notes } = await loadTeachers(
+      { teachers: values.teacher === undefined ? needed : [...needed, 'restorer'] },
+      async (model) => (await loadModelArg(model)).restorer,
+      values.teacher,
     );
     for (const note of notes) io.stderr.write(`note: ${note}\n`);
     const teacher = teachers.restorer ?? null;

@@ -471,8 +471,7 @@ class D4IR implements DistillMethod {
     const bank = this.bank;
     if (!bank || bank.filled === 0) return [];
     const { patch } = this.config;
-    const per = patch * patch * 3;
-    const image = (data: Float32Array, i: number) => ({ width: patch, height: patch, data: data.slice(i * per, (i + 1) * per) });
+    const [inputs, targets] = [bank.inputs, bank.targets].map((data) => ({ n: bank.filled, width: patch, height: patch, data }));
     return [
       {
         name: 'bank',
@@ -482,8 +481,8 @@ class D4IR implements DistillMethod {
         targetLabel: 'T(x~) (teacher)',
         pairs: Array.from({ length: bank.filled }, (_, i) => ({
           stem: String(i).padStart(4, '0'),
-          input: image(bank.inputs, i),
-          target: image(bank.targets, i),
+          input: batchItem(inputs, i),
+          target: batchItem(targets, i),
           caption: `synthesised under the prompt of a ${bank.prompts[i] ?? 'web'} image`,
         })),
       },

@@ -60,7 +60,8 @@ export interface PaperRef {
  * them through loadTeachers (teachers.ts), so both see the same models and reference rows.
  */
 export const TEACHER_ROLES = {
-  restorer: { label: 'teacher', shippedModel: 'teacher', help: 'The multi-weather restoration network the student learns from.' },
+  /** The multi-weather restoration network the student learns from. */
+  restorer: { label: 'teacher', shippedModel: 'teacher' },
 } as const;
 
 export type TeacherRole = keyof typeof TEACHER_ROLES;

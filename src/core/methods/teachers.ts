@@ -10,20 +10,22 @@ export const REFERENCE_ROLE: TeacherRole = 'restorer';
 
 /**
  * Loads the roles the method needs (a failure is the caller's error) and the reference restorer
- * when it can (a failure is a note: the run goes on without that reference line).
+ * when it can (a failure is a note: the run goes on without that reference line). Each role is
+ * read by `load` under its shipped model's name, or, for the restorer, under `restorer` when given
+ * (the model picked in the page, the CLI's --teacher).
  */
 export async function loadTeachers(
   method: Pick<MethodInfo, 'teachers'>,
-  load: (role: TeacherRole) => Promise<Restorer>,
+  load: (model: string) => Promise<Restorer>,
+  restorer?: string,
 ): Promise<{ teachers: TeacherSet; notes: string[] }> {
   const teachers: Partial<Record<TeacherRole, Restorer>> = {};
   const notes: string[] = [];
   try {
-    for (const role of Object.keys(TEACHER_ROLES) as TeacherRole[]) {
+    for (const role of new Set([...method.teachers, REFERENCE_ROLE])) {
       const required = method.teachers.includes(role);
-      if (!required && role !== REFERENCE_ROLE) continue;
       try {
-        teachers[role] = await load(role);
+        teachers[role] = await load(role === 'restorer' && restorer !== undefined ? restorer : TEACHER_ROLES[role].shippedModel);
       } catch (e) {
         if (required) throw e;
         notes.push(`${e instanceof Error ? e.message : String(e)}; running without a ${TEACHER_ROLES[role].label} reference`);
