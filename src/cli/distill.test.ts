@@ -57,6 +57,37 @@ describe('weatherkd distill', () => {
     restorer.dispose();
   });
 
+  it('keeps a checkpoint while it trains; --resume DIR continues a stopped run and ends as the run never stopped', async () => {
+    const [whole, parted] = [path.join(dir, 'whole'), path.join(dir, 'parted')];
+    const args = ['--method', 'kd', '--steps', '12', '--eval-every', '4', ...TINY, '--teacher', teacherDir, '--json'];
+    const a = await weatherkd('distill', ...args, '--out', whole);
+    expect(a.code, a.stderr).toBe(0);
+    expect(existsSync(path.join(whole, 'checkpoint.wkd'))).toBe(false);
+    // Ctrl-C once the first checkpoint is on disk (our handler only: the test runner has its own).
+    const watch = setInterval(() => {
+      if (!existsSync(path.join(parted, 'checkpoint.wkd'))) return;
+      clearInterval(watch);
+      (process.listeners('SIGINT').at(-1) as () => void)();
+    }, 2);
+    const b = await weatherkd('distill', ...args, '--out', parted, '--checkpoint-every', '0');
+    clearInterval(watch);
+    expect(JSON.parse(b.stdout).status).toBe('stopped');
+    expect(b.stderr).toMatch(/stopping after this step, keeping a checkpoint/);
+
+    expect((await weatherkd('distill', '--resume', parted, '--steps', '3', '--teacher', teacherDir)).stderr).toMatch(/drop --teacher, --steps \(/);
+    const c = await weatherkd('distill', '--resume', parted, '--backend', 'wasm', '--json');
+    expect(c.code, c.stderr).toBe(0);
+    const [done, resumed] = [JSON.parse(a.stdout), JSON.parse(c.stdout)];
+    expect(resumed.status).toBe('completed');
+    expect(resumed.eval).toEqual(done.eval);
+    const metrics = (d: string) => readFileSync(path.join(d, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => ({ ...JSON.parse(l), seconds: 0 }));
+    expect(metrics(parted)).toEqual(metrics(whole));
+    expect(existsSync(path.join(parted, 'checkpoint.wkd'))).toBe(false);
+    const again = await weatherkd('distill', '--resume', parted, '--backend', 'wasm');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/holds no checkpoint.wkd: .* deletes it once completed/);
+  });
+
   it('keeps D4IR\'s adapter and diffusion model in --cache DIR and reuses them', async () => {
     const cache = path.join(dir, 'cache');
     const d4ir = (out: string, ...more: string[]) =>

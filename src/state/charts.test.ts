@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EvalScores } from '../core/run/loop';
+import type { EvalScores } from '../core/run/events';
 import { METHODS } from '../core/methods/registry';
 import type { LossGroup } from '../core/methods/method';
 import { lossCharts, scoreChart } from './charts';

@@ -2,7 +2,7 @@
 // (charts.test.ts), so the view only draws. Loss charts follow the groups the method declares.
 
 import type { LossGroup } from '../core/methods/method';
-import type { EvalScores } from '../core/run/loop';
+import type { EvalScores } from '../core/run/events';
 import { WEATHERS, type WeatherType } from '../core/data/weather';
 import type { RunRecord } from './runs';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveRunConfig } from '../core/run/config';
 import { METHODS, getMethod } from '../core/methods/registry';
-import type { EvalScores, RunEvent } from '../core/run/loop';
+import type { EvalScores, RunEvent } from '../core/run/events';
 import { applyEvent, newRunRecord } from './runs';
 
 const blank = newRunRecord('r', 'test', { method: 'kd', steps: 2 }, 'quick');
@@ -30,6 +30,7 @@ describe('applyEvent', () => {
       backend: 'wasm',
       student: { params: 1, flopsPerPixel: 1, preset: null },
       teacher: null,
+      resumedFrom: null,
     };
     const before = structuredClone(blank);
     const r = applyEvent(blank, start);

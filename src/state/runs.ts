@@ -3,7 +3,7 @@
 import { create } from 'zustand';
 import * as Comlink from 'comlink';
 import { createStore, del, entries, set as idbSet } from 'idb-keyval';
-import type { EvalScores, EvalSample, RunEvent } from '../core/run/loop';
+import type { EvalScores, EvalSample, RunEvent } from '../core/run/events';
 import type { LossGroup, MethodPhase, TrainingPreview } from '../core/methods/method';
 import { DEFAULT_METHOD, type RunConfig, type RunConfigInput, type RunPresetName } from '../core/run/config';
 import { guarded } from '../workers/client';

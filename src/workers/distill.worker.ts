@@ -11,7 +11,9 @@ import { getMethod, methodCatalog, METHODS } from '../core/methods/registry';
 import type { Restorer } from '../core/models/restorer';
 import { disposeTeachers, loadTeachers } from '../core/methods/teachers';
 import { resolveRunConfig, type RunConfigInput, type RunPresetName } from '../core/run/config';
-import { RunController, runDistillation, type RunEvent, type RunSummary } from '../core/run/loop';
+import { RunController } from '../core/run/controller';
+import type { RunEvent, RunSummary } from '../core/run/events';
+import { runDistillation } from '../core/run/loop';
 
 let controller: RunController | null = null;
 

@@ -2,7 +2,8 @@
 // trains a student with any method of the registry through the same loop the page's worker uses,
 // and reports the student, the teacher, the untrained student and the input on a fixed evaluation
 // set. --out writes metrics.jsonl (one line per evaluation), run.json and the student (model.json +
-// weights.bin, which "weatherkd eval --model DIR" reads).
+// weights.bin, which "weatherkd eval --model DIR" reads), and keeps a checkpoint there while the
+// run trains, from which "weatherkd distill --resume DIR" continues a stopped or killed run.
 
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
@@ -22,10 +23,12 @@ import {
   type RunConfigInput,
   type RunPresetName,
 } from '../../core/run/config';
-import type { EvalScores, EvalSubject, RunEvent, RunSummary } from '../../core/run/loop';
+import type { EvalRecord, EvalScores, EvalSubject, RunEvent, RunSummary } from '../../core/run/events';
 import { formatParam, parseParamText, type ParamSpec, type ParamValue } from '../../core/run/params';
 import { CliError, UsageError, defineCommand, type CliIO } from '../command';
 import { backendOption } from '../common-options';
+import { intOption } from '../number-option';
+import { CHECKPOINT_FILE, readCheckpointFile, removeCheckpointFile, writeCheckpointFile } from '../run-checkpoint';
 import { scoresToJson } from './metrics';
 
 /** CLI flag -> RUN_PARAMS key. Help texts and checks come from the table. */
@@ -79,6 +82,12 @@ function scoresJson(s: EvalScores | null): Record<string, ReturnType<typeof scor
   for (const [w, v] of Object.entries(s.weathers)) out[w] = scoresToJson(v as ImageScores);
   out.mean = scoresToJson(s.mean);
   return out;
+}
+
+/** One line of metrics.jsonl. */
+function metricsLine(r: EvalRecord): string {
+  const line = { subject: r.subject, step: r.studentStep, total_step: r.totalStep, seconds: Number(r.seconds.toFixed(3)), scores: scoresJson(r.scores) };
+  return `${JSON.stringify(line)}\n`;
 }
 
 export function distillJson(summary: RunSummary): object {
@@ -170,18 +179,20 @@ export const distillCommand = defineCommand({
     'the page uses, then prints mean PSNR/SSIM per weather type of the student, the teacher, the',
     'untrained student and the degraded input on a fixed synthetic evaluation set. Settings start',
     'from --preset (quick: seconds, standard, long) and any flag overrides them; method options are',
-    'set with --option KEY=VALUE (see the method\'s table in the page). Ctrl-C stops the run early',
-    'and still reports and saves the student.',
+    'set with --option KEY=VALUE (see the method\'s table in the page). Ctrl-C (or SIGTERM) stops the',
+    'run early and still reports and saves the student.',
     'With --json, prints {"method","status","steps","seconds","backend","seed","student":{"preset",',
     '"params","flops_per_pixel"},"eval":{"student"|"teacher"|"untrained"|"input":{WEATHER:{"psnr",',
     '"ssim","psnr_y","ssim_y"},...,"mean":{...}}}} (a subject is null when absent).',
     'With --out DIR, writes DIR/metrics.jsonl (one line per evaluation), DIR/run.json (configuration,',
     'status, losses), the student as DIR/model.json + weights.bin, and each artifact of the method',
-    '(D4IR: its synthesised bank) in DIR/<artifact>/.',
+    '(D4IR: its synthesised bank) in DIR/<artifact>/. While it trains, and when stopped, the run keeps',
+    `DIR/${CHECKPOINT_FILE}; --resume DIR continues it (same settings and teacher) and ends exactly as`,
+    'an uninterrupted run would; a completed run deletes its checkpoint.',
   ].join('\n'),
   options: {
-    method: { type: 'string', valueName: 'ID', default: DEFAULT_METHOD, description: 'distillation method (the README lists them; an unknown id prints the list)' },
-    preset: { type: 'string', valueName: RUN_PRESET_NAMES.join('|'), default: 'standard', description: 'starting point of every setting' },
+    method: { type: 'string', valueName: 'ID', description: `distillation method (default: ${DEFAULT_METHOD}; the README lists them, an unknown id prints the list)` },
+    preset: { type: 'string', valueName: RUN_PRESET_NAMES.join('|'), description: 'starting point of every setting (default: standard)' },
     ...PARAM_OPTIONS,
     option: { type: 'string', multiple: true, valueName: 'KEY=VALUE', description: 'a method option (repeatable)' },
     teacher: {
@@ -189,7 +200,9 @@ export const distillCommand = defineCommand({
       valueName: 'teacher|DIR',
       description: 'the shipped teacher (default), a restorer folder or a teacher training run',
     },
-    out: { type: 'string', valueName: 'DIR', description: 'write metrics.jsonl, run.json and the student here' },
+    out: { type: 'string', valueName: 'DIR', description: 'write metrics.jsonl, run.json, the student and a checkpoint here' },
+    resume: { type: 'string', valueName: 'DIR', description: 'continue the run whose --out was DIR from its checkpoint (settings and teacher come from it)' },
+    'checkpoint-every': { type: 'string', valueName: 'SECONDS', default: '120', description: 'seconds between checkpoints in --out DIR' },
     cache: {
       type: 'string',
       valueName: 'DIR|off',
@@ -200,22 +213,33 @@ export const distillCommand = defineCommand({
     backend: backendOption(),
   },
   async run({ values }, io) {
-    const preset = values.preset as RunPresetName;
+    const preset = (values.preset ?? 'standard') as RunPresetName;
     if (!RUN_PRESET_NAMES.includes(preset)) throw new UsageError(`unknown --preset "${values.preset}" (expected ${RUN_PRESET_NAMES.join(', ')})`);
+    const checkpointEvery = intOption('checkpoint-every', values['checkpoint-every'], 0);
+    const resumeDir = values.resume;
+    if (resumeDir !== undefined) {
+      const settings = [...(['method', 'preset', 'option', 'teacher'] as const), ...(Object.keys(FLAGS) as Flag[])].filter((f) => values[f] !== undefined);
+      if (settings.length) throw new UsageError(`--resume continues a run with its own settings and teacher; drop ${settings.map((f) => `--${f}`).join(', ')}`);
+      if (values.out !== undefined && path.resolve(values.out) !== path.resolve(resumeDir)) throw new UsageError('--resume writes into the folder it continues; drop --out');
+    }
+    const outDir = values.out ?? resumeDir;
 
     // tfjs loads here, not at CLI start.
-    const [{ startBackend }, { loadModelArg }, { METHODS, getMethod }, { runDistillation, RunController, RunSetupError }, { saveRestorerToDir }, { directoryModelCache }] =
+    const [{ startBackend }, { loadModelArg }, { METHODS, getMethod }, { runDistillation, RunSetupError }, { RunController }, { saveRestorerToDir }, { directoryModelCache }] =
       await Promise.all([
         import('../backend-option'),
         import('../model-arg'),
         import('../../core/methods/registry'),
         import('../../core/run/loop'),
+        import('../../core/run/controller'),
         import('../model-files'),
         import('../model-cache'),
       ]);
 
-    const method = METHODS.find((m) => m.id === values.method);
-    if (!method) throw new UsageError(`unknown --method "${values.method}" (expected one of ${METHODS.map((m) => m.id).join(', ')})`);
+    const resume = resumeDir === undefined ? null : await readCheckpointFile(resumeDir);
+    const methodId = resume?.method ?? values.method ?? DEFAULT_METHOD;
+    const method = METHODS.find((m) => m.id === methodId);
+    if (!method) throw new UsageError(`unknown --method "${methodId}" (expected one of ${METHODS.map((m) => m.id).join(', ')})`);
 
     // Previews are images for the page; here nobody sees them, and D4IR's cost diffusion sampling.
     const input: RunConfigInput = { method: method.id, methodOptions: methodOptions(values.option ?? [], method.options, method.id), previewEvery: 0 };
@@ -235,7 +259,7 @@ export const distillCommand = defineCommand({
     if (Object.keys(evalSet).length) input.evalSet = evalSet;
     let config;
     try {
-      config = resolveRunConfig(input, METHODS, preset);
+      config = resume ? resume.config : resolveRunConfig(input, METHODS, preset);
     } catch (e) {
       if (e instanceof RunConfigError) throw new UsageError(e.issues.join('; '));
       throw e;
@@ -245,30 +269,33 @@ export const distillCommand = defineCommand({
     // --teacher fills the restorer role (and, when given, must load even for a method that does not
     // need it); other roles are their shipped models.
     const needed = getMethod(method.id).teachers;
+    const teacherArg = resume ? resume.teachers.restorer : values.teacher;
     const { teachers, notes } = await loadTeachers(
-      { teachers: values.teacher === undefined ? needed : [...needed, 'restorer'] },
+      { teachers: teacherArg === undefined ? needed : [...needed, 'restorer'] },
       async (model) => (await loadModelArg(model)).restorer,
-      values.teacher,
+      teacherArg,
     );
     for (const note of notes) io.stderr.write(`note: ${note}\n`);
     const teacher = teachers.restorer ?? null;
 
     let metricsFile: string | null = null;
-    if (values.out) {
-      await mkdir(values.out, { recursive: true });
-      metricsFile = path.join(values.out, 'metrics.jsonl');
-      await writeFile(metricsFile, '');
+    if (outDir) {
+      await mkdir(outDir, { recursive: true });
+      metricsFile = path.join(outDir, 'metrics.jsonl');
+      // A continued run rewrites the evaluations its checkpoint holds (not those of the stop).
+      await writeFile(metricsFile, (resume?.history.evals ?? []).map(metricsLine).join(''));
     }
     const progress = values.json ? null : progressPrinter(io);
     let pending: Promise<void> = Promise.resolve();
     const controller = new RunController();
     let interrupts = 0;
-    const onSigint = () => {
+    const onSignal = () => {
       if (++interrupts > 1) process.exit(130);
-      io.stderr.write('\nstopping after this step (Ctrl-C again to abort)\n');
+      io.stderr.write(`\nstopping after this step${outDir ? ', keeping a checkpoint' : ''} (Ctrl-C again to abort)\n`);
       controller.stop();
     };
-    process.on('SIGINT', onSigint);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
 
     let student: Restorer | null = null;
     try {
@@ -279,13 +306,17 @@ export const distillCommand = defineCommand({
           teachers,
           controller,
           cache: values.cache === 'off' ? null : directoryModelCache(values.cache!),
+          ...(resume ? { resume } : {}),
+          ...(outDir
+            ? { checkpoints: { everySeconds: checkpointEvery, teachers: teacherArg === undefined ? {} : { restorer: teacherArg }, save: (cp) => writeCheckpointFile(outDir, cp) } }
+            : {}),
           onEvent: (e) => {
             progress?.(e);
             if (e.type === 'eval' && metricsFile) {
-              const line = { subject: e.record.subject, step: e.record.studentStep, total_step: e.record.totalStep, seconds: Number(e.record.seconds.toFixed(3)), scores: scoresJson(e.record.scores) };
               const file = metricsFile;
-              pending = pending.then(() => appendFile(file, `${JSON.stringify(line)}\n`));
+              pending = pending.then(() => appendFile(file, metricsLine(e.record)));
             }
+            if (e.type === 'checkpoint' && e.error) io.stderr.write(`warning: could not keep a checkpoint at step ${e.totalStep}: ${e.error}\n`);
           },
         });
       } catch (e) {
@@ -297,7 +328,8 @@ export const distillCommand = defineCommand({
       const { studentModel: _s, artifacts, ...summary } = result;
       void _s;
       let artifactDirs: string[] = [];
-      if (values.out) {
+      if (summary.status === 'completed' && outDir) await removeCheckpointFile(outDir);
+      if (outDir) {
         const run = {
           ...distillJson(summary),
           error: summary.error,
@@ -306,37 +338,38 @@ export const distillCommand = defineCommand({
           losses: summary.history.steps.map((s) => ({ step: s.totalStep, phase: s.phase, ...s.losses })),
           artifacts: artifacts.map((a) => ({ name: a.name, title: a.title, kind: a.kind })),
         };
-        artifactDirs = await writeArtifacts(values.out, artifacts);
-        await writeFile(path.join(values.out, 'run.json'), `${JSON.stringify(run, null, 1)}\n`);
+        artifactDirs = await writeArtifacts(outDir, artifacts);
+        await writeFile(path.join(outDir, 'run.json'), `${JSON.stringify(run, null, 1)}\n`);
         // A diverged student may hold NaN weights, and one that never trained is the untrained
         // network: keep the metrics, not the model.
         if (summary.status !== 'failed' && summary.studentSteps > 0) {
-          await saveRestorerToDir(student, values.out, {
+          await saveRestorerToDir(student, outDir, {
             info: { trainedBy: 'weatherkd distill', method: summary.method, steps: summary.studentSteps, config: summary.config, meanPsnr: summary.eval.student?.mean.psnr ?? null },
           });
         } else if (summary.studentSteps === 0) {
           io.stderr.write('note: the student never trained, so no model was saved\n');
-        } else if (existsSync(path.join(values.out, 'model.json'))) {
-          io.stderr.write(`note: ${path.join(values.out, 'model.json')} is from an earlier run\n`);
+        } else if (existsSync(path.join(outDir, 'model.json'))) {
+          io.stderr.write(`note: ${path.join(outDir, 'model.json')} is from an earlier run\n`);
         }
       }
       if (summary.status === 'failed') throw new CliError(summary.error?.message ?? 'the run failed');
       if (values.json) {
         io.stdout.write(`${JSON.stringify(distillJson(summary))}\n`);
       } else {
-        const stopped = summary.status === 'stopped' ? ' (stopped early)' : '';
+        const stopped = summary.status === 'stopped' ? ` (stopped early${outDir ? `; continue with --resume ${outDir}` : ''})` : '';
         io.stdout.write(
           [
             `${summary.method}: ${summary.studentSteps} student steps in ${formatDuration(summary.seconds)} on ${report.backend}${stopped}`,
             table(summary),
-            ...(values.out ? [`saved the student, metrics.jsonl and run.json in ${values.out}`] : []),
+            ...(outDir ? [`saved the student, metrics.jsonl and run.json in ${outDir}`] : []),
             ...artifactDirs.map((d) => `wrote ${d}`),
             '',
           ].join('\n'),
         );
       }
     } finally {
-      process.removeListener('SIGINT', onSigint);
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
       student?.dispose();
       disposeTeachers(teachers);
     }

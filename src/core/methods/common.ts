@@ -7,7 +7,8 @@ import type { RGBBatch, RGBImage } from '../data/image';
 import { batchItem } from '../data/image';
 import type { FeatureExtractor } from '../models/feature-extractor';
 import type { Restorer } from '../models/restorer';
-import { Adam } from '../train/adam';
+import { Adam, type AdamState } from '../train/adam';
+import { stateField, type MethodState } from '../run/checkpoint';
 import { NonFiniteLossError, type LossGroup, type TrainingSample } from './method';
 
 import { l1Loss } from '../train/supervised';
@@ -86,6 +87,11 @@ export function relativeError(out: Tensor4D, input: Tensor4D, target: Tensor4D):
 /** The student's optimizer (Adam with the usual restoration betas). */
 export function studentAdam(student: Restorer): Adam {
   return new Adam(student.trainableWeights, { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 });
+}
+
+/** Restores an optimizer saved in a method state under `key` (checked against its variables by Adam). */
+export function loadAdam(adam: Adam, state: MethodState, key: string): void {
+  adam.setState(stateField<AdamState>(state, key));
 }
 
 /** The teacher's output as a training target: no gradient, clipped to the image range. */

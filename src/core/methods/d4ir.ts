@@ -21,11 +21,12 @@ import { scoreTensors } from '../metrics/tensor-metrics';
 import { ConditionalDiffusion, DEFAULT_DIFFUSION } from '../models/diffusion';
 import type { StoredModel } from '../models/param-set';
 import { contrastiveLoss, DEFAULT_PROMPT_ADAPTER, PromptAdapter } from '../models/prompt-adapter';
+import { readVariables, stateField, writeVariables } from '../run/checkpoint';
 import type { RunConfig } from '../run/config';
 import { USER_LABEL } from '../run/data';
 import type { ParamValues } from '../run/params';
-import { Adam } from '../train/adam';
-import { l1Loss, optimize, readImages, relativeError, samplesFromBatches, studentAdam, studentLosses, teacherTarget } from './common';
+import { Adam, type AdamState } from '../train/adam';
+import { l1Loss, loadAdam, optimize, readImages, relativeError, samplesFromBatches, studentAdam, studentLosses, teacherTarget } from './common';
 import {
   defineMethod,
   type Artifact,
@@ -34,6 +35,7 @@ import {
   type DataProvider,
   type MethodContext,
   type MethodPhase,
+  type MethodState,
   type StepInfo,
   type StepResult,
   type TrainingPreview,
@@ -378,6 +380,40 @@ class D4IR implements DistillMethod {
     }
   }
 
+  async saveState(): Promise<MethodState> {
+    // Copies: the bank goes on filling after this.
+    const bank = this.bank && copyBank(this.bank);
+    return {
+      phase: this.phase,
+      adapter: await readVariables(this.adapter!.variables),
+      adapterAdam: this.adapterAdam ? await this.adapterAdam.getState() : null,
+      diffusion: await readVariables(this.diffusion!.variables),
+      diffusionAdam: this.diffusionAdam ? await this.diffusionAdam.getState() : null,
+      studentAdam: await this.studentAdam!.getState(),
+      bank,
+    };
+  }
+
+  async loadState(_ctx: MethodContext, state: MethodState): Promise<void> {
+    this.phase = stateField<string>(state, 'phase');
+    writeVariables(this.adapter!.variables, stateField(state, 'adapter'), 'prompt adapter');
+    writeVariables(this.diffusion!.variables, stateField(state, 'diffusion'), 'diffusion model');
+    // An optimizer exists while its model trains; init may have found the model in the cache since.
+    const optimizer = (current: Adam | null, saved: AdamState | null, variables: tf.Variable[]): Adam | null => {
+      current?.dispose();
+      if (!saved) return null;
+      const adam = new Adam(variables);
+      adam.setState(saved);
+      return adam;
+    };
+    this.adapterAdam = optimizer(this.adapterAdam, stateField(state, 'adapterAdam'), this.adapter!.variables);
+    this.diffusionAdam = optimizer(this.diffusionAdam, stateField(state, 'diffusionAdam'), this.diffusion!.variables);
+    loadAdam(this.studentAdam!, state, 'studentAdam');
+    const bank = stateField<Bank | null>(state, 'bank');
+    this.bank = bank && copyBank(bank);
+    await this.updateProjection();
+  }
+
   /** A cached model, or null when reuse is off, nothing is cached, or the cache cannot be read (the model is then trained again). */
   private async cached(ctx: MethodContext, key: string): Promise<StoredModel | null> {
     if (!this.o.reuse || !ctx.cache) return null;
@@ -514,4 +550,8 @@ function describeStored(what: string, stored: StoredModel): string {
   const steps = typeof t?.steps === 'number' ? `${t.steps} steps` : 'an earlier run';
   const knn = typeof t?.knnAccuracy === 'number' ? `, kNN accuracy ${(t.knnAccuracy * 100).toFixed(0)}%` : '';
   return `${what} reused from an earlier run (${steps}${knn})`;
+}
+
+function copyBank(b: Bank): Bank {
+  return { ...b, inputs: b.inputs.slice(), targets: b.targets.slice(), prompts: [...b.prompts] };
 }

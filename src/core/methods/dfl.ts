@@ -12,12 +12,14 @@ import {
   WeatherGenerator,
   type GeneratorInputs,
 } from '../models/weather-generator';
+import { readVariables, stateField, writeVariables } from '../run/checkpoint';
 import type { RunConfig } from '../run/config';
 import type { ParamValues } from '../run/params';
 import { Adam } from '../train/adam';
 import {
   contrastiveRegularization,
   l1Loss,
+  loadAdam,
   optimize,
   PreviewSlot,
   relativeError,
@@ -33,6 +35,7 @@ import {
   type DistillMethod,
   type MethodContext,
   type MethodPhase,
+  type MethodState,
   type StepInfo,
   type StepResult,
   type TrainingPreview,
@@ -256,6 +259,20 @@ class DataFreeLearning implements DistillMethod {
     } finally {
       disposeGeneratorInputs(inputs);
     }
+  }
+
+  async saveState(): Promise<MethodState> {
+    return {
+      generator: await readVariables(this.generator!.variables),
+      generatorOpt: await this.generatorOpt!.getState(),
+      studentOpt: await this.studentOpt!.getState(),
+    };
+  }
+
+  async loadState(_ctx: MethodContext, state: MethodState): Promise<void> {
+    writeVariables(this.generator!.variables, stateField(state, 'generator'), 'generator');
+    loadAdam(this.generatorOpt!, state, 'generatorOpt');
+    loadAdam(this.studentOpt!, state, 'studentOpt');
   }
 
   async trainingPreview(): Promise<TrainingPreview | null> {

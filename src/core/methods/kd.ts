@@ -5,10 +5,11 @@
 import { tf } from '../tf';
 import type { RunConfig } from '../run/config';
 import type { Adam } from '../train/adam';
-import { l1Loss, optimize, PreviewSlot, relativeError, studentAdam, studentLosses, teacherTarget } from './common';
+import { l1Loss, loadAdam, optimize, PreviewSlot, relativeError, studentAdam, studentLosses, teacherTarget } from './common';
 import {
   defineMethod,
   type DistillMethod,
+  type MethodState,
   type MethodContext,
   type MethodPhase,
   type StepInfo,
@@ -95,6 +96,14 @@ class LogitsKD implements DistillMethod {
       targetLabels: ['T(x) (teacher)', 'y (clean)'],
       samples,
     };
+  }
+
+  async saveState(): Promise<MethodState> {
+    return { adam: await this.adam!.getState() };
+  }
+
+  async loadState(_ctx: MethodContext, state: MethodState): Promise<void> {
+    loadAdam(this.adam!, state, 'adam');
   }
 
   dispose(): void {

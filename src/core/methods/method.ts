@@ -19,6 +19,8 @@ import type { PairBatch } from '../data/pairs';
 import type { RGBBatch, RGBImage } from '../data/image';
 import type { WeatherType } from '../data/weather';
 import type { Restorer } from '../models/restorer';
+import type { MethodState } from '../run/checkpoint';
+export type { MethodState };
 import type { RunConfig } from '../run/config';
 import type { ParamTable, ParamValues } from '../run/params';
 import type { Tensor4D } from '../tf';
@@ -259,8 +261,19 @@ export interface DistillMethod {
   init(ctx: MethodContext): Promise<void>;
   /** Called before the first step of each phase (e.g. to build the subset a selection phase chose). */
   beginPhase?(ctx: MethodContext, phase: MethodPhase): Promise<void>;
-  /** One step. Frees every tensor it makes (except state it keeps on purpose and frees in dispose). */
+  /**
+   * One step. Frees every tensor it makes (except state it keeps on purpose and frees in dispose).
+   * A step stopped through ctx.substep leaves the method's state as it was before the step.
+   */
   step(ctx: MethodContext, info: StepInfo): Promise<StepResult>;
+  /**
+   * Everything the method keeps between steps (optimizers, extra models, banks, flags set by
+   * beginPhase) as plain data, Float32Arrays allowed: with the student, the loop's counters and
+   * the seeded data, enough to continue exactly. Asked between steps only.
+   */
+  saveState(): Promise<MethodState>;
+  /** Restores saveState's value into an instance just made and init'ed for the same configuration. */
+  loadState(ctx: MethodContext, state: MethodState): Promise<void>;
   /** What the run made besides the student; asked once, after the last step of a run that did not fail. */
   artifacts?(ctx: MethodContext): Promise<Artifact[]>;
   /** The images the student trained on in the last step; null before the first step. */

@@ -4,9 +4,9 @@
 import { tf } from '../tf';
 import type { PairBatch } from '../data/pairs';
 import type { Adam } from '../train/adam';
-import { l1Loss, optimize, relativeError, samplesFromBatches, studentAdam, studentLosses } from './common';
+import { l1Loss, loadAdam, optimize, relativeError, samplesFromBatches, studentAdam, studentLosses } from './common';
 import type { RunConfig } from '../run/config';
-import { defineMethod, type DistillMethod, type MethodContext, type MethodPhase, type StepInfo, type StepResult, type TrainingPreview } from './method';
+import { defineMethod, type DistillMethod, type MethodState, type MethodContext, type MethodPhase, type StepInfo, type StepResult, type TrainingPreview } from './method';
 
 export const scratchMethod = defineMethod({
   id: 'scratch',
@@ -63,6 +63,14 @@ class Scratch implements DistillMethod {
       targetLabels: ['y (clean)'],
       samples: samplesFromBatches(this.last.degraded, [this.last.clean], this.last.weather, ctx.config.previewCount),
     };
+  }
+
+  async saveState(): Promise<MethodState> {
+    return { adam: await this.adam!.getState() };
+  }
+
+  async loadState(_ctx: MethodContext, state: MethodState): Promise<void> {
+    loadAdam(this.adam!, state, 'adam');
   }
 
   dispose(): void {

@@ -8,7 +8,10 @@ import { createRestorer, type Restorer } from '../models/restorer';
 import { defineMethod, type DistillMethod, type MethodContext, type MethodDefinition, type StepInfo } from '../methods/method';
 import { METHODS } from '../methods/registry';
 import { resolveRunConfig, RunConfigError, type RunConfigInput } from './config';
-import { runDistillation, RunController, RunSetupError, type RunEvent, type RunOptions } from './loop';
+import { RunController } from './controller';
+import type { RunEvent } from './events';
+import { CheckpointError, packCheckpoint, unpackCheckpoint, type RunCheckpoint } from './checkpoint';
+import { runDistillation, RunSetupError, type RunOptions } from './loop';
 
 const TINY: RunConfigInput = {
   student: 'student-5',
@@ -51,6 +54,9 @@ const SHORT: Readonly<Record<string, Record<string, number>>> = {
   dfl: { generatorWarmup: 3, studentStepsPerGenerator: 2 },
   d4ir: { adapterSteps: 6, diffusionSteps: 6, bankSize: 6, samplerSteps: 4 },
 };
+
+/** For test methods that keep nothing between steps. */
+const stateless = { saveState: async () => ({}), loadState: async () => {} };
 
 describe('memory', () => {
   it.each(METHODS.map((m) => [m.id, SHORT[m.id] ?? {}] as const))('%s: tensors and bytes stay flat over many steps, frees everything, and declares every loss it reports', async (method, options) => {
@@ -149,6 +155,7 @@ describe('non-finite losses', () => {
       create: (_o, c): DistillMethod => ({
         info: METHODS[0],
         phases: [{ id: 'train', label: 'train', steps: c.steps, trainsStudent: true }],
+        ...stateless,
         init: async () => {},
         step: async (_ctx: MethodContext, info: StepInfo) => ({ losses: { total: info.studentStep === 2 ? Infinity : 1 } }),
         dispose: () => {},
@@ -171,6 +178,7 @@ describe('artifacts', () => {
       create: (_o, c): DistillMethod => ({
         info: METHODS[0],
         phases: [{ id: 'train', label: 'train', steps: c.steps, trainsStudent: true }],
+        ...stateless,
         init: async () => {},
         step: async () => ({ losses: { total: 1 } }),
         artifacts: async () => [{ name, title: 'a summary', kind: 'json', data: { answer: 42 } }],
@@ -265,6 +273,7 @@ describe('phases', () => {
           { id: 'prepare', label: 'prepare', steps: 3, trainsStudent: false },
           { id: 'train', label: 'train', steps: c.steps, trainsStudent: true },
         ],
+        ...stateless,
         init: async () => void calls.push('init'),
         beginPhase: async (_ctx, p) => void calls.push(`begin ${p.id}`),
         step: async (ctx, info) => {
@@ -295,6 +304,89 @@ describe('phases', () => {
     expect(events.filter((e) => e.type === 'substep').length).toBeGreaterThanOrEqual(3);
     const start = events[0];
     expect(start.type === 'start' && start.totalSteps).toBe(7);
+    result.studentModel.dispose();
+  });
+});
+
+describe('resumable runs', () => {
+  type Result = Awaited<ReturnType<typeof runDistillation>>;
+  /** What must match between a run and its resumed copy: every loss and score, and the final weights. */
+  const trace = (r: Result) => ({
+    steps: r.history.steps.map(({ millis: _m, ...s }) => s),
+    evals: r.history.evals.map((e) => [e.subject, e.studentStep, e.totalStep, e.scores]),
+    weights: r.studentModel.model.getWeights().map((w) => Array.from(w.dataSync())),
+    status: r.status,
+  });
+  /** The way a checkpoint travels through a file: packed and unpacked. */
+  const roundTrip = (cp: RunCheckpoint) => unpackCheckpoint(packCheckpoint(cp));
+
+  for (const m of METHODS) {
+    it(`${m.id}: continued from checkpoints taken in every phase, it ends exactly as the run that was never stopped`, async () => {
+      const cfg = config(m.id, 6, { evalEvery: 2, methodOptions: SHORT[m.id] ?? {} });
+      const saved: RunCheckpoint[] = [];
+      const whole = await run({ config: cfg, checkpoints: { everySeconds: 0, save: async (cp) => void saved.push(roundTrip(cp)) } });
+      expect(whole.result.status).toBe('completed');
+      const total = whole.result.totalSteps;
+      expect(saved.map((c) => c.position.totalStep)).toEqual([...Array(total).keys()]);
+      const expected = trace(whole.result);
+      // One checkpoint in the middle of every phase (the first step of the first phase is a fresh run).
+      const phaseStarts = saved.filter((c) => c.position.phaseStep === 0).map((c) => c.position.totalStep);
+      const picks = saved.filter((c) => phaseStarts.some((s, i) => c.position.totalStep === s + Math.max(1, Math.floor(((phaseStarts[i + 1] ?? total) - s) / 2))));
+      expect(picks.length).toBe(new Set(saved.map((c) => c.position.phaseIndex)).size);
+      for (const cp of picks) {
+        const resumed = await run({ config: cfg, resume: cp });
+        const start = resumed.events[0];
+        expect(start.type === 'start' && start.resumedFrom).toBe(cp.position.totalStep);
+        expect(trace(resumed.result)).toEqual(expected);
+        resumed.result.studentModel.dispose();
+      }
+      whole.result.studentModel.dispose();
+    });
+  }
+
+  it('a stop (here inside a long step, through ctx.substep) keeps a checkpoint from which the run ends as if never stopped', async () => {
+    const cfg = config('d4ir', 2, { evalEvery: 2, methodOptions: { ...SHORT.d4ir, adapterSteps: 2, diffusionSteps: 2 } });
+    const whole = await run({ config: cfg });
+    const controller = new RunController();
+    let checkpoint: RunCheckpoint | null = null;
+    const stopped = await run({
+      config: cfg,
+      controller,
+      checkpoints: { everySeconds: 1e9, save: async (cp) => void (checkpoint = roundTrip(cp)) },
+      onEvent: (e) => e.type === 'substep' && e.phase === 'synthesis' && controller.stop(),
+    });
+    expect(stopped.result.status).toBe('stopped');
+    const cp = checkpoint as RunCheckpoint | null;
+    expect(cp?.phases[cp.position.phaseIndex].id).toBe('synthesis');
+    const resumed = await run({ config: cfg, resume: cp! });
+    expect(trace(resumed.result)).toEqual(trace(whole.result));
+    for (const r of [whole, stopped, resumed]) r.result.studentModel.dispose();
+  });
+
+  it('refuses a checkpoint that does not fit, says why, and reports a failing save without stopping', async () => {
+    const cfg = config('kd', 3);
+    let cp: RunCheckpoint | null = null;
+    const { result, events } = await run({
+      config: cfg,
+      checkpoints: {
+        everySeconds: 0,
+        save: async (c) => {
+          cp ??= c;
+          throw new Error('QuotaExceededError: the disk is full');
+        },
+      },
+    });
+    expect(result.status).toBe('completed');
+    expect(events.filter((e) => e.type === 'checkpoint').map((e) => e.type === 'checkpoint' && e.error)).toEqual(Array(3).fill('QuotaExceededError: the disk is full'));
+    const good = cp as unknown as RunCheckpoint;
+    await expect(run({ config: config('kd', 4), resume: good })).rejects.toThrow(/configuration of its checkpoint/);
+    await expect(run({ config: cfg, resume: { ...good, student: good.student.slice(1) } })).rejects.toThrow(/does not fit this run: .*student holds/);
+    await expect(run({ config: cfg, resume: { ...good, format: 2 } as unknown as RunCheckpoint })).rejects.toThrow(CheckpointError);
+    const file = packCheckpoint(good);
+    const line = file.indexOf(10);
+    expect(() => unpackCheckpoint(file.slice(0, file.length - 4))).toThrow(/refers to values/);
+    expect(() => unpackCheckpoint(new Uint8Array([...file.slice(0, line - 3), ...file.slice(line)]))).toThrow(/not valid JSON/);
+    expect(() => unpackCheckpoint(new TextEncoder().encode('{"format": 1}'))).toThrow(/not a checkpoint/);
     result.studentModel.dispose();
   });
 });

@@ -1,19 +1,14 @@
 // The one training loop, shared by the page's worker and the CLI. It drives any method of the
 // registry through its phases, scores the input, the teacher and the untrained student once on a
-// fixed evaluation set and the student every few steps, emits typed progress events, honours
-// pause/resume/stop between steps (and inside long steps, through ctx.substep), stops with a clear
-// error on a non-finite loss while keeping the history, and frees everything it made.
+// fixed evaluation set and the student every few steps, emits typed progress events (events.ts),
+// honours pause/resume/stop between steps (and inside long steps, through ctx.substep), stops with
+// a clear error on a non-finite loss while keeping the history, checkpoints the run so that it can
+// be continued exactly (checkpoint.ts), and frees everything it made.
 
-import { tf, type Tensor4D } from '../tf';
-import { batchItem, type RGBImage } from '../data/image';
+import { tf } from '../tf';
 import { deriveSeed } from '../data/rng';
-import type { WeatherType } from '../data/weather';
-import type { ImageScores } from '../metrics/common';
-import { scoreTensors } from '../metrics/tensor-metrics';
-import { restorerComplexity } from '../models/complexity';
 import { createRestorer, type Restorer } from '../models/restorer';
 import { checkInputSize, RestorerConfigError } from '../models/restorer-config';
-import { readImages } from '../methods/common';
 import {
   ARTIFACT_NAME,
   NonFiniteLossError,
@@ -26,193 +21,29 @@ import {
   type MethodPhase,
   type ModelCache,
   type StepInfo,
+  type TeacherRole,
   type TeacherSet,
-  type TrainingPreview,
   TEACHER_ROLES,
 } from '../methods/method';
 import { REFERENCE_ROLE } from '../methods/teachers';
 import { getMethod, METHODS } from '../methods/registry';
+import { CHECKPOINT_FORMAT, CheckpointError, checkCheckpoint, readVariables, writeVariables, type RunCheckpoint } from './checkpoint';
 import { resolveRunConfig, studentLearningRate, type RunConfig } from './config';
+import { RunController } from './controller';
 import { createDataProvider, createEvalSplits, disposeEvalSplits, type EvalSplit, type UserPools } from './data';
-
-// ---------------------------------------------------------------------------------------------
-// Records and events. All plain data: a worker posts them as they are (image buffers transfer).
-// ---------------------------------------------------------------------------------------------
-
-/** What was evaluated: the student now, the frozen teacher, the student before training, or the degraded input itself. */
-export type EvalSubject = 'student' | 'teacher' | 'untrained' | 'input';
-
-export interface EvalScores {
-  /** Mean over the images of each weather type of the evaluation set (PSNR averaged in dB). */
-  weathers: Partial<Record<WeatherType, ImageScores>>;
-  /** Mean over the weather types, each weighing the same. */
-  mean: ImageScores;
-}
-
-export interface EvalRecord {
-  subject: EvalSubject;
-  /** Student updates done when evaluated. */
-  studentStep: number;
-  /** Steps done over all phases. */
-  totalStep: number;
-  /** Run time when evaluated, seconds, pauses excluded. */
-  seconds: number;
-  /** Time the evaluation took. */
-  millis: number;
-  scores: EvalScores;
-}
-
-/** A restored evaluation image, for the page's gallery. */
-export interface EvalSample {
-  weather: WeatherType;
-  input: RGBImage;
-  target: RGBImage;
-  /** The output as scored: clipped to [0, 1] and rounded to 8-bit levels. */
-  restored: RGBImage;
-}
-
-export interface StepRecord {
-  /** Steps done over all phases, this one included. */
-  totalStep: number;
-  /** Student updates done, this one included. */
-  studentStep: number;
-  phase: string;
-  /** Step within its phase, from 0. */
-  phaseStep: number;
-  losses: Record<string, number>;
-  stats?: Record<string, number>;
-  millis: number;
-}
-
-export interface ModelSummary {
-  params: number;
-  /** Forward FLOPs per input pixel (a multiply-add counts 2). */
-  flopsPerPixel: number;
-  preset: string | null;
-}
-
-export type RunStatus = 'completed' | 'stopped' | 'failed';
-
-export interface RunFailure {
-  kind: 'non-finite-loss' | 'error';
-  message: string;
-  /** Phase and step where it happened (null before the first step). */
-  phase: string | null;
-  totalStep: number;
-}
-
-export interface RunSummary {
-  status: RunStatus;
-  error: RunFailure | null;
-  method: string;
-  config: RunConfig;
-  backend: string;
-  studentSteps: number;
-  totalSteps: number;
-  /** Run time, pauses excluded. */
-  seconds: number;
-  student: ModelSummary;
-  teacher: ModelSummary | null;
-  /** The latest scores of each subject (student: the last evaluation, null if none). */
-  eval: Record<EvalSubject, EvalScores | null>;
-  history: { steps: StepRecord[]; evals: EvalRecord[] };
-}
-
-export interface RunResult extends RunSummary {
-  /** The trained student. The caller owns it (and disposes it), whatever the status. */
-  studentModel: Restorer;
-  /** What the method made besides the student (empty for most methods, and for a failed run). */
-  artifacts: Artifact[];
-}
-
-export type RunEvent =
-  | {
-      type: 'start';
-      method: MethodInfo;
-      config: RunConfig;
-      phases: MethodPhase[];
-      /** Steps over all phases. */
-      totalSteps: number;
-      backend: string;
-      student: ModelSummary;
-      teacher: ModelSummary | null;
-    }
-  | { type: 'phase'; phase: MethodPhase; phaseIndex: number }
-  | {
-      type: 'step';
-      record: StepRecord;
-      totalSteps: number;
-      /** Recent training speed (evaluations and pauses excluded). */
-      stepsPerSecond: number;
-      /** Estimated seconds to the end, evaluations included. */
-      etaSeconds: number;
-      seconds: number;
-      lr: number;
-    }
-  | { type: 'substep'; phase: string; totalStep: number; done: number; total: number; label: string }
-  | { type: 'eval'; record: EvalRecord; samples: EvalSample[] }
-  | { type: 'preview'; totalStep: number; studentStep: number; phase: string; preview: TrainingPreview }
-  | { type: 'paused'; totalStep: number }
-  | { type: 'resumed'; totalStep: number }
-  | { type: 'end'; summary: RunSummary };
-
-export type RunEventType = RunEvent['type'];
-
-// ---------------------------------------------------------------------------------------------
-// Control.
-// ---------------------------------------------------------------------------------------------
-
-/**
- * Pause, resume and stop a run (like an AbortController, with a pause). Takes effect between
- * steps, or inside a long step at its next ctx.substep. A stopped run ends with status 'stopped',
- * after a last evaluation of the student.
- */
-export class RunController {
-  private isPaused = false;
-  private isStopped = false;
-  private wake: (() => void) | null = null;
-
-  pause(): void {
-    if (!this.isStopped) this.isPaused = true;
-  }
-
-  resume(): void {
-    this.isPaused = false;
-    this.wakeUp();
-  }
-
-  stop(): void {
-    this.isStopped = true;
-    this.isPaused = false;
-    this.wakeUp();
-  }
-
-  get paused(): boolean {
-    return this.isPaused;
-  }
-
-  get stopRequested(): boolean {
-    return this.isStopped;
-  }
-
-  /** Resolves when the run may go on (immediately unless paused). */
-  waitWhilePaused(): Promise<void> {
-    if (!this.isPaused) return Promise.resolve();
-    return new Promise((resolve) => {
-      const previous = this.wake;
-      this.wake = () => {
-        previous?.();
-        resolve();
-      };
-    });
-  }
-
-  private wakeUp(): void {
-    const w = this.wake;
-    this.wake = null;
-    w?.();
-  }
-}
+import { evaluate } from './evaluate';
+import {
+  modelSummary,
+  type EvalRecord,
+  type EvalScores,
+  type EvalSubject,
+  type RunEvent,
+  type RunFailure,
+  type RunResult,
+  type RunStatus,
+  type RunSummary,
+  type StepRecord,
+} from './events';
 
 /** A run that cannot start (no teacher for a method that needs one, sizes that do not fit the models...). */
 export class RunSetupError extends Error {
@@ -239,50 +70,19 @@ export interface RunOptions {
   cache?: ModelCache | null;
   /** Called synchronously with every event; keep it cheap (post it, log it). */
   onEvent?: (event: RunEvent) => void;
+  /** Where and how often to keep checkpoints; without it the run keeps none. */
+  checkpoints?: CheckpointOptions;
+  /** Continues the run this checkpoint was taken from: its configuration is used (config must equal it) and its history is kept. */
+  resume?: RunCheckpoint;
 }
 
-export function modelSummary(r: Restorer): ModelSummary {
-  const c = restorerComplexity(r.config);
-  return { params: c.params, flopsPerPixel: c.flopsPerPixel, preset: r.preset ?? null };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Evaluation.
-// ---------------------------------------------------------------------------------------------
-
-function meanOf(list: readonly ImageScores[]): ImageScores {
-  const m = (k: keyof ImageScores) => list.reduce((s, x) => s + x[k], 0) / list.length;
-  return { psnr: m('psnr'), ssim: m('ssim'), psnr_y: m('psnr_y'), ssim_y: m('ssim_y') };
-}
-
-/** Clipped and rounded to 8-bit levels: scored as the image a user would save. */
-function asSaved(x: Tensor4D): Tensor4D {
-  return tf.tidy(() => tf.div(tf.round(tf.mul(tf.clipByValue(x, 0, 1), 255)), 255) as Tensor4D);
-}
-
-/** Scores `model` (or, with null, the degraded input itself) on every split. */
-async function evaluate(
-  model: Restorer | null,
-  splits: readonly EvalSplit[],
-  sampleCount: number,
-): Promise<{ scores: EvalScores; samples: EvalSample[] }> {
-  const weathers: Partial<Record<WeatherType, ImageScores>> = {};
-  const samples: EvalSample[] = [];
-  for (const split of splits) {
-    const out = model ? tf.tidy(() => asSaved(model.predict(split.x))) : split.x;
-    try {
-      weathers[split.weather] = meanOf(await scoreTensors(out, split.y));
-      if (model && sampleCount > 0) {
-        const restored = await readImages(out, sampleCount);
-        restored.forEach((img, i) =>
-          samples.push({ weather: split.weather, input: batchItem(split.inputs, i), target: batchItem(split.targets, i), restored: img }),
-        );
-      }
-    } finally {
-      if (model) out.dispose();
-    }
-  }
-  return { scores: { weathers, mean: meanOf(Object.values(weathers) as ImageScores[]) }, samples };
+export interface CheckpointOptions {
+  /** Wall-clock seconds between checkpoints; one is also taken when the run is paused or stopped. */
+  everySeconds: number;
+  /** Where each teacher came from, kept in the checkpoint for whoever continues the run. */
+  teachers?: Partial<Record<TeacherRole, string>>;
+  /** Keeps a checkpoint (replacing the previous one). A rejection is reported in a 'checkpoint' event; the run goes on. */
+  save(checkpoint: RunCheckpoint): Promise<void>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -308,12 +108,17 @@ function checkFits(what: string, r: Restorer, config: RunConfig): void {
 }
 
 /**
- * Runs a distillation from start to end. Resolves (never rejects once started) with the status,
- * the history and the student; rejects with RunSetupError or RunConfigError when the run cannot
- * start.
+ * Runs a distillation from start to end (or from a checkpoint to the end). Resolves (never rejects
+ * once started) with the status, the history and the student; rejects with RunSetupError or
+ * RunConfigError when the run cannot start.
  */
 export async function runDistillation(options: RunOptions): Promise<RunResult> {
-  const config = resolveRunConfig(options.config, options.method ? [...METHODS.filter((m) => m.id !== options.method!.id), options.method] : METHODS);
+  const registry = options.method ? [...METHODS.filter((m) => m.id !== options.method!.id), options.method] : METHODS;
+  const config = resolveRunConfig(options.config, registry);
+  const resume = options.resume ? checkCheckpoint(options.resume) : null;
+  if (resume && JSON.stringify(resolveRunConfig(resume.config, registry)) !== JSON.stringify(config)) {
+    throw new RunSetupError('a resumed run keeps the configuration of its checkpoint; this one asks for different settings');
+  }
   const definition = options.method ?? getMethod(config.method);
   const teachers = options.teachers ?? {};
   for (const role of definition.teachers) {
@@ -323,6 +128,16 @@ export async function runDistillation(options: RunOptions): Promise<RunResult> {
   const teacher = teachers[REFERENCE_ROLE] ?? null;
   if (options.student) checkFits('student', options.student, config);
 
+  const student = options.student ?? createRestorer(config.student, { seed: config.seed, name: 'weatherkd_student' });
+  if (resume) {
+    try {
+      writeVariables(student.model.weights.map((w) => w.read() as tf.Variable), resume.student, 'student');
+    } catch (e) {
+      if (!options.student) student.dispose();
+      throw new RunSetupError(`the checkpoint does not fit this run: ${(e as Error).message}`);
+    }
+  }
+
   const controller = options.controller ?? new RunController();
   const onAbort = () => controller.stop();
   options.signal?.addEventListener('abort', onAbort);
@@ -330,20 +145,20 @@ export async function runDistillation(options: RunOptions): Promise<RunResult> {
   const emit = (e: RunEvent) => options.onEvent?.(e);
   const backend = tf.getBackend();
 
-  const student = options.student ?? createRestorer(config.student, { seed: config.seed, name: 'weatherkd_student' });
   let method: DistillMethod | null = null;
   let splits: EvalSplit[] = [];
 
   // Clock with pauses taken out.
-  let activeMs = 0;
+  let activeMs = (resume?.seconds ?? 0) * 1000;
   let resumedAt = now();
   const seconds = () => (activeMs + now() - resumedAt) / 1000;
 
-  const steps: StepRecord[] = [];
-  const evals: EvalRecord[] = [];
+  const steps: StepRecord[] = resume ? [...resume.history.steps] : [];
+  const evals: EvalRecord[] = resume ? [...resume.history.evals] : [];
   const latest: Record<EvalSubject, EvalScores | null> = { student: null, teacher: null, untrained: null, input: null };
-  let studentStep = 0;
-  let totalStep = 0;
+  for (const r of evals) latest[r.subject] = r.scores;
+  let studentStep = resume?.position.studentStep ?? 0;
+  let totalStep = resume?.position.totalStep ?? 0;
   let currentPhase: string | null = null;
   let status: RunStatus = 'completed';
   let failure: RunFailure | null = null;
@@ -352,8 +167,38 @@ export async function runDistillation(options: RunOptions): Promise<RunResult> {
   let evalMs = 0;
   let artifacts: Artifact[] = [];
   const recentMs: number[] = [];
+  let phases: MethodPhase[] = [];
+  /** The step about to run (or running), while the method's state is that of just before it. */
+  let position: RunCheckpoint['position'] | null = null;
+  let lastSave = now();
 
-  const checkpoint = async (): Promise<void> => {
+  const saveCheckpoint = async (): Promise<void> => {
+    if (!options.checkpoints || !method || !position) return;
+    lastSave = now();
+    const savedAt = Date.now();
+    try {
+      const cp: RunCheckpoint = {
+        format: CHECKPOINT_FORMAT,
+        method: definition.id,
+        config,
+        teachers: options.checkpoints.teachers ?? {},
+        phases,
+        position: { ...position },
+        seconds: seconds(),
+        history: { steps: [...steps], evals: [...evals] },
+        student: await readVariables(student.model.weights.map((w) => w.read() as tf.Variable)),
+        methodState: await method.saveState(),
+        savedAt,
+      };
+      await options.checkpoints.save(cp);
+      emit({ type: 'checkpoint', totalStep: position.totalStep, studentStep: position.studentStep, savedAt, error: null });
+    } catch (e) {
+      emit({ type: 'checkpoint', totalStep: position.totalStep, studentStep: position.studentStep, savedAt, error: e instanceof Error ? e.message : String(e) });
+    }
+  };
+
+  /** Gives the event loop a turn, waits while paused, throws RunStoppedError when stopped. */
+  const yieldPoint = async (): Promise<void> => {
     if (now() - lastYield >= YIELD_MS) {
       await new Promise<void>((r) => setTimeout(r, 0));
       lastYield = now();
@@ -394,7 +239,7 @@ export async function runDistillation(options: RunOptions): Promise<RunResult> {
         lastSubstepEvent = now();
         emit({ type: 'substep', phase: currentPhase ?? 'init', totalStep, done, total, label });
       }
-      await checkpoint();
+      await yieldPoint();
     },
   };
 
@@ -402,7 +247,14 @@ export async function runDistillation(options: RunOptions): Promise<RunResult> {
     method = definition.create(config.methodOptions, config);
     splits = createEvalSplits(config.evalSet);
     await method.init(ctx);
-    const phases = method.phases.map((p) => ({ ...p }));
+    phases = resume ? resume.phases.map((p) => ({ ...p })) : method.phases.map((p) => ({ ...p }));
+    if (resume) {
+      const ids = (ps: readonly MethodPhase[]) => ps.map((p) => p.id).join(',');
+      if (resume.method !== definition.id || ids(resume.phases) !== ids(method.phases)) {
+        throw new CheckpointError(`the checkpoint is of a ${resume.method} run with phases ${ids(resume.phases)}, not of this ${definition.id} run`);
+      }
+      await method.loadState(ctx, resume.methodState);
+    }
     const plannedSteps = phases.reduce((s, p) => s + p.steps, 0);
     const plannedStudentSteps = phases.filter((p) => p.trainsStudent).reduce((s, p) => s + p.steps, 0);
     emit({
@@ -414,19 +266,27 @@ export async function runDistillation(options: RunOptions): Promise<RunResult> {
       backend,
       student: modelSummary(student),
       teacher: teacher ? modelSummary(teacher) : null,
+      resumedFrom: resume ? totalStep : null,
     });
-    await runEval('input', null);
-    if (teacher) await runEval('teacher', teacher);
-    await runEval('untrained', student);
+    if (!resume) {
+      await runEval('input', null);
+      if (teacher) await runEval('teacher', teacher);
+      await runEval('untrained', student);
+    }
 
-    for (let p = 0; p < phases.length; p++) {
+    for (let p = resume?.position.phaseIndex ?? 0; p < phases.length; p++) {
       const phase = phases[p];
+      const resumedHere = resume !== null && p === resume.position.phaseIndex;
       currentPhase = phase.id;
       recentMs.length = 0;
-      await method.beginPhase?.(ctx, phase);
+      // A checkpoint is taken after its phase began: the method's state already holds what beginPhase made.
+      if (!resumedHere) await method.beginPhase?.(ctx, phase);
       emit({ type: 'phase', phase, phaseIndex: p });
-      for (let s = 0; s < phase.steps; s++) {
-        await checkpoint();
+      for (let s = resumedHere ? resume.position.phaseStep : 0; s < phase.steps; s++) {
+        position = { phaseIndex: p, phaseStep: s, totalStep, studentStep };
+        const dueEvery = options.checkpoints && now() - lastSave >= options.checkpoints.everySeconds * 1000;
+        if (dueEvery || (controller.paused && !controller.stopRequested)) await saveCheckpoint();
+        await yieldPoint();
         const info: StepInfo = { phase, phaseIndex: p, phaseStep: s, studentStep, totalStep };
         const t0 = now();
         const result = await method.step(ctx, info);
@@ -435,6 +295,7 @@ export async function runDistillation(options: RunOptions): Promise<RunResult> {
         if (bad.length) {
           throw new NonFiniteLossError(`a loss is not finite (${bad.map(([k, v]) => `${k} = ${v}`).join(', ')})`, result.losses);
         }
+        position = null;
         const lr = phase.trainsStudent ? studentLearningRate(config, studentStep) : 0;
         totalStep += 1;
         if (phase.trainsStudent) studentStep += 1;
@@ -472,6 +333,8 @@ export async function runDistillation(options: RunOptions): Promise<RunResult> {
   } catch (e) {
     if (e instanceof RunStoppedError) {
       status = 'stopped';
+      // Before the last evaluation, which the history of a continued run must not hold.
+      await saveCheckpoint();
     } else {
       status = 'failed';
       const where = currentPhase ? ` at step ${totalStep + 1} (${currentPhase})` : ' before the first step';
