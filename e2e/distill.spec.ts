@@ -8,7 +8,7 @@ declare global {
   }
 }
 
-test('a DFL run from the page streams curves and samples, pauses, survives a reload, and its student restores a photo', async ({ page, pageErrors, offsite }) => {
+test('a DFL run from the page streams curves and samples, pauses, continues after a reload from its checkpoint, and its student restores a photo', async ({ page, pageErrors, offsite }) => {
   void pageErrors;
   void offsite;
   test.setTimeout(400_000);
@@ -25,8 +25,6 @@ test('a DFL run from the page streams curves and samples, pauses, survives a rel
 
   const monitor = page.getByTestId('run-monitor');
   await expect(monitor).toHaveAttribute('data-state', 'running', { timeout: 120_000 });
-  const startedAt = Date.now();
-  await page.evaluate(() => (window.__longTasks = []));
   await expect.poll(async () => Number(await page.getByTestId('chart-loss').getAttribute('data-points')), { timeout: 120_000 }).toBeGreaterThan(5);
   await expect(page.getByTestId('train-gallery').locator('canvas').first()).toBeVisible({ timeout: 120_000 });
 
@@ -40,8 +38,22 @@ test('a DFL run from the page streams curves and samples, pauses, survives a rel
   await expect(monitor).toHaveAttribute('data-state', 'running');
   await expect(page.getByTestId('run-step')).not.toHaveText(pausedAt!, { timeout: 60_000 });
 
+  // Paused again (which keeps a checkpoint), then the page goes away: the run continues from there.
+  await page.getByTestId('run-pause').click();
+  await expect(monitor).toHaveAttribute('data-state', 'paused');
+  const checkpointAt = Number(await page.getByTestId('run-step').textContent());
+  await page.reload();
+  await expect(monitor).toHaveAttribute('data-state', 'interrupted');
+  await expect(page.getByTestId('run-continue')).toHaveText(`Continue from step ${checkpointAt}`);
+  await page.getByTestId('run-continue').click();
+  await expect(monitor).toHaveAttribute('data-state', 'running', { timeout: 120_000 });
+  await expect.poll(async () => Number(await page.getByTestId('run-step').textContent()), { timeout: 60_000 }).toBeGreaterThan(checkpointAt);
+  await page.evaluate(() => (window.__longTasks = []));
+  const continuedAt = Date.now();
+
   await expect(monitor).toHaveAttribute('data-state', 'completed', { timeout: 300_000 });
-  const runSeconds = (Date.now() - startedAt) / 1000;
+  await expect(page.getByTestId('run-continue')).toHaveCount(0);
+  const runSeconds = (Date.now() - continuedAt) / 1000;
   const longTasks = await page.evaluate(() => window.__longTasks);
   const blocked = longTasks.reduce((a, b) => a + b, 0) / 1000;
   console.log(`run ${runSeconds.toFixed(1)} s; main-thread long tasks: ${longTasks.length}, longest ${Math.max(0, ...longTasks).toFixed(0)} ms, ${blocked.toFixed(2)} s in total`);

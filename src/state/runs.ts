@@ -3,11 +3,13 @@
 import { create } from 'zustand';
 import * as Comlink from 'comlink';
 import { createStore, del, entries, set as idbSet } from 'idb-keyval';
-import type { EvalScores, EvalSample, RunEvent } from '../core/run/events';
+import type { EvalRecord, EvalScores, EvalSample, RunEvent } from '../core/run/events';
 import type { LossGroup, MethodPhase, TrainingPreview } from '../core/methods/method';
 import { DEFAULT_METHOD, type RunConfig, type RunConfigInput, type RunPresetName } from '../core/run/config';
 import { guarded } from '../workers/client';
-import { distillWorker } from '../workers/distill-client';
+import { deleteCheckpoint } from '../workers/checkpoint-store';
+import { distillWorker, type DistillWorkerApi } from '../workers/distill-client';
+import type { DistillOutcome } from '../workers/distill.worker';
 import { useModelsStore } from './models';
 
 export type RunState = 'starting' | 'running' | 'paused' | 'completed' | 'stopped' | 'failed' | 'interrupted';
@@ -42,7 +44,15 @@ export interface RunRecord {
   config?: RunConfig;
   /** The method's loss charts and the meaning of each term, as the run's method declared them. */
   lossGroups?: LossGroup[];
+  /** The last checkpoint the worker kept (workers/checkpoint-store.ts): a stopped or interrupted run continues from it. */
+  checkpoint?: { totalStep: number; studentStep: number; savedAt: number } | null;
+  /** Something the user should know that did not stop the run (a checkpoint that could not be kept). */
+  warning?: string | null;
 }
+
+/** States from which a run with a checkpoint can be continued. */
+export const CONTINUABLE: readonly RunState[] = ['stopped', 'interrupted', 'failed'];
+export const canContinue = (r: RunRecord): boolean => CONTINUABLE.includes(r.state) && !!r.checkpoint;
 
 const MAX_LOSS_POINTS = 1500;
 const runStore = () => createStore('weatherkd-runs', 'runs');
@@ -78,17 +88,32 @@ export function newRunRecord(id: string, label: string, input: RunConfigInput, p
   };
 }
 
+/**
+ * A continued run's record goes back to its checkpoint: curves past it (steps run after the last
+ * checkpoint, the evaluation made when it stopped) are dropped, as the run redoes them.
+ */
+function rewind(r: RunRecord, totalStep: number, history: readonly EvalRecord[]): void {
+  const keep = r.losses.step.map((s) => s <= totalStep);
+  r.losses = {
+    step: r.losses.step.filter((_, i) => keep[i]),
+    series: Object.fromEntries(Object.entries(r.losses.series).map(([k, v]) => [k, v.filter((_, i) => keep[i])])),
+  };
+  r.evals = history.filter((e) => e.subject === 'student').map((e) => ({ step: e.totalStep, scores: e.scores }));
+}
+
 /** Applies one worker event to a run record (a pure update on a copy). */
 export function applyEvent(prev: RunRecord, e: RunEvent): RunRecord {
   const r: RunRecord = { ...prev, progress: { ...prev.progress } };
   switch (e.type) {
     case 'start':
       r.state = 'running';
+      r.error = null;
       r.totalSteps = e.totalSteps;
       r.backend = e.backend;
       r.phases = e.phases;
       r.config = e.config;
       r.lossGroups = [...e.method.losses];
+      if (e.resumed) rewind(r, e.resumed.totalStep, e.resumed.evals);
       break;
     case 'step': {
       r.progress = {
@@ -126,6 +151,10 @@ export function applyEvent(prev: RunRecord, e: RunEvent): RunRecord {
     case 'resumed':
       r.state = 'running';
       break;
+    case 'checkpoint':
+      if (e.error) r.warning = `The run's checkpoint could not be kept in this browser (${e.error}); continuing it later starts from an older step, or from the beginning.`;
+      else [r.checkpoint, r.warning] = [{ totalStep: e.totalStep, studentStep: e.studentStep, savedAt: e.savedAt }, null];
+      break;
     case 'end':
       r.state = e.summary.status;
       r.error = e.summary.error?.message ?? null;
@@ -140,6 +169,8 @@ interface RunsState {
   loaded: boolean;
   load(): Promise<void>;
   start(input: RunConfigInput, preset: RunPresetName, label: string, teacherId: string): Promise<void>;
+  /** Continues a stopped or interrupted run from its checkpoint. */
+  continueRun(id: string): Promise<void>;
   pause(): void;
   resume(): void;
   stop(): void;
@@ -161,6 +192,22 @@ export const useRunsStore = create<RunsState>((set, get) => {
     }
   };
 
+  const checkIdle = () => {
+    if (get().runs.some((r) => LIVE.includes(r.state))) throw new Error('A run is already in progress: stop it first.');
+  };
+  /** Runs a worker call for run `id`, recording its events and its outcome. */
+  const drive = async (id: string, call: (api: DistillWorkerApi, onEvent: (e: RunEvent) => void) => Promise<DistillOutcome>) => {
+    const worker = distillWorker();
+    const onEvent = Comlink.proxy((e: RunEvent) => update(id, (r) => applyEvent(r, e), e.type === 'step' || e.type === 'preview' ? 'throttled' : 'now'));
+    try {
+      const outcome = await guarded(worker, call(worker.api, onEvent));
+      update(id, (r) => ({ ...r, state: outcome.summary.status, error: outcome.summary.error?.message ?? outcome.saveError, modelId: outcome.modelId ?? r.modelId, backend: outcome.summary.backend }), 'now');
+      if (outcome.modelId) await useModelsStore.getState().refresh();
+    } catch (e) {
+      update(id, (r) => ({ ...r, state: 'failed', error: e instanceof Error ? e.message : String(e) }), 'now');
+    }
+  };
+
   return {
     runs: [],
     selected: null,
@@ -171,7 +218,13 @@ export const useRunsStore = create<RunsState>((set, get) => {
       // A run that was going when the page closed lost its worker: say so, keep its curves.
       const runs = all.map(([, r]) =>
         LIVE.includes(r.state)
-          ? { ...r, state: 'interrupted' as const, error: r.error ?? 'The page was closed or reloaded during this run; its curves and scores up to then are kept.' }
+          ? {
+              ...r,
+              state: 'interrupted' as const,
+              error:
+                r.error ??
+                `The page was closed or reloaded during this run; its curves and scores up to then are kept${r.checkpoint ? `, and it can continue from step ${r.checkpoint.totalStep}` : ''}.`,
+            }
           : r,
       );
       runs.filter((r) => r.state === 'interrupted').forEach((r) => void save(r));
@@ -180,20 +233,21 @@ export const useRunsStore = create<RunsState>((set, get) => {
     },
 
     async start(input, preset, label, teacherId) {
-      if (get().runs.some((r) => LIVE.includes(r.state))) throw new Error('A run is already in progress: stop it first.');
+      checkIdle();
       const id = `${Date.now().toString(36)}`;
       const record = newRunRecord(id, label, input, preset);
       set((s) => ({ runs: [record, ...s.runs], selected: id }));
       void save(record);
-      const worker = distillWorker();
-      const onEvent = Comlink.proxy((e: RunEvent) => update(id, (r) => applyEvent(r, e), e.type === 'step' || e.type === 'preview' ? 'throttled' : 'now'));
-      try {
-        const outcome = await guarded(worker, worker.api.run(id, label, input, preset, teacherId, onEvent));
-        update(id, (r) => ({ ...r, state: outcome.summary.status, error: outcome.summary.error?.message ?? outcome.saveError, modelId: outcome.modelId, backend: outcome.summary.backend }), 'now');
-        if (outcome.modelId) await useModelsStore.getState().refresh();
-      } catch (e) {
-        update(id, (r) => ({ ...r, state: 'failed', error: e instanceof Error ? e.message : String(e) }), 'now');
-      }
+      await drive(id, (api, onEvent) => api.run(id, label, input, preset, teacherId, onEvent));
+    },
+
+    async continueRun(id) {
+      checkIdle();
+      const run = get().runs.find((r) => r.id === id);
+      if (!run || !canContinue(run)) throw new Error('This run has no checkpoint to continue from.');
+      update(id, (r) => ({ ...r, state: 'starting', error: null }), 'now');
+      set({ selected: id });
+      await drive(id, (api, onEvent) => api.continueRun(id, run.label, onEvent));
     },
 
     pause: () => void distillWorker().api.pause(),
@@ -201,7 +255,7 @@ export const useRunsStore = create<RunsState>((set, get) => {
     stop: () => void distillWorker().api.stop(),
     select: (selected) => set({ selected }),
     async remove(id) {
-      await del(id, runStore());
+      await Promise.all([del(id, runStore()), deleteCheckpoint(id)]);
       set((s) => ({ runs: s.runs.filter((r) => r.id !== id), selected: s.selected === id ? null : s.selected }));
     },
   };

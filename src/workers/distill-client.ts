@@ -1,5 +1,8 @@
+import type { Remote } from 'comlink';
 import { workerSlot } from './client';
 import type { DistillApi } from './distill.worker';
+
+export type DistillWorkerApi = Remote<DistillApi>;
 
 /** The page's distill worker, started on first use and afresh after a crash. */
 // Vite bundles a worker only from this literal `new Worker(new URL(...))` form.

@@ -2,6 +2,7 @@
 // (src/core/run/loop.ts) and streams its events to the page. The page never runs a step.
 import * as Comlink from 'comlink';
 import { backendReady, initBackend } from './backend-init';
+import { deleteCheckpoint, getCheckpoint, putCheckpoint } from './checkpoint-store';
 import { indexedDbModelCache } from './method-cache';
 import { putStoredModel, readModelFiles } from './model-store';
 import { readUserPools } from './pool-store';
@@ -9,13 +10,18 @@ import { deserializeRestorer, serializeRestorer } from '../core/models/io';
 import { restorerComplexity } from '../core/models/complexity';
 import { getMethod, methodCatalog, METHODS } from '../core/methods/registry';
 import type { Restorer } from '../core/models/restorer';
+import type { TeacherSet } from '../core/methods/method';
 import { disposeTeachers, loadTeachers } from '../core/methods/teachers';
-import { resolveRunConfig, type RunConfigInput, type RunPresetName } from '../core/run/config';
+import type { RunCheckpoint } from '../core/run/checkpoint';
+import { resolveRunConfig, type RunConfig, type RunConfigInput, type RunPresetName } from '../core/run/config';
 import { RunController } from '../core/run/controller';
 import type { RunEvent, RunSummary } from '../core/run/events';
 import { runDistillation } from '../core/run/loop';
 
 let controller: RunController | null = null;
+
+/** Seconds between a run's checkpoints (one is also kept on pause and stop). */
+const CHECKPOINT_EVERY_SECONDS = 30;
 
 export interface DistillOutcome {
   summary: RunSummary;
@@ -49,43 +55,63 @@ const api = {
     return resolveRunConfig(input, METHODS, preset);
   },
 
-  async run(runId: string, label: string, input: RunConfigInput, preset: RunPresetName, teacherId: string, onEvent: (e: RunEvent) => void): Promise<DistillOutcome> {
-    if (controller) throw new Error('A run is already in progress in this worker.');
-    controller = new RunController();
-    const report = await backendReady();
-    const config = resolveRunConfig(input, METHODS, preset);
-    const method = getMethod(config.method);
-    // Methods that learn from unpaired web pools also draw from the photos the user added to them.
-    const pools = method.data === 'unpaired' ? await readUserPools() : undefined;
-    // The restorer role is the model picked in the form; other roles are their shipped models.
-    const { teachers } = await loadTeachers(
-      method,
-      (model) => readModelFiles(model, import.meta.env.BASE_URL).then((f) => deserializeRestorer(f.modelJson, f.weights)),
-      teacherId || undefined,
-    );
-    try {
-      const result = await runDistillation({ config, teachers, controller, onEvent, pools, cache: indexedDbModelCache });
-      // Artifacts are not shown in the page yet: they stay out of the messages (they can be large).
-      const { studentModel, artifacts: _artifacts, ...summary } = result;
-      void _artifacts;
-      let stored: Pick<DistillOutcome, 'modelId' | 'saveError'> = { modelId: null, saveError: null };
-      try {
-        // A student that never trained is the untrained network: nothing to restore with or download.
-        if (summary.studentSteps > 0) stored = await storeStudent(`student-${runId}`, label, config.student, { runId, method: config.method, steps: summary.studentSteps }, studentModel);
-      } finally {
-        studentModel.dispose();
-      }
-      return { summary: { ...summary, backend: `${summary.backend} (${report.device})` }, ...stored };
-    } finally {
-      disposeTeachers(teachers);
-      controller = null;
-    }
+  run(runId: string, label: string, input: RunConfigInput, preset: RunPresetName, teacherId: string, onEvent: (e: RunEvent) => void): Promise<DistillOutcome> {
+    return execute(runId, label, resolveRunConfig(input, METHODS, preset), teacherId, null, onEvent);
+  },
+
+  /** Continues a stopped or interrupted run from its checkpoint, with the settings and teacher it had. */
+  async continueRun(runId: string, label: string, onEvent: (e: RunEvent) => void): Promise<DistillOutcome> {
+    const cp = await getCheckpoint(runId);
+    return execute(runId, label, cp.config, cp.teachers.restorer ?? '', cp, onEvent);
   },
 
   pause: () => controller?.pause(),
   resume: () => controller?.resume(),
   stop: () => controller?.stop(),
 };
+
+async function execute(runId: string, label: string, config: RunConfig, teacherId: string, resume: RunCheckpoint | null, onEvent: (e: RunEvent) => void): Promise<DistillOutcome> {
+  if (controller) throw new Error('A run is already in progress in this worker.');
+  const own = (controller = new RunController());
+  let teachers: TeacherSet = {};
+  try {
+    const report = await backendReady();
+    const method = getMethod(config.method);
+    // Methods that learn from unpaired web pools also draw from the photos the user added to them.
+    const pools = method.data === 'unpaired' ? await readUserPools() : undefined;
+    // The restorer role is the model picked in the form; other roles are their shipped models.
+    ({ teachers } = await loadTeachers(
+      method,
+      (model) => readModelFiles(model, import.meta.env.BASE_URL).then((f) => deserializeRestorer(f.modelJson, f.weights)),
+      teacherId || undefined,
+    ));
+    const result = await runDistillation({
+      config,
+      teachers,
+      controller: own,
+      onEvent,
+      pools,
+      cache: indexedDbModelCache,
+      checkpoints: { everySeconds: CHECKPOINT_EVERY_SECONDS, teachers: teacherId ? { restorer: teacherId } : {}, save: (cp) => putCheckpoint(runId, cp) },
+      ...(resume ? { resume } : {}),
+    });
+    if (result.status === 'completed') await deleteCheckpoint(runId).catch(() => undefined);
+    // Artifacts are not shown in the page yet: they stay out of the messages (they can be large).
+    const { studentModel, artifacts: _artifacts, ...summary } = result;
+    void _artifacts;
+    let stored: Pick<DistillOutcome, 'modelId' | 'saveError'> = { modelId: null, saveError: null };
+    try {
+      // A student that never trained is the untrained network: nothing to restore with or download.
+      if (summary.studentSteps > 0) stored = await storeStudent(`student-${runId}`, label, config.student, { runId, method: config.method, steps: summary.studentSteps }, studentModel);
+    } finally {
+      studentModel.dispose();
+    }
+    return { summary: { ...summary, backend: `${summary.backend} (${report.device})` }, ...stored };
+  } finally {
+    disposeTeachers(teachers);
+    controller = null;
+  }
+}
 
 export type DistillApi = typeof api;
 Comlink.expose(api);

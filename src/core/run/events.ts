@@ -106,8 +106,8 @@ export type RunEvent =
       backend: string;
       student: ModelSummary;
       teacher: ModelSummary | null;
-      /** The step a resumed run continues after (its history up to there is the checkpoint's); null for a fresh run. */
-      resumedFrom: number | null;
+      /** For a run continued from a checkpoint: the step it continues after and the evaluations up to there (null for a fresh run). */
+      resumed: { totalStep: number; evals: EvalRecord[] } | null;
     }
   | { type: 'phase'; phase: MethodPhase; phaseIndex: number }
   | {

@@ -336,7 +336,7 @@ describe('resumable runs', () => {
       for (const cp of picks) {
         const resumed = await run({ config: cfg, resume: cp });
         const start = resumed.events[0];
-        expect(start.type === 'start' && start.resumedFrom).toBe(cp.position.totalStep);
+        expect(start.type === 'start' && start.resumed?.totalStep).toBe(cp.position.totalStep);
         expect(trace(resumed.result)).toEqual(expected);
         resumed.result.studentModel.dispose();
       }
@@ -361,6 +361,23 @@ describe('resumable runs', () => {
     const resumed = await run({ config: cfg, resume: cp! });
     expect(trace(resumed.result)).toEqual(trace(whole.result));
     for (const r of [whole, stopped, resumed]) r.result.studentModel.dispose();
+  });
+
+  it('keeps a checkpoint when paused between steps', async () => {
+    const controller = new RunController();
+    const saved: number[] = [];
+    const { result } = await run({
+      config: config('kd', 4),
+      controller,
+      checkpoints: { everySeconds: 1e9, save: async (cp) => void saved.push(cp.position.totalStep) },
+      onEvent: (e) => {
+        if (e.type === 'step' && e.record.totalStep === 2) controller.pause();
+        if (e.type === 'paused') setTimeout(() => controller.resume(), 0);
+      },
+    });
+    expect(result.status).toBe('completed');
+    expect(saved).toEqual([2]);
+    result.studentModel.dispose();
   });
 
   it('refuses a checkpoint that does not fit, says why, and reports a failing save without stopping', async () => {

@@ -171,6 +171,7 @@ export async function runDistillation(options: RunOptions): Promise<RunResult> {
   /** The step about to run (or running), while the method's state is that of just before it. */
   let position: RunCheckpoint['position'] | null = null;
   let lastSave = now();
+  let inStep = false;
 
   const saveCheckpoint = async (): Promise<void> => {
     if (!options.checkpoints || !method || !position) return;
@@ -204,6 +205,8 @@ export async function runDistillation(options: RunOptions): Promise<RunResult> {
       lastYield = now();
     }
     if (controller.paused && !controller.stopRequested) {
+      // Between steps a pause keeps a checkpoint: the page may be closed while paused.
+      if (!inStep) await saveCheckpoint();
       activeMs += now() - resumedAt;
       emit({ type: 'paused', totalStep });
       await controller.waitWhilePaused();
@@ -266,7 +269,7 @@ export async function runDistillation(options: RunOptions): Promise<RunResult> {
       backend,
       student: modelSummary(student),
       teacher: teacher ? modelSummary(teacher) : null,
-      resumedFrom: resume ? totalStep : null,
+      resumed: resume ? { totalStep, evals: [...evals] } : null,
     });
     if (!resume) {
       await runEval('input', null);
@@ -284,12 +287,13 @@ export async function runDistillation(options: RunOptions): Promise<RunResult> {
       emit({ type: 'phase', phase, phaseIndex: p });
       for (let s = resumedHere ? resume.position.phaseStep : 0; s < phase.steps; s++) {
         position = { phaseIndex: p, phaseStep: s, totalStep, studentStep };
-        const dueEvery = options.checkpoints && now() - lastSave >= options.checkpoints.everySeconds * 1000;
-        if (dueEvery || (controller.paused && !controller.stopRequested)) await saveCheckpoint();
+        if (options.checkpoints && now() - lastSave >= options.checkpoints.everySeconds * 1000) await saveCheckpoint();
         await yieldPoint();
         const info: StepInfo = { phase, phaseIndex: p, phaseStep: s, studentStep, totalStep };
         const t0 = now();
+        inStep = true;
         const result = await method.step(ctx, info);
+        inStep = false;
         const millis = now() - t0;
         const bad = Object.entries(result.losses).filter(([, v]) => !Number.isFinite(v));
         if (bad.length) {

@@ -2,7 +2,7 @@
 import { useMemo } from 'react';
 import { WEATHERS, type WeatherType } from '../../core/data/weather';
 import { useModelsStore } from '../../state/models';
-import { useRunsStore, type RunRecord, LIVE } from '../../state/runs';
+import { canContinue, useRunsStore, type RunRecord, LIVE } from '../../state/runs';
 import { readModelFiles } from '../../workers/model-store';
 import { ImageCanvas } from '../ImageCanvas';
 import { LineChart } from '../LineChart';
@@ -27,7 +27,8 @@ async function downloadModel(id: string, label: string) {
 /** D4IR's prompts in 2-D, one dot per held-out image, coloured by its true weather. */
 
 export function RunMonitor({ run }: { run: RunRecord }) {
-  const { pause, resume, stop } = useRunsStore();
+  const { pause, resume, stop, continueRun, runs } = useRunsStore();
+  const busy = runs.some((r) => LIVE.includes(r.state));
   const selectModel = useModelsStore((s) => s.select);
   const live = LIVE.includes(run.state);
   const weathers = useMemo(() => Object.keys(run.evals[0]?.scores.weathers ?? run.references.input?.weathers ?? {}) as WeatherType[], [run.evals, run.references.input]);
@@ -51,6 +52,16 @@ export function RunMonitor({ run }: { run: RunRecord }) {
         {live && (
           <button className="secondary" data-testid="run-stop" onClick={stop}>
             Stop
+          </button>
+        )}
+        {canContinue(run) && (
+          <button
+            data-testid="run-continue"
+            disabled={busy}
+            title={busy ? 'Another run is in progress' : `From the checkpoint kept ${new Date(run.checkpoint!.savedAt).toLocaleString()}`}
+            onClick={() => void continueRun(run.id)}
+          >
+            Continue from step {run.checkpoint!.totalStep}
           </button>
         )}
       </header>
@@ -86,6 +97,11 @@ export function RunMonitor({ run }: { run: RunRecord }) {
       {run.error && (
         <p className="error" role="alert" data-testid="run-error">
           {run.error}
+        </p>
+      )}
+      {run.warning && (
+        <p className="warning" data-testid="run-warning">
+          {run.warning}
         </p>
       )}
       {run.modelId && (
