@@ -2,7 +2,7 @@
 // a reload keeps every curve and score. The worker does the work; this only records it.
 import { create } from 'zustand';
 import * as Comlink from 'comlink';
-import { createStore, del, entries, set as idbSet } from 'idb-keyval';
+import { createStore, del, entries, get as idbGet, set as idbSet } from 'idb-keyval';
 import type { EvalRecord, EvalScores, EvalSample, RunEvent } from '../core/run/events';
 import type { LossGroup, MethodPhase, TrainingPreview } from '../core/methods/method';
 import { DEFAULT_METHOD, type RunConfig, type RunConfigInput, type RunPresetName } from '../core/run/config';
@@ -11,6 +11,7 @@ import { deleteCheckpoint } from '../workers/checkpoint-store';
 import { distillWorker, type DistillWorkerApi } from '../workers/distill-client';
 import type { DistillOutcome } from '../workers/distill.worker';
 import { useModelsStore } from './models';
+import { runsTrainingElsewhere, untilReleased, whileTraining } from './tab-lock';
 
 export type RunState = 'starting' | 'running' | 'paused' | 'completed' | 'stopped' | 'failed' | 'interrupted';
 
@@ -165,6 +166,10 @@ export function applyEvent(prev: RunRecord, e: RunEvent): RunRecord {
 
 interface RunsState {
   runs: RunRecord[];
+  /** Runs another tab is training: shown, not controlled, here (state/tab-lock.ts). */
+  elsewhere: string[];
+  /** Why the last save of a run record failed (a full storage quota, say); null once one succeeds. */
+  storageError: string | null;
   selected: string | null;
   loaded: boolean;
   load(): Promise<void>;
@@ -180,8 +185,19 @@ interface RunsState {
 
 let nextSave = 0;
 
+/** A run that was going when its page closed lost its worker: say so, keep its curves. */
+function asInterrupted(r: RunRecord): RunRecord {
+  if (!LIVE.includes(r.state)) return r;
+  const more = r.checkpoint ? `, and it can continue from step ${r.checkpoint.totalStep}` : '';
+  return { ...r, state: 'interrupted', error: r.error ?? `The page was closed or reloaded during this run; its curves and scores up to then are kept${more}.` };
+}
+
 export const useRunsStore = create<RunsState>((set, get) => {
-  const save = (r: RunRecord) => idbSet(r.id, r, runStore()).catch(() => undefined);
+  const save = (r: RunRecord) =>
+    idbSet(r.id, r, runStore()).then(
+      () => void (get().storageError && set({ storageError: null })),
+      (e: unknown) => set({ storageError: `Runs cannot be saved in this browser (${e instanceof Error ? e.message : String(e)}): the run goes on, but a reload would lose what is new. Delete old runs or trained models to free space.` }),
+    );
   const update = (id: string, fn: (r: RunRecord) => RunRecord, persist: 'now' | 'throttled' | 'no' = 'no') => {
     let updated: RunRecord | undefined;
     set((s) => ({ runs: s.runs.map((r) => (r.id === id ? (updated = fn(r)) : r)) }));
@@ -192,7 +208,8 @@ export const useRunsStore = create<RunsState>((set, get) => {
     }
   };
 
-  const checkIdle = () => {
+  const checkIdle = async () => {
+    if ((await runsTrainingElsewhere()).length) throw new Error('Another tab of the playground is training a run: one run at a time. Pause or stop it there (or close that tab) first.');
     if (get().runs.some((r) => LIVE.includes(r.state))) throw new Error('A run is already in progress: stop it first.');
   };
   /** Runs a worker call for run `id`, recording its events and its outcome. */
@@ -200,9 +217,14 @@ export const useRunsStore = create<RunsState>((set, get) => {
     const worker = distillWorker();
     const onEvent = Comlink.proxy((e: RunEvent) => update(id, (r) => applyEvent(r, e), e.type === 'step' || e.type === 'preview' ? 'throttled' : 'now'));
     try {
-      const outcome = await guarded(worker, call(worker.api, onEvent));
-      update(id, (r) => ({ ...r, state: outcome.summary.status, error: outcome.summary.error?.message ?? outcome.saveError, modelId: outcome.modelId ?? r.modelId, backend: outcome.summary.backend }), 'now');
-      if (outcome.modelId) await useModelsStore.getState().refresh();
+      await whileTraining(id, async () => {
+        const outcome = await guarded(worker, call(worker.api, onEvent));
+        update(id, (r) => ({ ...r, state: outcome.summary.status, error: outcome.summary.error?.message ?? outcome.saveError, modelId: outcome.modelId ?? r.modelId, backend: outcome.summary.backend }));
+        // Saved before the lock goes: another tab reads the record then.
+        const done = get().runs.find((r) => r.id === id);
+        if (done) await save(done);
+        if (outcome.modelId) await useModelsStore.getState().refresh();
+      });
     } catch (e) {
       update(id, (r) => ({ ...r, state: 'failed', error: e instanceof Error ? e.message : String(e) }), 'now');
     }
@@ -210,30 +232,28 @@ export const useRunsStore = create<RunsState>((set, get) => {
 
   return {
     runs: [],
+    elsewhere: [],
+    storageError: null,
     selected: null,
     loaded: false,
 
     async load() {
-      const all = await entries<string, RunRecord>(runStore()).catch(() => [] as [string, RunRecord][]);
-      // A run that was going when the page closed lost its worker: say so, keep its curves.
-      const runs = all.map(([, r]) =>
-        LIVE.includes(r.state)
-          ? {
-              ...r,
-              state: 'interrupted' as const,
-              error:
-                r.error ??
-                `The page was closed or reloaded during this run; its curves and scores up to then are kept${r.checkpoint ? `, and it can continue from step ${r.checkpoint.totalStep}` : ''}.`,
-            }
-          : r,
-      );
-      runs.filter((r) => r.state === 'interrupted').forEach((r) => void save(r));
+      const [all, elsewhere] = await Promise.all([entries<string, RunRecord>(runStore()).catch(() => [] as [string, RunRecord][]), runsTrainingElsewhere()]);
+      const runs = all.map(([, r]) => (elsewhere.includes(r.id) ? r : asInterrupted(r)));
+      runs.filter((r, i) => r !== all[i][1]).forEach((r) => void save(r));
       runs.sort((a, b) => b.createdAt - a.createdAt);
-      set({ runs, loaded: true, selected: get().selected ?? runs[0]?.id ?? null });
+      set({ runs, elsewhere, loaded: true, selected: get().selected ?? runs[0]?.id ?? null });
+      // When the other tab is done (or closed), show the run as it left it.
+      for (const id of elsewhere) {
+        void untilReleased(id).then(async () => {
+          const r = await idbGet<RunRecord>(id, runStore());
+          set((s) => ({ elsewhere: s.elsewhere.filter((e) => e !== id), runs: r ? s.runs.map((x) => (x.id === id ? asInterrupted(r) : x)) : s.runs }));
+        });
+      }
     },
 
     async start(input, preset, label, teacherId) {
-      checkIdle();
+      await checkIdle();
       const id = `${Date.now().toString(36)}`;
       const record = newRunRecord(id, label, input, preset);
       set((s) => ({ runs: [record, ...s.runs], selected: id }));
@@ -242,7 +262,7 @@ export const useRunsStore = create<RunsState>((set, get) => {
     },
 
     async continueRun(id) {
-      checkIdle();
+      await checkIdle();
       const run = get().runs.find((r) => r.id === id);
       if (!run || !canContinue(run)) throw new Error('This run has no checkpoint to continue from.');
       update(id, (r) => ({ ...r, state: 'starting', error: null }), 'now');

@@ -24,7 +24,7 @@ function useCatalog(): { catalog: MethodCatalogItem[] | null; error: string | nu
 
 export function DistillView() {
   const { catalog, error } = useCatalog();
-  const { runs, selected, load, loaded } = useRunsStore();
+  const { runs, selected, load, loaded, storageError } = useRunsStore();
   useEffect(() => {
     if (!loaded) void load();
   }, [load, loaded]);
@@ -35,6 +35,11 @@ export function DistillView() {
         {catalog ? <RunForm catalog={catalog} /> : <div className="panel">{error ? <p className="error">{error}</p> : 'Loading methods…'}</div>}
       </div>
       <div>
+        {storageError && (
+          <p className="error" role="alert" data-testid="storage-error">
+            {storageError}
+          </p>
+        )}
         {run ? <RunMonitor run={run} /> : <div className="panel hint">Start a run: its losses, scores and images appear here as the student learns.</div>}
         <RunsList />
       </div>

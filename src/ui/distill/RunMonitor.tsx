@@ -30,7 +30,8 @@ export function RunMonitor({ run }: { run: RunRecord }) {
   const { pause, resume, stop, continueRun, runs } = useRunsStore();
   const busy = runs.some((r) => LIVE.includes(r.state));
   const selectModel = useModelsStore((s) => s.select);
-  const live = LIVE.includes(run.state);
+  const elsewhere = useRunsStore((s) => s.elsewhere.includes(run.id));
+  const live = LIVE.includes(run.state) && !elsewhere;
   const weathers = useMemo(() => Object.keys(run.evals[0]?.scores.weathers ?? run.references.input?.weathers ?? {}) as WeatherType[], [run.evals, run.references.input]);
   const psnr = useMemo(() => scoreChart(run, weathers, 'psnr'), [run, weathers]);
   const charts = useMemo(() => lossCharts(run.lossGroups ?? [], run.losses), [run.lossGroups, run.losses]);
@@ -56,6 +57,7 @@ export function RunMonitor({ run }: { run: RunRecord }) {
         )}
         {canContinue(run) && (
           <button
+            className="primary"
             data-testid="run-continue"
             disabled={busy}
             title={busy ? 'Another run is in progress' : `From the checkpoint kept ${new Date(run.checkpoint!.savedAt).toLocaleString()}`}
@@ -97,6 +99,11 @@ export function RunMonitor({ run }: { run: RunRecord }) {
       {run.error && (
         <p className="error" role="alert" data-testid="run-error">
           {run.error}
+        </p>
+      )}
+      {elsewhere && (
+        <p className="warning" data-testid="run-elsewhere">
+          This run is training in another tab of the playground: follow it there. It shows here as it ends.
         </p>
       )}
       {run.warning && (
