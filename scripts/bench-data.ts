@@ -1,7 +1,8 @@
 // Data synthesis speed: median milliseconds per weather type for a batch of 8 pairs at 64x64 and
 // for one 256x256 pair (clean source included), plus the clean sources and the weather step
 // alone. Prints JSON.   npx tsx scripts/bench-data.ts [repeats]
-import { renderDeadLeaves, renderScene } from '../src/core/data/clean.ts';
+import { renderDeadLeaves } from '../src/core/data/dead-leaves.ts';
+import { renderScene } from '../src/core/data/scene.ts';
 import { makePairBatch, WEATHER_TYPES, type SourceOption } from '../src/core/data/pairs.ts';
 import { synthesizeWeather } from '../src/core/data/weather.ts';
 

@@ -4,7 +4,10 @@
 import { mkdirSync } from 'node:fs';
 import sharp from 'sharp';
 import { existsSync } from 'node:fs';
-import { renderDeadLeaves, renderScene, userImageSource, type CleanSample } from '../src/core/data/clean.ts';
+import type { CleanSample } from '../src/core/data/clean.ts';
+import { renderDeadLeaves } from '../src/core/data/dead-leaves.ts';
+import { userImageSource } from '../src/core/data/photo-source.ts';
+import { renderScene } from '../src/core/data/scene.ts';
 import { batchItem, type RGBImage } from '../src/core/data/image.ts';
 import { makePairBatch } from '../src/core/data/pairs.ts';
 import { synthesizeWeather, WEATHER_TYPES } from '../src/core/data/weather.ts';

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { renderDeadLeaves, renderScene, userImageSource, mixedSource, sceneSource, deadLeavesSource, type CleanSample } from './clean.ts';
+import { mixedSource, sceneSource, deadLeavesSource, type CleanSample } from './clean.ts';
+import { renderDeadLeaves } from './dead-leaves.ts';
+import { userImageSource } from './photo-source.ts';
+import { renderScene } from './scene.ts';
 import { createImage } from './image.ts';
 
 function expectValid(s: CleanSample, w: number, h: number): void {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { batchItem, createImage } from './image.ts';
 import { CLEAN_SOURCES, makeEvalSet, makePair, makePairBatch, WEATHER_TYPES } from './pairs.ts';
-import { userImageSource } from './clean.ts';
+import { userImageSource } from './photo-source.ts';
 
 function itemData(data: Float32Array, i: number, len: number): Float32Array {
   return data.subarray(i * len, (i + 1) * len);

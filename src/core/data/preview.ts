@@ -1,5 +1,6 @@
 // One clean/degraded pair with its scores, as the Data view shows it.
-import { getCleanSource, userImageSource, type CleanSourceName } from './clean';
+import { getCleanSource, type CleanSourceName } from './clean';
+import { userImageSource } from './photo-source';
 import type { RGBImage } from './image';
 import { deriveSeed } from './rng';
 import { synthesizeWeather, WEATHERS, type WeatherParams, type WeatherType } from './weather';

@@ -1,21 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { renderDeadLeaves, renderScene, type CleanSample } from './clean.ts';
+import type { CleanSample } from './clean.ts';
+import { renderDeadLeaves } from './dead-leaves.ts';
+import { renderScene } from './scene.ts';
 import { createImage } from './image.ts';
 import { resolveParams, type ParamSpec } from './params.ts';
 import { deriveSeed, Rng } from './rng.ts';
-import {
-  applyHaze,
-  applyMix,
-  applyRain,
-  applyRaindrop,
-  synthesizeWeather,
-  WEATHER_TYPES,
-  WEATHERS,
-  type MixParams,
-  RAIN_PARAMS,
-  type RainParams,
-  type WeatherType,
-} from './weather.ts';
+import { applyMix, synthesizeWeather, WEATHER_TYPES, WEATHERS, type MixParams, type WeatherType } from './weather.ts';
+import { applyHaze } from './weathers/haze.ts';
+import { applyRain, RAIN_PARAMS, type RainParams } from './weathers/rain.ts';
+import { applyRaindrop } from './weathers/raindrop.ts';
 
 const S = 48;
 const sources: Record<string, CleanSample> = {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf, type Tensor4D } from '../tf';
 import type { RGBImage } from '../data/image';
-import { renderScene } from '../data/clean';
+import { renderScene } from '../data/scene';
 import { createRestorer, sizeMultiple, type Restorer, type RestorerConfig } from '../models/restorer';
 import { restoreImage, restorerPredict } from './restore';
 import { AbortError, planTiles, reflectIndex, restoreTiled, restoreWhole, type TilePredict } from './tiled';

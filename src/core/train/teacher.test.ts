@@ -4,7 +4,7 @@ import { createRestorer, type RestorerConfig } from '../models/restorer';
 import { Adam, packAdamMoments, unpackAdamMoments } from './adam';
 import { batchSeed, defaultTeacherRecipe, learningRate, teacherBatch, teacherLoss, TeacherTrainer, type TeacherCheckpoint, type TeacherRecipe } from './teacher';
 import { tinyRestorerConfig } from '../models/test-configs';
-import { userImageSource } from '../data/clean';
+import { userImageSource } from '../data/photo-source';
 import { ssimTensor } from '../metrics/tensor-metrics';
 import { l1Loss } from './supervised';
 

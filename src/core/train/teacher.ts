@@ -8,7 +8,8 @@
 
 import { tf } from '../tf';
 import { makeEvalSet, makePairBatch, resolveSource, type CleanSourceName, type SourceOption } from '../data/pairs';
-import { deadLeavesSource, mixedSource, sceneSourceWith, userImageSource, type CleanSource } from '../data/clean';
+import { deadLeavesSource, mixedSource, sceneSourceWith, type CleanSource } from '../data/clean';
+import { userImageSource } from '../data/photo-source';
 import { batchItem, type RGBImage } from '../data/image';
 import { deriveSeed, Rng } from '../data/rng';
 import { WEATHER_TYPES, type WeatherType } from '../data/weather';
