@@ -6,7 +6,8 @@ import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RGBImage } from '../core/data/image';
 import { decodeBmp } from './bmp';
-import { ImageIOError, readImage, toBytes, writeImage } from './image-io';
+import { ImageIOError, readImage, writeImage } from './image-io';
+import { toBytes } from '../core/data/image';
 import { encodeBmp, encodePng } from './test-helpers';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'weatherkd-io-'));

@@ -8,7 +8,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
 import sharp, { type Metadata } from 'sharp';
-import type { RGBImage } from '../core/data/image';
+import { toBytes, type RGBImage } from '../core/data/image';
 import { BmpError, decodeBmp, isBmp } from './bmp';
 
 /** A file that cannot be read or written as an image; the message is one line for the user. */
@@ -100,13 +100,6 @@ export async function readImage(path: string): Promise<RGBImage> {
   } catch (err) {
     throw new ImageIOError(`cannot read image ${path}: corrupt or truncated ${format.toUpperCase()} (${firstLine(err)})`);
   }
-}
-
-/** 8-bit RGB bytes of an image: values clamped to [0, 1], rounded to the nearest level (NaN -> 0). */
-export function toBytes(img: RGBImage): Uint8Array {
-  const out = new Uint8Array(img.data.length);
-  for (let i = 0; i < out.length; i++) out[i] = Math.round(Math.min(1, Math.max(0, img.data[i])) * 255);
-  return out;
 }
 
 /** Writes an 8-bit RGB PNG (values clamped to [0, 1] and rounded); creates the folder if needed. */

@@ -5,15 +5,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describeReport } from '../core/backend/select';
 import { countRestorerParams, restorerFlopsPerPixel } from '../core/models/complexity';
-import {
-  defaultTeacherRecipe,
-  DivergedError,
-  recipeConfig,
-  TeacherTrainer,
-  type TeacherInit,
-  type TeacherRecipe,
-  type ValidationRecord,
-} from '../core/train/teacher';
+import { DivergedError, TeacherTrainer, type ValidationRecord } from '../core/train/teacher';
+import { defaultTeacherRecipe, recipeConfig, type TeacherInit, type TeacherRecipe } from '../core/train/teacher-recipe';
 import { readRestorerMetadata } from '../core/models/io';
 import type { RGBImage } from '../core/data/image';
 import { startBackend } from './backend-option';

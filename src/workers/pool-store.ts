@@ -3,7 +3,7 @@
 // on a side: the pools feed 64 px crops, and a hundred photos stay a few megabytes.
 
 import { createStore, del, entries, set } from 'idb-keyval';
-import type { RGBImage } from '../core/data/image';
+import { toBytes, type RGBImage } from '../core/data/image';
 import type { UserPools } from '../core/run/data';
 
 export type PoolKind = 'clean' | 'degraded';
@@ -28,8 +28,7 @@ export async function listPoolPhotos(): Promise<PoolPhoto[]> {
 }
 
 export function toPoolPhoto(kind: PoolKind, name: string, img: RGBImage): PoolPhoto {
-  const rgb = new Uint8Array(img.data.length);
-  for (let i = 0; i < rgb.length; i++) rgb[i] = Math.round(Math.min(1, Math.max(0, img.data[i])) * 255);
+  const rgb = toBytes(img);
   return { id: `${kind}:${Date.now().toString(36)}:${Math.random().toString(36).slice(2, 8)}`, kind, name, width: img.width, height: img.height, rgb };
 }
 

@@ -126,3 +126,10 @@ export function clamp01InPlace(data: Float32Array): void {
     data[i] = v > 0 ? (v < 1 ? v : 1) : 0;
   }
 }
+
+/** 8-bit RGB bytes of an image: values clamped to [0, 1], rounded to the nearest level (NaN -> 0). */
+export function toBytes(img: RGBImage): Uint8Array {
+  const out = new Uint8Array(img.data.length);
+  for (let i = 0; i < out.length; i++) out[i] = Math.round(Math.min(1, Math.max(0, img.data[i])) * 255);
+  return out;
+}

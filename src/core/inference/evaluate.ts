@@ -2,7 +2,7 @@
 // the restored image's, per image and averaged. Framework-free, so the CLI, the model card script
 // and the page score the same way.
 
-import type { RGBImage } from '../data/image';
+import { toBytes, type RGBImage } from '../data/image';
 import type { ImageScores } from '../metrics/common';
 import { scoreImages } from '../metrics/image-metrics';
 import type { Restorer } from '../models/restorer';
@@ -30,9 +30,7 @@ export interface EvalSummary {
  * write, so `eval` agrees with `restore` followed by `metrics`.
  */
 export function quantize8(img: RGBImage): RGBImage {
-  const data = new Float32Array(img.data.length);
-  for (let i = 0; i < data.length; i++) data[i] = Math.round(Math.min(1, Math.max(0, img.data[i])) * 255) / 255;
-  return { width: img.width, height: img.height, data };
+  return { width: img.width, height: img.height, data: Float32Array.from(toBytes(img), (v) => v / 255) };
 }
 
 export function meanScores(list: readonly ImageScores[]): ImageScores {
