@@ -2,7 +2,11 @@ import { test, expect } from './fixtures';
 import sharp from 'sharp';
 import { makePair } from '../src/core/data/pairs';
 
-test('a D4IR run from the page shows every phase, the prompt projection and synthesised pairs; a second run reuses its models', async ({ page, pageErrors, offsite }) => {
+test('a D4IR run from the page shows every phase, the prompt projection and synthesised pairs; a second run reuses its models', async ({
+  page,
+  pageErrors,
+  offsite,
+}) => {
   void pageErrors;
   void offsite;
   test.setTimeout(400_000);
@@ -11,12 +15,19 @@ test('a D4IR run from the page shows every phase, the prompt projection and synt
   await page.getByTestId('run-preset').selectOption('quick');
   await page.getByTestId('run-steps').fill('30');
   // Small budgets: the machinery, not the quality, is under test here.
-  for (const [name, value] of [['adapterSteps', '20'], ['diffusionSteps', '20'], ['bankSize', '8'], ['samplerSteps', '6']]) {
+  for (const [name, value] of [
+    ['adapterSteps', '20'],
+    ['diffusionSteps', '20'],
+    ['bankSize', '8'],
+    ['samplerSteps', '6'],
+  ]) {
     await page.getByTestId(`option-${name}`).fill(value);
   }
   // A photo of the user's joins the degraded pool; a broken file is refused with a message.
   const pair = makePair({ size: 96, seed: 4, weathers: ['haze'], source: 'scene' }, 0);
-  const png = await sharp(Buffer.from(pair.degraded.data.map((v) => Math.round(v * 255))), { raw: { width: 96, height: 96, channels: 3 } }).png().toBuffer();
+  const png = await sharp(Buffer.from(pair.degraded.data.map((v) => Math.round(v * 255))), { raw: { width: 96, height: 96, channels: 3 } })
+    .png()
+    .toBuffer();
   await page.getByTestId('pool-degraded-input').setInputFiles([
     { name: 'my-haze.png', mimeType: 'image/png', buffer: png },
     { name: 'broken.png', mimeType: 'image/png', buffer: Buffer.from('not a png') },

@@ -8,7 +8,11 @@ declare global {
   }
 }
 
-test('a DFL run from the page streams curves and samples, pauses, continues after a reload from its checkpoint, and its student restores a photo', async ({ page, pageErrors, offsite }) => {
+test('a DFL run from the page streams curves and samples, pauses, continues after a reload from its checkpoint, and its student restores a photo', async ({
+  page,
+  pageErrors,
+  offsite,
+}) => {
   void pageErrors;
   void offsite;
   test.setTimeout(400_000);
@@ -56,7 +60,9 @@ test('a DFL run from the page streams curves and samples, pauses, continues afte
   const runSeconds = (Date.now() - continuedAt) / 1000;
   const longTasks = await page.evaluate(() => window.__longTasks);
   const blocked = longTasks.reduce((a, b) => a + b, 0) / 1000;
-  console.log(`run ${runSeconds.toFixed(1)} s; main-thread long tasks: ${longTasks.length}, longest ${Math.max(0, ...longTasks).toFixed(0)} ms, ${blocked.toFixed(2)} s in total`);
+  console.log(
+    `run ${runSeconds.toFixed(1)} s; main-thread long tasks: ${longTasks.length}, longest ${Math.max(0, ...longTasks).toFixed(0)} ms, ${blocked.toFixed(2)} s in total`,
+  );
   expect(Math.max(0, ...longTasks)).toBeLessThan(300);
   expect(blocked / runSeconds).toBeLessThan(0.15);
   await expect(page.getByTestId('eval-grid').locator('canvas').first()).toBeVisible();
@@ -74,7 +80,9 @@ test('a DFL run from the page streams curves and samples, pauses, continues afte
   await expect(page.getByTestId('model-select')).toHaveValue(/^student-/);
   const pair = makePair({ size: 128, seed: 9, weathers: ['rain'], source: 'scene' }, 0);
   const bytes = Buffer.from(pair.degraded.data.map((v) => Math.round(v * 255)));
-  const png = await sharp(bytes, { raw: { width: 128, height: 128, channels: 3 } }).png().toBuffer();
+  const png = await sharp(bytes, { raw: { width: 128, height: 128, channels: 3 } })
+    .png()
+    .toBuffer();
   await page.getByTestId('upload-input').setInputFiles({ name: 'rain.png', mimeType: 'image/png', buffer: png });
   await expect(page.getByTestId('restored-image')).toBeVisible({ timeout: 60_000 });
   await page.screenshot({ path: test.info().outputPath('distill-restore.png'), fullPage: true });

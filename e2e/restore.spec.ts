@@ -8,7 +8,9 @@ import type { Page } from '@playwright/test';
 async function toPng(img: RGBImage): Promise<Buffer> {
   const bytes = Buffer.alloc(img.width * img.height * 3);
   for (let i = 0; i < bytes.length; i++) bytes[i] = Math.round(Math.min(1, Math.max(0, img.data[i])) * 255);
-  return sharp(bytes, { raw: { width: img.width, height: img.height, channels: 3 } }).png().toBuffer();
+  return sharp(bytes, { raw: { width: img.width, height: img.height, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 async function fromPng(buf: Buffer): Promise<RGBImage> {
@@ -18,7 +20,10 @@ async function fromPng(buf: Buffer): Promise<RGBImage> {
 
 /** The restored canvas's pixels, at full size, as the PNG download would have them. */
 async function restoredPixels(page: Page): Promise<RGBImage> {
-  const dataUrl = await page.getByTestId('restored-image').first().evaluate((c: HTMLCanvasElement) => c.toDataURL('image/png'));
+  const dataUrl = await page
+    .getByTestId('restored-image')
+    .first()
+    .evaluate((c: HTMLCanvasElement) => c.toDataURL('image/png'));
   return fromPng(Buffer.from(dataUrl.split(',')[1], 'base64'));
 }
 

@@ -1,6 +1,6 @@
 import { test, expect } from './fixtures';
 
-test('a second tab sees the first tab\'s run as training elsewhere, cannot start another, and shows it as it ends', async ({ page, context }) => {
+test("a second tab sees the first tab's run as training elsewhere, cannot start another, and shows it as it ends", async ({ page, context }) => {
   await page.goto('/?backend=wasm#distill');
   await page.getByTestId('method-select').selectOption('kd');
   await page.getByTestId('run-preset').selectOption('quick');

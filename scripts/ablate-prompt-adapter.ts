@@ -16,7 +16,13 @@ const probe = makePairBatch({ n: 120, size: 64, seed: 999, weathers: [...weather
 const px = tf.tensor4d(probe.degraded.data, [120, 64, 64, 3]);
 const a = new PromptAdapter(DEFAULT_PROMPT_ADAPTER, 3);
 const adam = new Adam(a.variables);
-const knn = async () => { const z = a.embed(px); const f = await z.data() as Float32Array; z.dispose(); const rows = probe.weather.map((_, i) => f.subarray(i*16, i*16+16)); return knnAccuracy(rows, probe.weather, 5); };
+const knn = async () => {
+  const z = a.embed(px);
+  const f = (await z.data()) as Float32Array;
+  z.dispose();
+  const rows = probe.weather.map((_, i) => f.subarray(i * 16, i * 16 + 16));
+  return knnAccuracy(rows, probe.weather, 5);
+};
 console.log('chance', chanceAccuracy(probe.weather), 'init', await knn());
 const t0 = performance.now();
 for (let s = 0; s < steps; s++) {
@@ -26,5 +32,6 @@ for (let s = 0; s < steps; s++) {
   adam.apply(grads, lr);
   const l = (await value.data())[0];
   tf.dispose([ca, cb, value, ...Object.values(grads)]);
-  if ((s + 1) % 250 === 0 || s + 1 === steps) console.log(s + 1, l.toFixed(3), 'knn', (await knn()).toFixed(3), ((performance.now() - t0) / 1000).toFixed(0) + 's');
+  if ((s + 1) % 250 === 0 || s + 1 === steps)
+    console.log(s + 1, l.toFixed(3), 'knn', (await knn()).toFixed(3), ((performance.now() - t0) / 1000).toFixed(0) + 's');
 }

@@ -58,10 +58,7 @@ async function bench(backendName: string, stride: number, reps: number, filterGr
   };
   const forward = timed(() => run('Conv2D', { x, filter: w }, { ...conv, dilations: [1, 1] }));
   const inputGrad = timed(() => run('Conv2DBackpropInput', { dy, filter: w }, { ...conv, inputShape: x.shape }));
-  const filterGrad = timed(
-    () => run('Conv2DBackpropFilter', { x, dy }, { ...conv, filterShape: w.shape }),
-    filterGradReps,
-  );
+  const filterGrad = timed(() => run('Conv2DBackpropFilter', { x, dy }, { ...conv, filterShape: w.shape }), filterGradReps);
   const result: Record<string, unknown> = {
     backend: backendName,
     stride,

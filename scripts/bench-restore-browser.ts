@@ -26,7 +26,9 @@ async function main() {
     args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   const pair = makePair({ size, seed: 3, weathers: ['rain'], source: 'scene' }, 0);
-  const png = await sharp(Buffer.from(pair.degraded.data.map((v) => Math.round(v * 255))), { raw: { width: size, height: size, channels: 3 } }).png().toBuffer();
+  const png = await sharp(Buffer.from(pair.degraded.data.map((v) => Math.round(v * 255))), { raw: { width: size, height: size, channels: 3 } })
+    .png()
+    .toBuffer();
   const results = [];
   try {
     for (const backend of values.backends!.split(',')) {

@@ -12,13 +12,7 @@
 
 import { tf, type Tensor4D } from '../src/core/tf';
 import { forwardFlops, restorerComplexity, trainStepFlops } from '../src/core/models/complexity';
-import {
-  createRestorer,
-  isRestorerPresetName,
-  RESTORER_PRESET_NAMES,
-  restorerPreset,
-  type RestorerPresetName,
-} from '../src/core/models/restorer';
+import { createRestorer, isRestorerPresetName, RESTORER_PRESET_NAMES, restorerPreset, type RestorerPresetName } from '../src/core/models/restorer';
 import { createAdam, trainStep } from '../src/core/train/supervised';
 
 interface Args {
@@ -76,16 +70,9 @@ async function time(run: () => Promise<void>, budgetMs: number): Promise<{ media
   return { median: median(times), reps: times.length, warmup };
 }
 
-async function measure(
-  kind: 'forward' | 'train',
-  preset: RestorerPresetName,
-  batch: number,
-  size: number,
-  budgetMs: number,
-): Promise<Timing> {
+async function measure(kind: 'forward' | 'train', preset: RestorerPresetName, batch: number, size: number, budgetMs: number): Promise<Timing> {
   const restorer = createRestorer(preset, { seed: 0 });
-  const flops = (n: number, s: number) =>
-    kind === 'forward' ? forwardFlops(restorer.config, n, s, s) : trainStepFlops(restorer.config, n, s, s);
+  const flops = (n: number, s: number) => (kind === 'forward' ? forwardFlops(restorer.config, n, s, s) : trainStepFlops(restorer.config, n, s, s));
   const runAt = async (n: number, s: number, budget: number, probeOnly: boolean) => {
     const x = tf.randomUniform([n, s, s, 3], 0, 1, 'float32', 1) as Tensor4D;
     const y = tf.randomUniform([n, s, s, 3], 0, 1, 'float32', 2) as Tensor4D;
@@ -157,9 +144,7 @@ async function main(): Promise<void> {
       const c = restorerComplexity(restorerPreset(name));
       const budgetMs = args.budgetS * 1000;
       const forward = await measure('forward', name, args.batch, args.size, budgetMs);
-      const train = hasFilterGrad
-        ? await measure('train', name, args.batch, args.size, budgetMs)
-        : { error: `no Conv2DBackpropFilter kernel on ${backend}` };
+      const train = hasFilterGrad ? await measure('train', name, args.batch, args.size, budgetMs) : { error: `no Conv2DBackpropFilter kernel on ${backend}` };
       presets.push({
         name,
         params: c.params,

@@ -113,7 +113,9 @@ interface SetResult {
 
 /** The paired sets (input/ + target/) in the shared data folder, and the unpaired ones. */
 function sharedSets(dataDir: string): { paired: string[]; unpaired: string[] } {
-  const dirs = readdirSync(dataDir).filter((d) => statSync(path.join(dataDir, d)).isDirectory()).sort();
+  const dirs = readdirSync(dataDir)
+    .filter((d) => statSync(path.join(dataDir, d)).isDirectory())
+    .sort();
   const isPaired = (d: string) => existsSync(path.join(dataDir, d, 'input')) && existsSync(path.join(dataDir, d, 'target'));
   return { paired: dirs.filter(isPaired), unpaired: dirs.filter((d) => !isPaired(d)) };
 }
@@ -257,8 +259,14 @@ function validationLines(validations: unknown[], set: { count: number; size: num
       picked.map((x) => `step ${x.step}: ${x.meanPsnr.toFixed(2)}`).join(', ') +
       '.',
     ...(v.at(-1)?.identityPsnr !== undefined
-      ? [`- The same images' clean versions, restored, against themselves (what the network changes where there is no weather): ` +
-          picked.filter((x) => x.identityPsnr !== undefined).map((x) => `step ${x.step}: ${x.identityPsnr!.toFixed(2)}`).join(', ') + ' dB.']
+      ? [
+          `- The same images' clean versions, restored, against themselves (what the network changes where there is no weather): ` +
+            picked
+              .filter((x) => x.identityPsnr !== undefined)
+              .map((x) => `step ${x.step}: ${x.identityPsnr!.toFixed(2)}`)
+              .join(', ') +
+            ' dB.',
+        ]
       : []),
   ];
 }
@@ -275,9 +283,15 @@ function batchExtras(r: Record<string, unknown>): string[] {
   const photos = r.photos as TeacherRecipe['photos'];
   return [
     ...(photos && photos.share > 0
-      ? [`${Math.round(photos.share * 100)}% of the scenes cropped at random zoom from the ${photos.names.length} clean photos in \`${photos.dir}\` (depth from a prior)`]
+      ? [
+          `${Math.round(photos.share * 100)}% of the scenes cropped at random zoom from the ${photos.names.length} clean photos in \`${photos.dir}\` (depth from a prior)`,
+        ]
       : []),
-    ...(identity > 0 ? [`${Math.round(identity * 100)}% identity pairs (the clean image in and out; half of them first made pale and flat, like an overcast sky or a white wall)`] : []),
+    ...(identity > 0
+      ? [
+          `${Math.round(identity * 100)}% identity pairs (the clean image in and out; half of them first made pale and flat, like an overcast sky or a white wall)`,
+        ]
+      : []),
     ...(pale > 0 ? [`${Math.round(pale * 100)}% of the scenes with a pale, low-contrast sky`] : []),
     ...(litter > 0 ? [`${Math.round(litter * 100)}% of the scenes with fallen leaves and grass blades on the ground`] : []),
     ...(far < 1 ? [`each image's depth clipped at a level drawn from [${far}, 1], so haze leaves the sky partly visible more often`] : []),
@@ -314,7 +328,7 @@ function trainFlags(r: Record<string, unknown>, init?: string): string {
 /** The stages of training, oldest first: each fine-tuning run records the model it started from. */
 function trainingStages(t: TrainingInfo): { recipe: Record<string, unknown>; steps: number | null; wallTimeMs: number | null }[] {
   const stages = [];
-  for (let stage = { recipe: (t.recipe ?? {}) as Record<string, unknown>, steps: t.steps, wallTimeMs: t.wallTimeMs }; ; ) {
+  for (let stage = { recipe: (t.recipe ?? {}) as Record<string, unknown>, steps: t.steps, wallTimeMs: t.wallTimeMs }; ;) {
     stages.unshift(stage);
     const init = stage.recipe.init as TeacherInit | undefined;
     if (!init) return stages;
@@ -331,7 +345,12 @@ function photoDirs(recipe: unknown): string[] {
 }
 
 function markdown(
-  card: { model: { params: number; flopsPerPixel: number; config: object; preset: string | null }; training: TrainingInfo; evaluation: { backend: string; device: string }; generatedAt: string },
+  card: {
+    model: { params: number; flopsPerPixel: number; config: object; preset: string | null };
+    training: TrainingInfo;
+    evaluation: { backend: string; device: string };
+    generatedAt: string;
+  },
   synthetic: Partial<Record<WeatherType, EvalSummary>>,
   all: EvalSummary,
   sets: SetResult[],
@@ -371,7 +390,9 @@ function markdown(
             ]
           : [`- Command: \`weatherkd train-teacher ${trainFlags(r)}\``]),
         ...(t.sessions.length > 1
-          ? [`- The last stage ran in ${t.sessions.length} sessions joined by \`--resume\`: ${t.sessions.map((x) => `steps ${x.fromStep}-${x.toStep}`).join(', ')}.`]
+          ? [
+              `- The last stage ran in ${t.sessions.length} sessions joined by \`--resume\`: ${t.sessions.map((x) => `steps ${x.fromStep}-${x.toStep}`).join(', ')}.`,
+            ]
           : []),
       ].join('\n')
     : '- Unknown (no training state found).';
@@ -395,8 +416,7 @@ function markdown(
     '',
     `- Steps: ${t.steps ?? 'unknown'}${planned !== null && t.steps !== planned ? ` of ${planned} planned` : ''}` +
       `${stages.length > 1 ? ` in the last of ${stages.length} stages (see Recipe); ${totalSteps} in all` : ''}.`,
-    `- Wall time: ${hours}, in ${t.sessions.length || '?'} session(s)` +
-      `${stages.length > 1 ? `; ${totalHours} h in all stages` : ''}.`,
+    `- Wall time: ${hours}, in ${t.sessions.length || '?'} session(s)` + `${stages.length > 1 ? `; ${totalHours} h in all stages` : ''}.`,
     `- Backend: ${t.backend ?? 'unknown'}${t.device ? ` (${t.device})` : ''}.`,
     ...(values.note ?? []).map((n) => `- ${n}`),
     ...(t.finalLoss !== null ? [`- Final training loss (mean of the last 100 steps): ${t.finalLoss.toFixed(5)}.`] : []),
@@ -438,16 +458,17 @@ function markdown(
           '',
           '| set | images | RGB PSNR / SSIM | Y PSNR / SSIM |',
           '|---|---:|---:|---:|',
-          ...cleanSets.map((c) => `| ${c.name}${c.note ? ` (${c.note})` : ''} | ${c.summary.count} | ${cell(c.summary.output.psnr, c.summary.output.ssim)} | ${cell(c.summary.output.psnr_y, c.summary.output.ssim_y)} |`),
+          ...cleanSets.map(
+            (c) =>
+              `| ${c.name}${c.note ? ` (${c.note})` : ''} | ${c.summary.count} | ${cell(c.summary.output.psnr, c.summary.output.ssim)} | ${cell(c.summary.output.psnr_y, c.summary.output.ssim_y)} |`,
+          ),
           '',
         ]
       : []),
     ...(unpaired.length ? [`Unpaired sets (no targets, not scored): ${unpaired.join(', ')}.`, ''] : []),
     `Deraining papers usually quote the Y columns, dehazing and raindrop papers the RGB ones. For scale: on rain100h`,
     `published models trained on 13,712 real pairs reach 30 to 31.5 dB (Y); ` +
-      (sawPhotos
-        ? `this teacher saw real photos only as clean scenes under synthetic weather, never a real degraded one.`
-        : `this teacher saw no real image.`),
+      (sawPhotos ? `this teacher saw real photos only as clean scenes under synthetic weather, never a real degraded one.` : `this teacher saw no real image.`),
     '',
     `Generated ${card.generatedAt} by \`npx tsx scripts/model-card.ts\`.`,
     '',

@@ -42,7 +42,9 @@ function depthImage(s: CleanSample): RGBImage {
 async function writePng(img: RGBImage, path: string): Promise<void> {
   const buf = Buffer.alloc(img.width * img.height * 3);
   for (let i = 0; i < buf.length; i++) buf[i] = Math.round(Math.min(Math.max(img.data[i], 0), 1) * 255);
-  await sharp(buf, { raw: { width: img.width, height: img.height, channels: 3 } }).png().toFile(path);
+  await sharp(buf, { raw: { width: img.width, height: img.height, channels: 3 } })
+    .png()
+    .toFile(path);
 }
 
 const scenes = [0, 1, 2, 3, 4, 5, 6, 7].map((s) => renderScene(size, size, s));

@@ -56,7 +56,22 @@ async function runMethod(entry: string): Promise<Row> {
   mkdirSync(dir, { recursive: true });
   const t0 = Date.now();
   process.stderr.write(`results: ${label} started\n`);
-  const { stdout } = await cli(['distill', '--method', method, '--student', values.student!, '--steps', steps, '--seed', values.seed!, '--cache', 'off', '--out', dir, '--json']);
+  const { stdout } = await cli([
+    'distill',
+    '--method',
+    method,
+    '--student',
+    values.student!,
+    '--steps',
+    steps,
+    '--seed',
+    values.seed!,
+    '--cache',
+    'off',
+    '--out',
+    dir,
+    '--json',
+  ]);
   const d = JSON.parse(stdout) as DistillJson;
   let rain12: Row['rain12'] = null;
   if (existsSync(RAIN12)) {
@@ -93,7 +108,20 @@ function table(rows: Row[]): string {
   const out = [line(head), line(head.map(() => '---'))];
   const first = rows[0];
   const ref = (label: string, block: EvalBlock | null, rain12: Scores | null) =>
-    block && out.push(line([`*${label}*`, ...weathers.map((w) => ps(block[w])), ps(block.mean), rain12 ? `${f2(rain12.psnr_y)} / ${f3(rain12.ssim_y)}` : '–', '', '', '', '', '']));
+    block &&
+    out.push(
+      line([
+        `*${label}*`,
+        ...weathers.map((w) => ps(block[w])),
+        ps(block.mean),
+        rain12 ? `${f2(rain12.psnr_y)} / ${f3(rain12.ssim_y)}` : '–',
+        '',
+        '',
+        '',
+        '',
+        '',
+      ]),
+    );
   ref('input (degraded)', first.eval.input, first.rain12?.input ?? null);
   ref('untrained student', first.eval.untrained, null);
   ref('teacher', first.eval.teacher, null);

@@ -56,12 +56,31 @@ for (const method of values.methods.split(',')) {
     onEvent: (e) => {
       if (e.type !== 'step' || e.record.totalStep % every !== 0) return;
       const m = tf.memory() as tf.MemoryInfo & { numBytesInGPU?: number };
-      const line = { method, phase: e.record.phase, step: e.record.totalStep, tensors: m.numTensors, bytes: m.numBytes, ...(m.numBytesInGPU !== undefined ? { gpuBytes: m.numBytesInGPU } : {}) };
+      const line = {
+        method,
+        phase: e.record.phase,
+        step: e.record.totalStep,
+        tensors: m.numTensors,
+        bytes: m.numBytes,
+        ...(m.numBytesInGPU !== undefined ? { gpuBytes: m.numBytesInGPU } : {}),
+      };
       console.log(JSON.stringify(line));
     },
   });
   result.studentModel.dispose();
   const after = tf.memory();
-  console.log(JSON.stringify({ method, status: result.status, error: result.error?.message ?? null, steps: result.totalSteps, seconds: Math.round((performance.now() - t0) / 1000), tensorsBefore: before.numTensors, tensorsAfter: after.numTensors, bytesBefore: before.numBytes, bytesAfter: after.numBytes }));
+  console.log(
+    JSON.stringify({
+      method,
+      status: result.status,
+      error: result.error?.message ?? null,
+      steps: result.totalSteps,
+      seconds: Math.round((performance.now() - t0) / 1000),
+      tensorsBefore: before.numTensors,
+      tensorsAfter: after.numTensors,
+      bytesBefore: before.numBytes,
+      bytesAfter: after.numBytes,
+    }),
+  );
 }
 teacher.dispose();

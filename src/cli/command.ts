@@ -41,8 +41,12 @@ export interface OptionSpec {
 }
 
 type OptionValue<S extends OptionSpec> = S['type'] extends 'boolean'
-  ? S extends { multiple: true } ? boolean[] : boolean
-  : S extends { multiple: true } ? string[] : string;
+  ? S extends { multiple: true }
+    ? boolean[]
+    : boolean
+  : S extends { multiple: true }
+    ? string[]
+    : string;
 
 /** The parsed values of a command's options, typed from its option table. */
 export type OptionValues<O extends Record<string, OptionSpec>> = {
@@ -87,8 +91,7 @@ export function defineCommand<const O extends Record<string, OptionSpec>>(spec: 
   const required = spec.positionals.length - (spec.optionalPositionals ?? 0);
   const usage = [`weatherkd ${spec.name}`, ...spec.positionals.map((p, i) => (i < required ? p : `[${p}]`)), '[options]'].join(' ');
 
-  const help = (): string =>
-    [`Usage: ${usage}`, '', spec.description ?? spec.summary, '', 'Options:', optionsHelp(allOptions), ''].join('\n');
+  const help = (): string => [`Usage: ${usage}`, '', spec.description ?? spec.summary, '', 'Options:', optionsHelp(allOptions), ''].join('\n');
 
   return {
     name: spec.name,

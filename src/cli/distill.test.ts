@@ -30,7 +30,23 @@ const SCORE_KEYS = ['psnr', 'ssim', 'psnr_y', 'ssim_y'];
 describe('weatherkd distill', () => {
   it('prints the JSON document and writes metrics, run.json and a loadable student', async () => {
     const out = path.join(dir, 'kd');
-    const run = await weatherkd('distill', '--method', 'kd', '--steps', '6', '--eval-every', '3', '--eval-weathers', 'haze,rain', ...TINY, '--teacher', teacherDir, '--out', out, '--json');
+    const run = await weatherkd(
+      'distill',
+      '--method',
+      'kd',
+      '--steps',
+      '6',
+      '--eval-every',
+      '3',
+      '--eval-weathers',
+      'haze,rain',
+      ...TINY,
+      '--teacher',
+      teacherDir,
+      '--out',
+      out,
+      '--json',
+    );
     expect(run.code, run.stderr).toBe(0);
     const doc = JSON.parse(run.stdout);
     expect(Object.keys(doc)).toEqual(['method', 'status', 'steps', 'seconds', 'backend', 'seed', 'student', 'eval']);
@@ -43,8 +59,17 @@ describe('weatherkd distill', () => {
     }
     expect(doc.eval.untrained.mean.psnr).toBeCloseTo(doc.eval.input.mean.psnr, 1);
 
-    const lines = readFileSync(path.join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines.map((l) => [l.subject, l.step])).toEqual([['input', 0], ['teacher', 0], ['untrained', 0], ['student', 3], ['student', 6]]);
+    const lines = readFileSync(path.join(out, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.subject, l.step])).toEqual([
+      ['input', 0],
+      ['teacher', 0],
+      ['untrained', 0],
+      ['student', 3],
+      ['student', 6],
+    ]);
     expect(lines.at(-1).scores).toEqual(doc.eval.student);
 
     const runJson = JSON.parse(readFileSync(path.join(out, 'run.json'), 'utf8'));
@@ -80,7 +105,11 @@ describe('weatherkd distill', () => {
     const [done, resumed] = [JSON.parse(a.stdout), JSON.parse(c.stdout)];
     expect(resumed.status).toBe('completed');
     expect(resumed.eval).toEqual(done.eval);
-    const metrics = (d: string) => readFileSync(path.join(d, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => ({ ...JSON.parse(l), seconds: 0 }));
+    const metrics = (d: string) =>
+      readFileSync(path.join(d, 'metrics.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => ({ ...JSON.parse(l), seconds: 0 }));
     expect(metrics(parted)).toEqual(metrics(whole));
     expect(existsSync(path.join(parted, 'checkpoint.wkd'))).toBe(false);
     const again = await weatherkd('distill', '--resume', parted, '--backend', 'wasm');
@@ -88,10 +117,31 @@ describe('weatherkd distill', () => {
     expect(again.stderr).toMatch(/holds no checkpoint.wkd: .* deletes it once completed/);
   });
 
-  it('keeps D4IR\'s adapter and diffusion model in --cache DIR and reuses them', async () => {
+  it("keeps D4IR's adapter and diffusion model in --cache DIR and reuses them", async () => {
     const cache = path.join(dir, 'cache');
     const d4ir = (out: string, ...more: string[]) =>
-      weatherkd('distill', '--method', 'd4ir', '--steps', '2', ...TINY, '--teacher', teacherDir, '--option', 'adapterSteps=2', '--option', 'diffusionSteps=2', '--option', 'bankSize=2', '--option', 'samplerSteps=4', '--out', out, '--json', ...more);
+      weatherkd(
+        'distill',
+        '--method',
+        'd4ir',
+        '--steps',
+        '2',
+        ...TINY,
+        '--teacher',
+        teacherDir,
+        '--option',
+        'adapterSteps=2',
+        '--option',
+        'diffusionSteps=2',
+        '--option',
+        'bankSize=2',
+        '--option',
+        'samplerSteps=4',
+        '--out',
+        out,
+        '--json',
+        ...more,
+      );
     const phasesRun = (out: string) => JSON.parse(readFileSync(path.join(out, 'run.json'), 'utf8')).losses.map((l: { phase: string }) => l.phase);
     const first = await d4ir(path.join(dir, 'd4ir-1'), '--cache', cache);
     expect(first.code, first.stderr).toBe(0);
@@ -101,7 +151,9 @@ describe('weatherkd distill', () => {
     expect(readdirSync(path.join(bank, 'input'))).toEqual(['0000.png', '0001.png']);
     expect(readdirSync(path.join(bank, 'target'))).toEqual(['0000.png', '0001.png']);
     expect(JSON.parse(readFileSync(path.join(bank, 'captions.json'), 'utf8')).pairs).toHaveLength(2);
-    expect(JSON.parse(readFileSync(path.join(dir, 'd4ir-1', 'run.json'), 'utf8')).artifacts).toEqual([{ name: 'bank', title: expect.any(String), kind: 'pairs' }]);
+    expect(JSON.parse(readFileSync(path.join(dir, 'd4ir-1', 'run.json'), 'utf8')).artifacts).toEqual([
+      { name: 'bank', title: expect.any(String), kind: 'pairs' },
+    ]);
     const entries = readdirSync(cache).sort();
     expect(entries).toHaveLength(2);
     for (const e of entries) expect(readdirSync(path.join(cache, e)).sort()).toEqual(['meta.json', 'weights.bin']);
@@ -114,7 +166,20 @@ describe('weatherkd distill', () => {
   });
 
   it('prints a table without --json, and method options change the run', async () => {
-    const run = await weatherkd('distill', '--method', 'dfl', '--steps', '2', '--option', 'generatorWarmup=1', '--option', 'crWeight=0', ...TINY, '--teacher', teacherDir);
+    const run = await weatherkd(
+      'distill',
+      '--method',
+      'dfl',
+      '--steps',
+      '2',
+      '--option',
+      'generatorWarmup=1',
+      '--option',
+      'crWeight=0',
+      ...TINY,
+      '--teacher',
+      teacherDir,
+    );
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^dfl: 2 student steps in \d+s on wasm\n/);
     expect(run.stdout).toMatch(/\nstudent( +\d+\.\d\d){7}\n/);

@@ -49,7 +49,9 @@ describe('readImage', () => {
   });
 
   it('reads palette PNG', async () => {
-    const png = await sharp(Buffer.from(RGB), { raw: { width: W, height: H, channels: 3 } }).png({ palette: true, colours: 256, dither: 0 }).toBuffer();
+    const png = await sharp(Buffer.from(RGB), { raw: { width: W, height: H, channels: 3 } })
+      .png({ palette: true, colours: 256, dither: 0 })
+      .toBuffer();
     const img = await readImage(file('palette.png', png));
     expect([img.width, img.height]).toEqual([W, H]);
     // 15 colours fit a palette exactly.
@@ -61,7 +63,9 @@ describe('readImage', () => {
     const webp = await sharp(Buffer.from(RGB), raw).webp({ lossless: true }).toBuffer();
     expect(toBytes(await readImage(file('a.webp', webp)))).toEqual(RGB);
     const smooth = Uint8Array.from({ length: 16 * 16 * 3 }, (_, i) => 60 + (i % 48));
-    const jpeg = await sharp(Buffer.from(smooth), { raw: { width: 16, height: 16, channels: 3 } }).jpeg({ quality: 100 }).toBuffer();
+    const jpeg = await sharp(Buffer.from(smooth), { raw: { width: 16, height: 16, channels: 3 } })
+      .jpeg({ quality: 100 })
+      .toBuffer();
     const img = await readImage(file('a.jpg', jpeg));
     expect([img.width, img.height]).toEqual([16, 16]);
     const err = toBytes(img).reduce((s, v, i) => s + Math.abs(v - smooth[i]), 0) / smooth.length;
@@ -80,7 +84,12 @@ describe('readImage', () => {
     const img16 = await readImage(file('16.bmp', encodeBmp(3, 1, { bitCount: 16, rgb: rgb565 })));
     expect(toBytes(img16)).toEqual(Uint8Array.from(rgb565));
 
-    const palette = [[0, 0, 0], [255, 0, 0], [0, 255, 0], [10, 20, 30]];
+    const palette = [
+      [0, 0, 0],
+      [255, 0, 0],
+      [0, 255, 0],
+      [10, 20, 30],
+    ];
     const indices = [0, 1, 2, 3, 3, 2, 1, 0, 1, 3, 0, 2, 2, 1, 3];
     const expected = Uint8Array.from(indices.flatMap((i) => palette[i]));
     for (const bitCount of [8, 4] as const) {
@@ -88,9 +97,7 @@ describe('readImage', () => {
       expect(toBytes(await readImage(file(`p${bitCount}.bmp`, bmp)))).toEqual(expected);
     }
     const mono = encodeBmp(W, H, { bitCount: 1, palette: palette.slice(0, 2), indices: indices.map((i) => i & 1) });
-    expect(toBytes(await readImage(file('p1.bmp', mono)))).toEqual(
-      Uint8Array.from(indices.flatMap((i) => palette[i & 1])),
-    );
+    expect(toBytes(await readImage(file('p1.bmp', mono)))).toEqual(Uint8Array.from(indices.flatMap((i) => palette[i & 1])));
   });
 
   it('fails with one clear line for missing, empty, corrupt and unsupported files', async () => {
@@ -103,10 +110,14 @@ describe('readImage', () => {
       [file('cut-data.png', encodePng(W, H, 2, 8, RGB).subarray(0, 50)), /corrupt or truncated PNG/],
       [file('cut.bmp', encodeBmp(W, H, { bitCount: 24, rgb: RGB }).subarray(0, 70)), /truncated BMP pixel data$/],
     ];
-    const gif = await sharp(Buffer.from(RGB), { raw: { width: W, height: H, channels: 3 } }).gif().toBuffer();
+    const gif = await sharp(Buffer.from(RGB), { raw: { width: W, height: H, channels: 3 } })
+      .gif()
+      .toBuffer();
     cases.push([file('a.gif', gif), /gif images are not supported/]);
     const noise = Buffer.from(Array.from({ length: 64 * 64 * 3 }, (_, i) => (i * 7919) % 251));
-    const jpeg = await sharp(noise, { raw: { width: 64, height: 64, channels: 3 } }).jpeg().toBuffer();
+    const jpeg = await sharp(noise, { raw: { width: 64, height: 64, channels: 3 } })
+      .jpeg()
+      .toBuffer();
     cases.push([file('cut.jpg', jpeg.subarray(0, jpeg.length >> 1)), /corrupt or truncated JPEG/]);
     const rle = encodeBmp(W, H, { bitCount: 8, palette: [[0, 0, 0]], indices: new Array(W * H).fill(0) });
     rle.writeUInt32LE(1, 30); // BI_RLE8
@@ -129,7 +140,9 @@ describe('writeImage', () => {
     const img: RGBImage = { width: 2, height: 1, data: Float32Array.from([0.5, -0.2, 1.3, 0.2 / 255, 0.6 / 255, NaN]) };
     const p = path.join(dir, 'sub', 'out.png');
     await writeImage(p, img);
-    const { data, info } = await sharp(await readFile(p)).raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(await readFile(p))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     expect([info.width, info.height, info.channels, info.format]).toEqual([2, 1, 3, 'raw']);
     expect(Array.from(data)).toEqual([128, 0, 255, 0, 1, 0]);
   });

@@ -74,9 +74,7 @@ export async function readImage(path: string): Promise<RGBImage> {
     meta = await image.metadata();
   } catch (err) {
     const claimed = sniffFormat(bytes);
-    const reason = claimed
-      ? `corrupt or truncated ${claimed.toUpperCase()} (${firstLine(err)})`
-      : 'not a PNG, JPEG, WebP or BMP image';
+    const reason = claimed ? `corrupt or truncated ${claimed.toUpperCase()} (${firstLine(err)})` : 'not a PNG, JPEG, WebP or BMP image';
     throw new ImageIOError(`cannot read image ${path}: ${reason}`);
   }
   const format = meta.format;

@@ -103,7 +103,12 @@ describe('weatherkd metrics', () => {
 
   it('fails with one line on images of different sizes', async () => {
     const other = path.join(dir, 'other.png');
-    writeFileSync(other, await sharp(Buffer.alloc(30 * 20 * 3, 90), { raw: { width: 30, height: 20, channels: 3 } }).png().toBuffer());
+    writeFileSync(
+      other,
+      await sharp(Buffer.alloc(30 * 20 * 3, 90), { raw: { width: 30, height: 20, channels: 3 } })
+        .png()
+        .toBuffer(),
+    );
     const run = await weatherkd('metrics', files.png.restored, other);
     expectOneLineFailure(run, /image sizes differ: .*restored\.png is 48x36, .*other\.png is 30x20$/m);
   });

@@ -16,11 +16,7 @@ import {
 export const MODEL_JSON = 'model.json';
 
 /** Writes dir/model.json and dir/weights.bin; returns the model.json path. */
-export async function saveRestorerToDir(
-  restorer: Restorer,
-  dir: string,
-  options: Omit<SaveRestorerOptions, 'weightsPath'> = {},
-): Promise<string> {
+export async function saveRestorerToDir(restorer: Restorer, dir: string, options: Omit<SaveRestorerOptions, 'weightsPath'> = {}): Promise<string> {
   const { modelJson, weightsBin } = await serializeRestorer(restorer, { ...options, weightsPath: DEFAULT_WEIGHTS_PATH });
   await mkdir(dir, { recursive: true });
   const jsonPath = join(dir, MODEL_JSON);

@@ -30,7 +30,7 @@ async function imagesByStem(dir: string, role: string): Promise<Map<string, stri
   } catch (e) {
     if (e instanceof CliError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    throw new CliError(`cannot read ${role} folder ${dir}: ${code === 'ENOENT' ? 'no such folder' : code ?? (e as Error).message}`);
+    throw new CliError(`cannot read ${role} folder ${dir}: ${code === 'ENOENT' ? 'no such folder' : (code ?? (e as Error).message)}`);
   }
   const byStem = new Map<string, string>();
   for (const file of entries.sort(collator.compare)) {
@@ -46,7 +46,10 @@ async function imagesByStem(dir: string, role: string): Promise<Map<string, stri
 }
 
 function listSome(stems: string[]): string {
-  const shown = stems.slice(0, 3).map((s) => `"${s}"`).join(', ');
+  const shown = stems
+    .slice(0, 3)
+    .map((s) => `"${s}"`)
+    .join(', ');
   return stems.length > 3 ? `${shown} and ${stems.length - 3} more` : shown;
 }
 

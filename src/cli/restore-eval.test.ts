@@ -116,7 +116,10 @@ describe('weatherkd eval', () => {
 
   it('fails with one line on missing folders, unpaired stems, size mismatches and missing models', async () => {
     expectOneLineFailure(await weatherkd('eval', '--target', target, '--model', modelDir), /--input DIR is required/, 2);
-    expectOneLineFailure(await weatherkd('eval', '--input', path.join(dir, 'nope'), '--target', target, '--model', modelDir), /input folder .*nope: no such folder/);
+    expectOneLineFailure(
+      await weatherkd('eval', '--input', path.join(dir, 'nope'), '--target', target, '--model', modelDir),
+      /input folder .*nope: no such folder/,
+    );
 
     const odd = path.join(dir, 'odd');
     mkdirSync(path.join(odd, 'input'), { recursive: true });
@@ -194,13 +197,39 @@ describe('weatherkd train-teacher', () => {
   it('fine-tunes a new run from a model with --init, recording where it started', async () => {
     const tuned = path.join(dir, 'tuned');
     const out = await weatherkd(
-      'train-teacher', '--init', run, '--steps', '1', '--batch', '1', '--patch', '16', '--identity-share', '0.5', '--pale-sky-share', '0.4',
-      '--litter-share', '0.3', '--ssim-weight', '0.2', '--weathers', 'rain,snow', '--out', tuned,
+      'train-teacher',
+      '--init',
+      run,
+      '--steps',
+      '1',
+      '--batch',
+      '1',
+      '--patch',
+      '16',
+      '--identity-share',
+      '0.5',
+      '--pale-sky-share',
+      '0.4',
+      '--litter-share',
+      '0.3',
+      '--ssim-weight',
+      '0.2',
+      '--weathers',
+      'rain,snow',
+      '--out',
+      tuned,
     );
     expect(out.code, out.stderr).toBe(0);
     const state = JSON.parse(readFileSync(path.join(tuned, 'checkpoint/state.json'), 'utf8')) as TeacherState;
     expect(state.step).toBe(1);
-    expect(state.recipe).toMatchObject({ identityShare: 0.5, paleSkyShare: 0.4, litterShare: 0.3, ssimWeight: 0.2, weathers: ['rain', 'snow'], init: { model: run, steps: 3 } });
+    expect(state.recipe).toMatchObject({
+      identityShare: 0.5,
+      paleSkyShare: 0.4,
+      litterShare: 0.3,
+      ssimWeight: 0.2,
+      weathers: ['rain', 'snow'],
+      init: { model: run, steps: 3 },
+    });
     expectOneLineFailure(await weatherkd('train-teacher', '--resume', tuned, '--init', run), /--init starts a new run/, 2);
     expectOneLineFailure(await weatherkd('train-teacher', '--init', path.join(dir, 'nothing'), '--out', path.join(dir, 'x')), /no model/);
     expectOneLineFailure(await weatherkd('train-teacher', '--identity-share', '2', '--out', path.join(dir, 'y')), /identity-share/, 2);
@@ -213,7 +242,21 @@ describe('weatherkd train-teacher', () => {
     mkdirSync(photos);
     for (const w of WEATHERS) copyFileSync(path.join(target, `${w}.png`), path.join(photos, `${w}.png`));
     const withPhotos = path.join(dir, 'with-photos');
-    const out = await weatherkd('train-teacher', '--photos', photos, '--photo-share', '0.7', '--steps', '1', '--batch', '1', '--patch', '16', '--out', withPhotos);
+    const out = await weatherkd(
+      'train-teacher',
+      '--photos',
+      photos,
+      '--photo-share',
+      '0.7',
+      '--steps',
+      '1',
+      '--batch',
+      '1',
+      '--patch',
+      '16',
+      '--out',
+      withPhotos,
+    );
     expect(out.code, out.stderr).toBe(0);
     const state = JSON.parse(readFileSync(path.join(withPhotos, 'checkpoint/state.json'), 'utf8')) as TeacherState;
     expect(state.recipe.photos).toEqual({ dir: photos, share: 0.7, names: ['haze.png', 'rain.png', 'snow.png'] });
@@ -221,14 +264,20 @@ describe('weatherkd train-teacher', () => {
     rmSync(path.join(photos, 'snow.png'));
     expectOneLineFailure(await weatherkd('train-teacher', '--resume', withPhotos, '--steps', '2'), /photos from .* that are gone: snow.png/);
     expectOneLineFailure(await weatherkd('train-teacher', '--photo-share', '0.5', '--out', path.join(dir, 'z')), /--photo-share needs --photos/, 2);
-    expectOneLineFailure(await weatherkd('train-teacher', '--photos', path.join(dir, 'set'), '--out', path.join(dir, 'z')), /holds no PNG, JPEG, WebP or BMP photos/);
+    expectOneLineFailure(
+      await weatherkd('train-teacher', '--photos', path.join(dir, 'set'), '--out', path.join(dir, 'z')),
+      /holds no PNG, JPEG, WebP or BMP photos/,
+    );
   });
 
   it('runs from the real entry point (bin/weatherkd.mjs)', async () => {
     const bin = path.join(repoRoot, 'bin/weatherkd.mjs');
     const out = await new Promise<Run>((resolve) => {
-      execFile(process.execPath, [bin, 'eval', '--input', input, '--target', target, '--model', run, '--json', '--limit', '1'], { cwd: repoRoot }, (err, stdout, stderr) =>
-        resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
+      execFile(
+        process.execPath,
+        [bin, 'eval', '--input', input, '--target', target, '--model', run, '--json', '--limit', '1'],
+        { cwd: repoRoot },
+        (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
       );
     });
     expect(out.code, out.stderr).toBe(0);

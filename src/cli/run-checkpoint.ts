@@ -19,7 +19,9 @@ export async function writeCheckpointFile(dir: string, checkpoint: RunCheckpoint
 export async function readCheckpointFile(dir: string): Promise<RunCheckpoint> {
   const file = path.join(dir, CHECKPOINT_FILE);
   if (!existsSync(file)) {
-    throw new CliError(`${dir} holds no ${CHECKPOINT_FILE}: a run keeps one in its --out folder while it trains and when stopped, and deletes it once completed`);
+    throw new CliError(
+      `${dir} holds no ${CHECKPOINT_FILE}: a run keeps one in its --out folder while it trains and when stopped, and deletes it once completed`,
+    );
   }
   try {
     return unpackCheckpoint(new Uint8Array(await readFile(file)));

@@ -19,7 +19,6 @@ import { DEFAULT_STEPS, type TrainTeacherArgs } from './commands/train-teacher';
 import { findCheckpointDir, readTeacherCheckpoint, writeTeacherCheckpoint } from './teacher-checkpoint';
 import { formatDuration } from '../core/format';
 
-
 /** Steps per second over the last `window` steps of this session. */
 class RateMeter {
   private readonly times: number[] = [];

@@ -14,13 +14,7 @@ function pngChunk(type: string, data: Buffer): Buffer {
 }
 
 /** PNG colour types: 0 grey, 2 RGB, 4 grey + alpha, 6 RGBA; samples row-major, interleaved. */
-export function encodePng(
-  width: number,
-  height: number,
-  colorType: 0 | 2 | 4 | 6,
-  bitDepth: 8 | 16,
-  samples: ArrayLike<number>,
-): Buffer {
+export function encodePng(width: number, height: number, colorType: 0 | 2 | 4 | 6, bitDepth: 8 | 16, samples: ArrayLike<number>): Buffer {
   const channels = { 0: 1, 2: 3, 4: 2, 6: 4 }[colorType];
   const bytesPerSample = bitDepth / 8;
   const rowBytes = width * channels * bytesPerSample;

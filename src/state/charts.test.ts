@@ -39,9 +39,22 @@ describe('lossCharts', () => {
 });
 
 describe('scoreChart', () => {
-  const scores = (psnr: number): EvalScores => ({ weathers: { rain: { psnr, ssim: 0.5, psnr_y: psnr, ssim_y: 0.5 } }, mean: { psnr, ssim: 0.5, psnr_y: psnr, ssim_y: 0.5 } });
+  const scores = (psnr: number): EvalScores => ({
+    weathers: { rain: { psnr, ssim: 0.5, psnr_y: psnr, ssim_y: 0.5 } },
+    mean: { psnr, ssim: 0.5, psnr_y: psnr, ssim_y: 0.5 },
+  });
   it('plots each weather and the mean per evaluation, and the references as flat lines', () => {
-    const chart = scoreChart({ evals: [{ step: 10, scores: scores(20) }, { step: 20, scores: scores(22) }], references: { teacher: scores(30), untrained: scores(18), input: null } }, ['rain'], 'psnr');
+    const chart = scoreChart(
+      {
+        evals: [
+          { step: 10, scores: scores(20) },
+          { step: 20, scores: scores(22) },
+        ],
+        references: { teacher: scores(30), untrained: scores(18), input: null },
+      },
+      ['rain'],
+      'psnr',
+    );
     expect(chart.x).toEqual([10, 20]);
     expect(chart.series.map((s) => [s.label, s.values])).toEqual([
       ['Rain streaks', [20, 22]],

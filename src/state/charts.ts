@@ -48,17 +48,31 @@ export function lossCharts(groups: readonly LossGroup[], losses: RunRecord['loss
         id: group.id,
         title: group.title,
         x: pick(losses.step),
-        series: list.map(([label, values], i) => ({ label, values: pick(values), color: COLORS[i % COLORS.length], ...(group.terms[label] ? { explain: group.terms[label] } : {}) })),
+        series: list.map(([label, values], i) => ({
+          label,
+          values: pick(values),
+          color: COLORS[i % COLORS.length],
+          ...(group.terms[label] ? { explain: group.terms[label] } : {}),
+        })),
       };
     });
 }
 
 /** The student's score per weather type and its mean over evaluations, with the fixed reference lines. */
-export function scoreChart(run: Pick<RunRecord, 'evals' | 'references'>, weathers: readonly WeatherType[], key: 'psnr' | 'ssim'): { x: number[]; series: Series[] } {
+export function scoreChart(
+  run: Pick<RunRecord, 'evals' | 'references'>,
+  weathers: readonly WeatherType[],
+  key: 'psnr' | 'ssim',
+): { x: number[]; series: Series[] } {
   const x = run.evals.map((e) => e.step);
-  const series: Series[] = weathers.map((w, i) => ({ label: WEATHERS[w].label, color: COLORS[i % COLORS.length], values: run.evals.map((e) => e.scores.weathers[w]?.[key] ?? null) }));
+  const series: Series[] = weathers.map((w, i) => ({
+    label: WEATHERS[w].label,
+    color: COLORS[i % COLORS.length],
+    values: run.evals.map((e) => e.scores.weathers[w]?.[key] ?? null),
+  }));
   series.push({ label: 'student mean', color: '#111', values: run.evals.map((e) => e.scores.mean[key]) });
-  const ref = (s: EvalScores | null, label: string, color: string, dash: number[]) => s && series.push({ label, color, dash, values: x.map(() => s.mean[key]) });
+  const ref = (s: EvalScores | null, label: string, color: string, dash: number[]) =>
+    s && series.push({ label, color, dash, values: x.map(() => s.mean[key]) });
   ref(run.references.teacher, 'teacher (mean)', '#2f9e44', [6, 4]);
   ref(run.references.untrained, 'untrained (mean)', '#868e96', [2, 4]);
   ref(run.references.input, 'input (mean)', '#d9480f', [1, 3]);

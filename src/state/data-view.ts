@@ -28,8 +28,7 @@ export const useDataViewStore = create<DataViewState>()(
       size: 256,
       params: {},
       set: (patch) => set(patch),
-      setParam: (weather, name, value) =>
-        set((s) => ({ params: { ...s.params, [weather]: { ...s.params[weather], [name]: value } } })),
+      setParam: (weather, name, value) => set((s) => ({ params: { ...s.params, [weather]: { ...s.params[weather], [name]: value } } })),
       resetParams: (weather) => set((s) => ({ params: { ...s.params, [weather]: {} } })),
     }),
     { name: 'weatherkd.data-view', version: 1 },

@@ -14,7 +14,9 @@ export interface DistillForm {
   methodOptions: Record<string, Record<string, number | string | boolean>>;
 }
 
-export const useDistillForm = create<DistillForm & { set(p: Partial<DistillForm>): void; setOption(method: string, name: string, v: number | string | boolean): void }>()(
+export const useDistillForm = create<
+  DistillForm & { set(p: Partial<DistillForm>): void; setOption(method: string, name: string, v: number | string | boolean): void }
+>()(
   persist(
     (set) => ({
       // The config's defaults and the quick preset: this file keeps none of its own.

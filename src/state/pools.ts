@@ -3,7 +3,16 @@
 
 import { create } from 'zustand';
 import { decodeToRGB } from '../workers/decode-image';
-import { deletePoolPhoto, listPoolPhotos, POOL_MAX_PHOTOS, POOL_MAX_SIDE, putPoolPhoto, toPoolPhoto, type PoolKind, type PoolPhoto } from '../workers/pool-store';
+import {
+  deletePoolPhoto,
+  listPoolPhotos,
+  POOL_MAX_PHOTOS,
+  POOL_MAX_SIDE,
+  putPoolPhoto,
+  toPoolPhoto,
+  type PoolKind,
+  type PoolPhoto,
+} from '../workers/pool-store';
 
 export type PoolPhotoInfo = Omit<PoolPhoto, 'rgb'>;
 

@@ -53,29 +53,39 @@ describe('applyEvent', () => {
   });
 
   it('ends with the summary status and error', () => {
-    const r = applyEvent(blank, { type: 'end', summary: { status: 'failed', error: { kind: 'non-finite-loss', message: 'diverged', phase: 'distill', totalStep: 1 } } as never });
+    const r = applyEvent(blank, {
+      type: 'end',
+      summary: { status: 'failed', error: { kind: 'non-finite-loss', message: 'diverged', phase: 'distill', totalStep: 1 } } as never,
+    });
     expect(r).toMatchObject({ state: 'failed', error: 'diverged' });
   });
 
   it('keeps the last checkpoint, warns when one could not be kept, and rewinds a continued run to its checkpoint', () => {
-    const evalAt = (totalStep: number, psnr: number): RunEvent => ({ type: 'eval', record: { subject: 'student', studentStep: totalStep, totalStep, seconds: 0, millis: 1, scores: scores(psnr) }, samples: [] });
+    const evalAt = (totalStep: number, psnr: number): RunEvent => ({
+      type: 'eval',
+      record: { subject: 'student', studentStep: totalStep, totalStep, seconds: 0, millis: 1, scores: scores(psnr) },
+      samples: [],
+    });
     let r = [step(1, { total: 1 }), step(2, { total: 0.8 }), evalAt(2, 20), step(3, { total: 0.6 }), evalAt(3, 21)].reduce(applyEvent, blank);
     r = applyEvent(r, { type: 'checkpoint', totalStep: 2, studentStep: 2, savedAt: 5, error: null });
     expect(r.checkpoint).toEqual({ totalStep: 2, studentStep: 2, savedAt: 5 });
     r = applyEvent(r, { type: 'checkpoint', totalStep: 3, studentStep: 3, savedAt: 6, error: 'quota exceeded' });
     expect(r.checkpoint!.totalStep).toBe(2);
     expect(r.warning).toMatch(/could not be kept in this browser \(quota exceeded\)/);
-    r = applyEvent({ ...r, state: 'stopped', error: 'x' }, {
-      type: 'start',
-      method: getMethod('kd'),
-      config: resolveRunConfig({ method: 'kd', steps: 2 }, METHODS),
-      phases: [],
-      totalSteps: 4,
-      backend: 'wasm',
-      student: { params: 1, flopsPerPixel: 1, preset: null },
-      teacher: null,
-      resumed: { totalStep: 2, evals: [(evalAt(2, 20) as Extract<RunEvent, { type: 'eval' }>).record] },
-    });
+    r = applyEvent(
+      { ...r, state: 'stopped', error: 'x' },
+      {
+        type: 'start',
+        method: getMethod('kd'),
+        config: resolveRunConfig({ method: 'kd', steps: 2 }, METHODS),
+        phases: [],
+        totalSteps: 4,
+        backend: 'wasm',
+        student: { params: 1, flopsPerPixel: 1, preset: null },
+        teacher: null,
+        resumed: { totalStep: 2, evals: [(evalAt(2, 20) as Extract<RunEvent, { type: 'eval' }>).record] },
+      },
+    );
     expect(r).toMatchObject({ state: 'running', error: null, losses: { step: [1, 2], series: { total: [1, 0.8] } }, evals: [{ step: 2, scores: scores(20) }] });
   });
 });

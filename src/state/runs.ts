@@ -153,7 +153,8 @@ export function applyEvent(prev: RunRecord, e: RunEvent): RunRecord {
       r.state = 'running';
       break;
     case 'checkpoint':
-      if (e.error) r.warning = `The run's checkpoint could not be kept in this browser (${e.error}); continuing it later starts from an older step, or from the beginning.`;
+      if (e.error)
+        r.warning = `The run's checkpoint could not be kept in this browser (${e.error}); continuing it later starts from an older step, or from the beginning.`;
       else [r.checkpoint, r.warning] = [{ totalStep: e.totalStep, studentStep: e.studentStep, savedAt: e.savedAt }, null];
       break;
     case 'end':
@@ -196,7 +197,10 @@ export const useRunsStore = create<RunsState>((set, get) => {
   const save = (r: RunRecord) =>
     idbSet(r.id, r, runStore()).then(
       () => void (get().storageError && set({ storageError: null })),
-      (e: unknown) => set({ storageError: `Runs cannot be saved in this browser (${e instanceof Error ? e.message : String(e)}): the run goes on, but a reload would lose what is new. Delete old runs or trained models to free space.` }),
+      (e: unknown) =>
+        set({
+          storageError: `Runs cannot be saved in this browser (${e instanceof Error ? e.message : String(e)}): the run goes on, but a reload would lose what is new. Delete old runs or trained models to free space.`,
+        }),
     );
   const update = (id: string, fn: (r: RunRecord) => RunRecord, persist: 'now' | 'throttled' | 'no' = 'no') => {
     let updated: RunRecord | undefined;
@@ -209,7 +213,8 @@ export const useRunsStore = create<RunsState>((set, get) => {
   };
 
   const checkIdle = async () => {
-    if ((await runsTrainingElsewhere()).length) throw new Error('Another tab of the playground is training a run: one run at a time. Pause or stop it there (or close that tab) first.');
+    if ((await runsTrainingElsewhere()).length)
+      throw new Error('Another tab of the playground is training a run: one run at a time. Pause or stop it there (or close that tab) first.');
     if (get().runs.some((r) => LIVE.includes(r.state))) throw new Error('A run is already in progress: stop it first.');
   };
   /** Runs a worker call for run `id`, recording its events and its outcome. */
@@ -219,7 +224,13 @@ export const useRunsStore = create<RunsState>((set, get) => {
     try {
       await whileTraining(id, async () => {
         const outcome = await guarded(worker, call(worker.api, onEvent));
-        update(id, (r) => ({ ...r, state: outcome.summary.status, error: outcome.summary.error?.message ?? outcome.saveError, modelId: outcome.modelId ?? r.modelId, backend: outcome.summary.backend }));
+        update(id, (r) => ({
+          ...r,
+          state: outcome.summary.status,
+          error: outcome.summary.error?.message ?? outcome.saveError,
+          modelId: outcome.modelId ?? r.modelId,
+          backend: outcome.summary.backend,
+        }));
         // Saved before the lock goes: another tab reads the record then.
         const done = get().runs.find((r) => r.id === id);
         if (done) await save(done);

@@ -22,7 +22,10 @@ export async function runsTrainingElsewhere(): Promise<string[]> {
   const l = locks();
   if (!l) return [];
   const { held = [] } = await l.query();
-  return held.map((h) => h.name ?? '').filter((n) => n.startsWith(RUN)).map((n) => n.slice(RUN.length));
+  return held
+    .map((h) => h.name ?? '')
+    .filter((n) => n.startsWith(RUN))
+    .map((n) => n.slice(RUN.length));
 }
 
 /** Resolves once no tab trains run `runId` any more. */

@@ -30,11 +30,7 @@ function ReportRow({ where, report }: { where: string; report: BackendReport }) 
 export function BackendStatus() {
   const { page, workers, error } = useBackendStore();
   const main = workers.lab ?? page;
-  const text = error
-    ? 'Backend failed'
-    : main
-      ? `${LABEL[main.backend]} · ${main.device}`
-      : 'Starting TensorFlow.js…';
+  const text = error ? 'Backend failed' : main ? `${LABEL[main.backend]} · ${main.device}` : 'Starting TensorFlow.js…';
   return (
     <details className="backend-status">
       <summary data-testid="backend-status" data-backend={main?.backend ?? ''} title="Which TensorFlow.js backend runs, and why">
@@ -59,9 +55,16 @@ export function BackendStatus() {
             ))}
           </tbody>
         </table>
-        {main?.webgpuAdapter && <p>WebGPU adapter seen: {main.webgpuAdapter}{main.webgpuIsFallback ? ' (software fallback)' : ''}.</p>}
+        {main?.webgpuAdapter && (
+          <p>
+            WebGPU adapter seen: {main.webgpuAdapter}
+            {main.webgpuIsFallback ? ' (software fallback)' : ''}.
+          </p>
+        )}
         <GradientCheck />
-        <p className="hint">Force one with <code>?backend=webgpu</code>, <code>webgl</code>, <code>wasm</code> or <code>cpu</code>.</p>
+        <p className="hint">
+          Force one with <code>?backend=webgpu</code>, <code>webgl</code>, <code>wasm</code> or <code>cpu</code>.
+        </p>
       </div>
     </details>
   );

@@ -31,13 +31,7 @@ export function BeforeAfter({ beforeUrl, result, name }: { beforeUrl: string; re
     <div>
       <div className="before-after" style={{ aspectRatio: `${result.width} / ${result.height}`, maxWidth: Math.min(1100, 2 * result.width) }}>
         <img src={beforeUrl} alt={`${name} as uploaded`} draggable={false} />
-        <canvas
-          ref={canvas}
-          data-testid="restored-image"
-          role="img"
-          aria-label={`${name} restored`}
-          style={{ clipPath: `inset(0 0 0 ${split}%)` }}
-        />
+        <canvas ref={canvas} data-testid="restored-image" role="img" aria-label={`${name} restored`} style={{ clipPath: `inset(0 0 0 ${split}%)` }} />
         <div className="split-line" style={{ left: `${split}%` }} aria-hidden="true" />
         <span className="tag tag-left">Before</span>
         <span className="tag tag-right">After</span>

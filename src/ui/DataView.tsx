@@ -49,7 +49,12 @@ export function DataView() {
     const lab = labWorker();
     const out: SynthesisResult[] = [];
     for (const w of WEATHER_TYPES) {
-      out.push(await guarded(lab, lab.api.synthesize({ source: effectiveSource, userImage: userImage ?? undefined, weather: w, params: params[w] ?? {}, seed, size: 128 })));
+      out.push(
+        await guarded(
+          lab,
+          lab.api.synthesize({ source: effectiveSource, userImage: userImage ?? undefined, weather: w, params: params[w] ?? {}, seed, size: 128 }),
+        ),
+      );
     }
     return out;
   }, [effectiveSource, userImage, seed, JSON.stringify(params)]);
@@ -88,7 +93,11 @@ export function DataView() {
             Photo (stays in this browser)
             <input type="file" accept="image/*" data-testid="data-upload" onChange={(e) => onUpload(e.target.files?.[0])} />
             {!userImage && !uploadError && <span className="hint">Until you pick one, a procedural scene is shown.</span>}
-            {uploadError && <span className="error" role="alert">{uploadError}</span>}
+            {uploadError && (
+              <span className="error" role="alert">
+                {uploadError}
+              </span>
+            )}
           </label>
         )}
         <label className="field">
@@ -148,7 +157,11 @@ export function DataView() {
       </div>
 
       <div className="panel">
-        {main.error && <p className="error" role="alert">{main.error}</p>}
+        {main.error && (
+          <p className="error" role="alert">
+            {main.error}
+          </p>
+        )}
         <div className="pair" data-testid="data-pair" data-busy={main.busy}>
           <figure>
             <ImageCanvas image={result?.clean ?? null} scale={scale} testId="data-clean" label="clean image" />

@@ -21,7 +21,6 @@ function useCatalog(): { catalog: MethodCatalogItem[] | null; error: string | nu
   return state;
 }
 
-
 export function DistillView() {
   const { catalog, error } = useCatalog();
   const { runs, selected, load, loaded, storageError } = useRunsStore();
@@ -31,9 +30,7 @@ export function DistillView() {
   const run = runs.find((r) => r.id === selected) ?? runs[0];
   return (
     <section className="view" aria-label="Distill">
-      <div>
-        {catalog ? <RunForm catalog={catalog} /> : <div className="panel">{error ? <p className="error">{error}</p> : 'Loading methods…'}</div>}
-      </div>
+      <div>{catalog ? <RunForm catalog={catalog} /> : <div className="panel">{error ? <p className="error">{error}</p> : 'Loading methods…'}</div>}</div>
       <div>
         {storageError && (
           <p className="error" role="alert" data-testid="storage-error">

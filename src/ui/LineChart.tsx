@@ -10,7 +10,21 @@ export type { Series };
  * A streaming line chart (uPlot: canvas, built for frequent updates). The chart is created once
  * per set of series names and then only fed new data, so a live run costs little main-thread time.
  */
-export function LineChart({ x, series, title, yLabel, testId, height = 220 }: { x: number[]; series: Series[]; title: string; yLabel: string; testId?: string; height?: number }) {
+export function LineChart({
+  x,
+  series,
+  title,
+  yLabel,
+  testId,
+  height = 220,
+}: {
+  x: number[];
+  series: Series[];
+  title: string;
+  yLabel: string;
+  testId?: string;
+  height?: number;
+}) {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const key = series.map((s) => s.label).join('|');

@@ -22,7 +22,9 @@ function PhotoCard({ photo, modelId }: { photo: Photo; modelId: string }) {
         <span className="hint">
           {photo.status === 'queued' && 'waiting…'}
           {photo.status === 'running' && `restoring… tile ${photo.progress.done} of ${photo.progress.total}`}
-          {photo.status === 'done' && photo.result && `${photo.result.width}×${photo.result.height}, restored in ${(photo.result.millis / 1000).toFixed(1)} s on ${photo.result.backend}`}
+          {photo.status === 'done' &&
+            photo.result &&
+            `${photo.result.width}×${photo.result.height}, restored in ${(photo.result.millis / 1000).toFixed(1)} s on ${photo.result.backend}`}
           {photo.status === 'cancelled' && 'cancelled'}
         </span>
         <span className="spacer" />
@@ -85,7 +87,12 @@ export function RestoreView() {
   useEffect(() => {
     const onPaste = (e: ClipboardEvent) => {
       const files = imagesOf(e.clipboardData?.files ?? []);
-      if (files.length) add(files, files.map((f) => f.name || 'pasted image'), useModelsStore.getState().selected);
+      if (files.length)
+        add(
+          files,
+          files.map((f) => f.name || 'pasted image'),
+          useModelsStore.getState().selected,
+        );
     };
     window.addEventListener('paste', onPaste);
     return () => window.removeEventListener('paste', onPaste);
@@ -95,7 +102,12 @@ export function RestoreView() {
     e.preventDefault();
     setDragging(false);
     const files = imagesOf(e.dataTransfer.files);
-    if (files.length) add(files, files.map((f) => f.name), selected);
+    if (files.length)
+      add(
+        files,
+        files.map((f) => f.name),
+        selected,
+      );
   }
 
   async function onModelLoaded(modelJson: object, weights: ArrayBuffer, fileName: string) {
@@ -103,7 +115,15 @@ export function RestoreView() {
     const id = `uploaded-${Date.now()}`;
     const check = await guarded(w, w.api.checkModelFiles(modelJson, weights));
     await putStoredModel({
-      info: { id, label: `${fileName} (loaded)`, kind: 'uploaded', preset: check.preset, params: check.params, flopsPerPixel: check.flopsPerPixel, createdAt: Date.now() },
+      info: {
+        id,
+        label: `${fileName} (loaded)`,
+        kind: 'uploaded',
+        preset: check.preset,
+        params: check.params,
+        flopsPerPixel: check.flopsPerPixel,
+        createdAt: Date.now(),
+      },
       modelJson,
       weights,
     });
@@ -126,7 +146,11 @@ export function RestoreView() {
           </select>
         </label>
         {modelsError && <p className="error">{modelsError}</p>}
-        {summary && 'error' in summary && <p className="error" role="alert">{summary.error}</p>}
+        {summary && 'error' in summary && (
+          <p className="error" role="alert">
+            {summary.error}
+          </p>
+        )}
         {summary && !('error' in summary) && (
           <p className="hint" data-testid="model-summary">
             {summary.preset} · {(summary.params / 1e6).toFixed(2)} M parameters · {(summary.flopsPerPixel / 1e3).toFixed(1)} kFLOPs per pixel
@@ -134,7 +158,8 @@ export function RestoreView() {
         )}
         {selected === SHIPPED_TEACHER.id && (
           <p className="hint" data-testid="teacher-caveat">
-            Trained on synthetic weather (over generated scenes and clean photos): it removes rain streaks, snow and some haze, lifts some of the veil of wet glass but leaves most raindrops, and may darken pale walls and clouds a little.{' '}
+            Trained on synthetic weather (over generated scenes and clean photos): it removes rain streaks, snow and some haze, lifts some of the veil of wet
+            glass but leaves most raindrops, and may darken pale walls and clouds a little.{' '}
             <a href={`${import.meta.env.BASE_URL}models/teacher/MODEL_CARD.md`} target="_blank" rel="noreferrer">
               Model card
             </a>
@@ -165,7 +190,12 @@ export function RestoreView() {
                 data-testid="upload-input"
                 onChange={(e) => {
                   const files = imagesOf(e.target.files ?? []);
-                  if (files.length) add(files, files.map((f) => f.name), selected);
+                  if (files.length)
+                    add(
+                      files,
+                      files.map((f) => f.name),
+                      selected,
+                    );
                   e.target.value = '';
                 }}
               />

@@ -27,7 +27,7 @@ export async function decodeToRGB(file: Blob, name: string, { maxPixels = MAX_PI
   if (width * height > maxPixels) {
     bitmap.close();
     throw new ImageInputError(
-      `"${name}" is ${width}×${height} (${(width * height / 1e6).toFixed(0)} MP), more than the ${(maxPixels / 1e6).toFixed(0)} MP this page can restore in memory. Downscale it first.`,
+      `"${name}" is ${width}×${height} (${((width * height) / 1e6).toFixed(0)} MP), more than the ${(maxPixels / 1e6).toFixed(0)} MP this page can restore in memory. Downscale it first.`,
     );
   }
   const canvas = new OffscreenCanvas(width, height);

@@ -31,7 +31,13 @@ export interface DistillOutcome {
 }
 
 /** Keeps a trained student in IndexedDB under `id`; a failure (a full quota, say) is reported, not thrown. */
-async function storeStudent(id: string, label: string, preset: string, info: Record<string, unknown>, student: Restorer): Promise<Pick<DistillOutcome, 'modelId' | 'saveError'>> {
+async function storeStudent(
+  id: string,
+  label: string,
+  preset: string,
+  info: Record<string, unknown>,
+  student: Restorer,
+): Promise<Pick<DistillOutcome, 'modelId' | 'saveError'>> {
   try {
     const files = await serializeRestorer(student, { info });
     const c = restorerComplexity(student.config);
@@ -70,7 +76,14 @@ const api = {
   stop: () => controller?.stop(),
 };
 
-async function execute(runId: string, label: string, config: RunConfig, teacherId: string, resume: RunCheckpoint | null, onEvent: (e: RunEvent) => void): Promise<DistillOutcome> {
+async function execute(
+  runId: string,
+  label: string,
+  config: RunConfig,
+  teacherId: string,
+  resume: RunCheckpoint | null,
+  onEvent: (e: RunEvent) => void,
+): Promise<DistillOutcome> {
   if (controller) throw new Error('A run is already in progress in this worker.');
   const own = (controller = new RunController());
   let teachers: TeacherSet = {};
@@ -102,7 +115,8 @@ async function execute(runId: string, label: string, config: RunConfig, teacherI
     let stored: Pick<DistillOutcome, 'modelId' | 'saveError'> = { modelId: null, saveError: null };
     try {
       // A student that never trained is the untrained network: nothing to restore with or download.
-      if (summary.studentSteps > 0) stored = await storeStudent(`student-${runId}`, label, config.student, { runId, method: config.method, steps: summary.studentSteps }, studentModel);
+      if (summary.studentSteps > 0)
+        stored = await storeStudent(`student-${runId}`, label, config.student, { runId, method: config.method, steps: summary.studentSteps }, studentModel);
     } finally {
       studentModel.dispose();
     }

@@ -163,7 +163,12 @@ function progressPrinter(io: CliIO): (e: RunEvent) => void {
         return;
       }
       const s = lastStep;
-      const losses = s ? Object.entries(s.record.losses).slice(0, 3).map(([k, v]) => `${k} ${v.toPrecision(3)}`).join(' ') : '';
+      const losses = s
+        ? Object.entries(s.record.losses)
+            .slice(0, 3)
+            .map(([k, v]) => `${k} ${v.toPrecision(3)}`)
+            .join(' ')
+        : '';
       const speed = s ? `${s.stepsPerSecond.toFixed(1)} steps/s, eta ${formatDuration(s.etaSeconds)}` : '';
       io.stderr.write(`step ${e.record.studentStep}  ${losses}  ${speed}  student ${psnr} dB\n`);
     }
@@ -179,7 +184,7 @@ export const distillCommand = defineCommand({
     'the page uses, then prints mean PSNR/SSIM per weather type of the student, the teacher, the',
     'untrained student and the degraded input on a fixed synthetic evaluation set. Settings start',
     'from --preset (quick: seconds, standard, long) and any flag overrides them; method options are',
-    'set with --option KEY=VALUE (see the method\'s table in the page). Ctrl-C (or SIGTERM) stops the',
+    "set with --option KEY=VALUE (see the method's table in the page). Ctrl-C (or SIGTERM) stops the",
     'run early and still reports and saves the student.',
     'With --json, prints {"method","status","steps","seconds","backend","seed","student":{"preset",',
     '"params","flops_per_pixel"},"eval":{"student"|"teacher"|"untrained"|"input":{WEATHER:{"psnr",',
@@ -191,7 +196,11 @@ export const distillCommand = defineCommand({
     'an uninterrupted run would; a completed run deletes its checkpoint.',
   ].join('\n'),
   options: {
-    method: { type: 'string', valueName: 'ID', description: `distillation method (default: ${DEFAULT_METHOD}; the README lists them, an unknown id prints the list)` },
+    method: {
+      type: 'string',
+      valueName: 'ID',
+      description: `distillation method (default: ${DEFAULT_METHOD}; the README lists them, an unknown id prints the list)`,
+    },
     preset: { type: 'string', valueName: RUN_PRESET_NAMES.join('|'), description: 'starting point of every setting (default: standard)' },
     ...PARAM_OPTIONS,
     option: { type: 'string', multiple: true, valueName: 'KEY=VALUE', description: 'a method option (repeatable)' },
@@ -207,7 +216,7 @@ export const distillCommand = defineCommand({
       type: 'string',
       valueName: 'DIR|off',
       default: '.weatherkd-cache',
-      description: 'where methods keep expensive models between runs (D4IR\'s prompt adapter and diffusion model); off keeps nothing',
+      description: "where methods keep expensive models between runs (D4IR's prompt adapter and diffusion model); off keeps nothing",
     },
     json: { type: 'boolean', description: 'print one JSON object on stdout' },
     backend: backendOption(),
@@ -220,21 +229,29 @@ export const distillCommand = defineCommand({
     if (resumeDir !== undefined) {
       const settings = [...(['method', 'preset', 'option', 'teacher'] as const), ...(Object.keys(FLAGS) as Flag[])].filter((f) => values[f] !== undefined);
       if (settings.length) throw new UsageError(`--resume continues a run with its own settings and teacher; drop ${settings.map((f) => `--${f}`).join(', ')}`);
-      if (values.out !== undefined && path.resolve(values.out) !== path.resolve(resumeDir)) throw new UsageError('--resume writes into the folder it continues; drop --out');
+      if (values.out !== undefined && path.resolve(values.out) !== path.resolve(resumeDir))
+        throw new UsageError('--resume writes into the folder it continues; drop --out');
     }
     const outDir = values.out ?? resumeDir;
 
     // tfjs loads here, not at CLI start.
-    const [{ startBackend }, { loadModelArg }, { METHODS, getMethod }, { runDistillation, RunSetupError }, { RunController }, { saveRestorerToDir }, { directoryModelCache }] =
-      await Promise.all([
-        import('../backend-option'),
-        import('../model-arg'),
-        import('../../core/methods/registry'),
-        import('../../core/run/loop'),
-        import('../../core/run/controller'),
-        import('../model-files'),
-        import('../model-cache'),
-      ]);
+    const [
+      { startBackend },
+      { loadModelArg },
+      { METHODS, getMethod },
+      { runDistillation, RunSetupError },
+      { RunController },
+      { saveRestorerToDir },
+      { directoryModelCache },
+    ] = await Promise.all([
+      import('../backend-option'),
+      import('../model-arg'),
+      import('../../core/methods/registry'),
+      import('../../core/run/loop'),
+      import('../../core/run/controller'),
+      import('../model-files'),
+      import('../model-cache'),
+    ]);
 
     const resume = resumeDir === undefined ? null : await readCheckpointFile(resumeDir);
     const methodId = resume?.method ?? values.method ?? DEFAULT_METHOD;
@@ -308,7 +325,13 @@ export const distillCommand = defineCommand({
           cache: values.cache === 'off' ? null : directoryModelCache(values.cache!),
           ...(resume ? { resume } : {}),
           ...(outDir
-            ? { checkpoints: { everySeconds: checkpointEvery, teachers: teacherArg === undefined ? {} : { restorer: teacherArg }, save: (cp) => writeCheckpointFile(outDir, cp) } }
+            ? {
+                checkpoints: {
+                  everySeconds: checkpointEvery,
+                  teachers: teacherArg === undefined ? {} : { restorer: teacherArg },
+                  save: (cp) => writeCheckpointFile(outDir, cp),
+                },
+              }
             : {}),
           onEvent: (e) => {
             progress?.(e);
@@ -344,7 +367,13 @@ export const distillCommand = defineCommand({
         // network: keep the metrics, not the model.
         if (summary.status !== 'failed' && summary.studentSteps > 0) {
           await saveRestorerToDir(student, outDir, {
-            info: { trainedBy: 'weatherkd distill', method: summary.method, steps: summary.studentSteps, config: summary.config, meanPsnr: summary.eval.student?.mean.psnr ?? null },
+            info: {
+              trainedBy: 'weatherkd distill',
+              method: summary.method,
+              steps: summary.studentSteps,
+              config: summary.config,
+              meanPsnr: summary.eval.student?.mean.psnr ?? null,
+            },
           });
         } else if (summary.studentSteps === 0) {
           io.stderr.write('note: the student never trained, so no model was saved\n');

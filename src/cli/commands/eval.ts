@@ -26,7 +26,7 @@ const cols = (s: ImageScores): string => `${db(s.psnr).padStart(6)} ${s.ssim.toF
 
 export const evalCommand = defineCommand({
   name: 'eval',
-  summary: 'PSNR/SSIM of a model on paired input/target folders, next to the inputs\' own scores',
+  summary: "PSNR/SSIM of a model on paired input/target folders, next to the inputs' own scores",
   positionals: [],
   description: [
     'Pairs the images of --input and --target by file stem (001.png with 001.jpg), restores each',

@@ -45,14 +45,11 @@ export const metricsCommand = defineCommand({
     const [restored, reference] = await Promise.all([read(restoredPath), read(referencePath)]);
     if (restored.width !== reference.width || restored.height !== reference.height) {
       throw new CliError(
-        `image sizes differ: ${restoredPath} is ${restored.width}x${restored.height}, ` +
-          `${referencePath} is ${reference.width}x${reference.height}`,
+        `image sizes differ: ${restoredPath} is ${restored.width}x${restored.height}, ` + `${referencePath} is ${reference.width}x${reference.height}`,
       );
     }
     if (restored.width < SSIM_WIN || restored.height < SSIM_WIN) {
-      throw new CliError(
-        `images are ${restored.width}x${restored.height}; SSIM needs at least ${SSIM_WIN}x${SSIM_WIN} pixels`,
-      );
+      throw new CliError(`images are ${restored.width}x${restored.height}; SSIM needs at least ${SSIM_WIN}x${SSIM_WIN} pixels`);
     }
     const scores = scoreImages(restored, reference);
     if (values.json) {

@@ -46,7 +46,10 @@ export interface TrainTeacherArgs {
 
 /** Parses --weathers: known types, each at most once. */
 function weatherList(value: string): WeatherType[] {
-  const names = value.split(',').map((w) => w.trim()).filter((w) => w !== '');
+  const names = value
+    .split(',')
+    .map((w) => w.trim())
+    .filter((w) => w !== '');
   if (names.length === 0) throw new UsageError('--weathers needs at least one weather type');
   for (const w of names) {
     if (!(WEATHER_TYPES as readonly string[]).includes(w)) {
@@ -69,7 +72,7 @@ export const trainTeacherCommand = defineCommand({
     'losses, validation PSNR) is written atomically to DIR/checkpoint every --checkpoint-every steps',
     'or --checkpoint-minutes, at the end, and on Ctrl-C or SIGTERM (a job started in the background',
     'ignores Ctrl-C: use "kill PID"). --resume DIR continues exactly where the run stopped, bit for',
-    'bit, and goes on up to --steps in total. --init MODEL starts a new run from a trained model\'s weights',
+    "bit, and goes on up to --steps in total. --init MODEL starts a new run from a trained model's weights",
     '(fine-tuning, e.g. with --identity-share, --pale-sky-share and --far-depth, which teach it to',
     'leave clean, pale regions alone); the run records the model it started from. --photos DIR adds',
     'clean photos (PNG, JPEG, WebP, BMP) as a source of scenes: random crops at random zoom, with a',
@@ -85,13 +88,29 @@ export const trainTeacherCommand = defineCommand({
     lr: { type: 'string', valueName: 'RATE', description: 'peak learning rate (new runs; default 0.0003)' },
     warmup: { type: 'string', valueName: 'N', description: 'warm-up steps (new runs; default 5% of the steps, at most 200)' },
     seed: { type: 'string', valueName: 'N', description: 'seed of the initial weights and of the batches (new runs; default 1)' },
-    init: { type: 'string', valueName: 'MODEL', description: 'start from these weights (teacher or a folder) with a fresh optimizer and schedule: fine-tuning (new runs)' },
-    'identity-share': { type: 'string', valueName: 'F', description: 'share of pairs whose input is already clean, half made pale and flat (new runs; default 0)' },
+    init: {
+      type: 'string',
+      valueName: 'MODEL',
+      description: 'start from these weights (teacher or a folder) with a fresh optimizer and schedule: fine-tuning (new runs)',
+    },
+    'identity-share': {
+      type: 'string',
+      valueName: 'F',
+      description: 'share of pairs whose input is already clean, half made pale and flat (new runs; default 0)',
+    },
     'pale-sky-share': { type: 'string', valueName: 'F', description: 'share of scenes with a pale, low-contrast sky (new runs; default 0)' },
-    'far-depth': { type: 'string', valueName: 'D', description: 'clip each image\'s depth at a level drawn from [D, 1], so haze leaves the sky partly visible (new runs; default 1)' },
+    'far-depth': {
+      type: 'string',
+      valueName: 'D',
+      description: "clip each image's depth at a level drawn from [D, 1], so haze leaves the sky partly visible (new runs; default 1)",
+    },
     'litter-share': { type: 'string', valueName: 'F', description: 'share of scenes with fallen leaves and grass blades on the ground (new runs; default 0)' },
     'ssim-weight': { type: 'string', valueName: 'W', description: 'add W x (1 - SSIM on Y) to the L1 loss, to keep fine texture (new runs; default 0)' },
-    weathers: { type: 'string', valueName: 'LIST', description: `comma-separated weather types to train on (new runs; default all: ${WEATHER_TYPES.join(',')})` },
+    weathers: {
+      type: 'string',
+      valueName: 'LIST',
+      description: `comma-separated weather types to train on (new runs; default all: ${WEATHER_TYPES.join(',')})`,
+    },
     photos: { type: 'string', valueName: 'DIR', description: 'also draw scenes from the clean photos in DIR (new runs)' },
     'photo-share': { type: 'string', valueName: 'F', description: 'share of scenes drawn from --photos (default 0.5)' },
     'checkpoint-every': { type: 'string', valueName: 'N', default: '500', description: 'write a checkpoint every N steps' },

@@ -59,39 +59,159 @@ export interface GradCheckOptions {
   seed?: number;
 }
 
-const conv = (stride: number | [number, number], pad: 'same' | 'valid' | tf.backend_util.ExplicitPadding) =>
-  (x: Tensor, w: Tensor) => tf.conv2d(x as T4, w as T4, stride, pad);
-const depthwise = (stride: number | [number, number], pad: 'same' | 'valid') =>
-  (x: Tensor, w: Tensor) => tf.depthwiseConv2d(x as T4, w as T4, stride, pad);
+const conv = (stride: number | [number, number], pad: 'same' | 'valid' | tf.backend_util.ExplicitPadding) => (x: Tensor, w: Tensor) =>
+  tf.conv2d(x as T4, w as T4, stride, pad);
+const depthwise = (stride: number | [number, number], pad: 'same' | 'valid') => (x: Tensor, w: Tensor) => tf.depthwiseConv2d(x as T4, w as T4, stride, pad);
 
 /** The cases; exported so tests can check the reference itself (finite differences on cpu). */
 export const GRAD_CASES: readonly GradCase[] = [
-  { name: 'conv2d 3x3 s1 same 7x9 3->4', shapes: [[2, 7, 9, 3], [3, 3, 3, 4]], fn: conv(1, 'same') },
-  { name: 'conv2d 3x3 s1 valid 7x9 3->4', shapes: [[2, 7, 9, 3], [3, 3, 3, 4]], fn: conv(1, 'valid') },
-  { name: 'conv2d 3x3 s2 same 7x9 3->5', shapes: [[2, 7, 9, 3], [3, 3, 3, 5]], fn: conv(2, 'same') },
-  { name: 'conv2d 3x3 s2 valid 7x9 4->2', shapes: [[2, 7, 9, 4], [3, 3, 4, 2]], fn: conv(2, 'valid') },
-  { name: 'conv2d 3x3 s2 same 8x8 8->8', shapes: [[1, 8, 8, 8], [3, 3, 8, 8]], fn: conv(2, 'same') },
-  { name: 'conv2d 3x3 s2 valid 8x10 1->3', shapes: [[3, 8, 10, 1], [3, 3, 1, 3]], fn: conv(2, 'valid') },
-  { name: 'conv2d 3x3 s1 same 6x5 1->1 batch 1', shapes: [[1, 6, 5, 1], [3, 3, 1, 1]], fn: conv(1, 'same') },
-  { name: 'conv2d 1x1 s2 same 7x8 3->4', shapes: [[2, 7, 8, 3], [1, 1, 3, 4]], fn: conv(2, 'same') },
-  { name: 'conv2d 1x1 s1 same 5x6 6->3', shapes: [[2, 5, 6, 6], [1, 1, 6, 3]], fn: conv(1, 'same') },
-  { name: 'conv2d 5x5 s1 same 9x7 2->3', shapes: [[1, 9, 7, 2], [5, 5, 2, 3]], fn: conv(1, 'same') },
-  { name: 'conv2d 4x4 s2 same 9x8 2->2', shapes: [[2, 9, 8, 2], [4, 4, 2, 2]], fn: conv(2, 'same') },
-  { name: 'conv2d 2x3 s1 valid 6x7 3->2', shapes: [[2, 6, 7, 3], [2, 3, 3, 2]], fn: conv(1, 'valid') },
+  {
+    name: 'conv2d 3x3 s1 same 7x9 3->4',
+    shapes: [
+      [2, 7, 9, 3],
+      [3, 3, 3, 4],
+    ],
+    fn: conv(1, 'same'),
+  },
+  {
+    name: 'conv2d 3x3 s1 valid 7x9 3->4',
+    shapes: [
+      [2, 7, 9, 3],
+      [3, 3, 3, 4],
+    ],
+    fn: conv(1, 'valid'),
+  },
+  {
+    name: 'conv2d 3x3 s2 same 7x9 3->5',
+    shapes: [
+      [2, 7, 9, 3],
+      [3, 3, 3, 5],
+    ],
+    fn: conv(2, 'same'),
+  },
+  {
+    name: 'conv2d 3x3 s2 valid 7x9 4->2',
+    shapes: [
+      [2, 7, 9, 4],
+      [3, 3, 4, 2],
+    ],
+    fn: conv(2, 'valid'),
+  },
+  {
+    name: 'conv2d 3x3 s2 same 8x8 8->8',
+    shapes: [
+      [1, 8, 8, 8],
+      [3, 3, 8, 8],
+    ],
+    fn: conv(2, 'same'),
+  },
+  {
+    name: 'conv2d 3x3 s2 valid 8x10 1->3',
+    shapes: [
+      [3, 8, 10, 1],
+      [3, 3, 1, 3],
+    ],
+    fn: conv(2, 'valid'),
+  },
+  {
+    name: 'conv2d 3x3 s1 same 6x5 1->1 batch 1',
+    shapes: [
+      [1, 6, 5, 1],
+      [3, 3, 1, 1],
+    ],
+    fn: conv(1, 'same'),
+  },
+  {
+    name: 'conv2d 1x1 s2 same 7x8 3->4',
+    shapes: [
+      [2, 7, 8, 3],
+      [1, 1, 3, 4],
+    ],
+    fn: conv(2, 'same'),
+  },
+  {
+    name: 'conv2d 1x1 s1 same 5x6 6->3',
+    shapes: [
+      [2, 5, 6, 6],
+      [1, 1, 6, 3],
+    ],
+    fn: conv(1, 'same'),
+  },
+  {
+    name: 'conv2d 5x5 s1 same 9x7 2->3',
+    shapes: [
+      [1, 9, 7, 2],
+      [5, 5, 2, 3],
+    ],
+    fn: conv(1, 'same'),
+  },
+  {
+    name: 'conv2d 4x4 s2 same 9x8 2->2',
+    shapes: [
+      [2, 9, 8, 2],
+      [4, 4, 2, 2],
+    ],
+    fn: conv(2, 'same'),
+  },
+  {
+    name: 'conv2d 2x3 s1 valid 6x7 3->2',
+    shapes: [
+      [2, 6, 7, 3],
+      [2, 3, 3, 2],
+    ],
+    fn: conv(1, 'valid'),
+  },
   {
     name: 'conv2d 3x3 s1 explicit pads 6x7 2->3',
-    shapes: [[2, 6, 7, 2], [3, 3, 2, 3]],
-    fn: conv(1, [[0, 0], [2, 0], [1, 3], [0, 0]]),
+    shapes: [
+      [2, 6, 7, 2],
+      [3, 3, 2, 3],
+    ],
+    fn: conv(1, [
+      [0, 0],
+      [2, 0],
+      [1, 3],
+      [0, 0],
+    ]),
   },
   {
     // Pads wider than the kernel: some stride phases start or end outside dy.
     name: 'conv2d 3x3 s2 explicit pads 7x8 2->3',
-    shapes: [[2, 7, 8, 2], [3, 3, 2, 3]],
-    fn: conv(2, [[0, 0], [0, 2], [3, 1], [0, 0]]),
+    shapes: [
+      [2, 7, 8, 2],
+      [3, 3, 2, 3],
+    ],
+    fn: conv(2, [
+      [0, 0],
+      [0, 2],
+      [3, 1],
+      [0, 0],
+    ]),
   },
-  { name: 'conv2d 3x3 s3 same 10x8 2->3', shapes: [[2, 10, 8, 2], [3, 3, 2, 3]], fn: conv(3, 'same') },
-  { name: 'conv2d 5x5 s3 valid 11x13 2->2', shapes: [[2, 11, 13, 2], [5, 5, 2, 2]], fn: conv(3, 'valid') },
-  { name: 'conv2d 3x3 s2x1 same 7x6 2->3', shapes: [[2, 7, 6, 2], [3, 3, 2, 3]], fn: conv([2, 1], 'same') },
+  {
+    name: 'conv2d 3x3 s3 same 10x8 2->3',
+    shapes: [
+      [2, 10, 8, 2],
+      [3, 3, 2, 3],
+    ],
+    fn: conv(3, 'same'),
+  },
+  {
+    name: 'conv2d 5x5 s3 valid 11x13 2->2',
+    shapes: [
+      [2, 11, 13, 2],
+      [5, 5, 2, 2],
+    ],
+    fn: conv(3, 'valid'),
+  },
+  {
+    name: 'conv2d 3x3 s2x1 same 7x6 2->3',
+    shapes: [
+      [2, 7, 6, 2],
+      [3, 3, 2, 3],
+    ],
+    fn: conv([2, 1], 'same'),
+  },
   {
     // tf.fused.conv2d (what layers use for conv + bias + activation) has its own gradient code.
     name: 'fused conv2d bias leakyrelu 3x3 s2 same 7x9 3->4',
@@ -110,19 +230,60 @@ export const GRAD_CASES: readonly GradCase[] = [
   {
     // Runs Conv2DBackpropInput forward, and Conv2D and Conv2DBackpropFilter in its gradient.
     name: 'conv2dTranspose 3x3 s2 same 4x5 -> 7x9 3->2',
-    shapes: [[2, 4, 5, 3], [3, 3, 2, 3]],
+    shapes: [
+      [2, 4, 5, 3],
+      [3, 3, 2, 3],
+    ],
     fn: (x, w) => tf.conv2dTranspose(x as T4, w as T4, [2, 7, 9, 2], 2, 'same'),
   },
   {
     name: 'conv2dTranspose 4x4 s2 same 4x5 -> 8x10 2->3',
-    shapes: [[2, 4, 5, 2], [4, 4, 3, 2]],
+    shapes: [
+      [2, 4, 5, 2],
+      [4, 4, 3, 2],
+    ],
     fn: (x, w) => tf.conv2dTranspose(x as T4, w as T4, [2, 8, 10, 3], 2, 'same'),
   },
-  { name: 'depthwise 3x3 s1 same 7x9 x4 m1', shapes: [[2, 7, 9, 4], [3, 3, 4, 1]], fn: depthwise(1, 'same') },
-  { name: 'depthwise 3x3 s1 valid 7x9 x3 m2', shapes: [[2, 7, 9, 3], [3, 3, 3, 2]], fn: depthwise(1, 'valid') },
-  { name: 'depthwise 3x3 s2 same 7x9 x4 m1', shapes: [[2, 7, 9, 4], [3, 3, 4, 1]], fn: depthwise(2, 'same') },
-  { name: 'depthwise 3x3 s2 valid 8x9 x2 m3', shapes: [[2, 8, 9, 2], [3, 3, 2, 3]], fn: depthwise(2, 'valid') },
-  { name: 'depthwise 5x5 s3 same 10x11 x2 m2', shapes: [[2, 10, 11, 2], [5, 5, 2, 2]], fn: depthwise(3, 'same') },
+  {
+    name: 'depthwise 3x3 s1 same 7x9 x4 m1',
+    shapes: [
+      [2, 7, 9, 4],
+      [3, 3, 4, 1],
+    ],
+    fn: depthwise(1, 'same'),
+  },
+  {
+    name: 'depthwise 3x3 s1 valid 7x9 x3 m2',
+    shapes: [
+      [2, 7, 9, 3],
+      [3, 3, 3, 2],
+    ],
+    fn: depthwise(1, 'valid'),
+  },
+  {
+    name: 'depthwise 3x3 s2 same 7x9 x4 m1',
+    shapes: [
+      [2, 7, 9, 4],
+      [3, 3, 4, 1],
+    ],
+    fn: depthwise(2, 'same'),
+  },
+  {
+    name: 'depthwise 3x3 s2 valid 8x9 x2 m3',
+    shapes: [
+      [2, 8, 9, 2],
+      [3, 3, 2, 3],
+    ],
+    fn: depthwise(2, 'valid'),
+  },
+  {
+    name: 'depthwise 5x5 s3 same 10x11 x2 m2',
+    shapes: [
+      [2, 10, 11, 2],
+      [5, 5, 2, 2],
+    ],
+    fn: depthwise(3, 'same'),
+  },
   {
     name: 'maxPool 2x2 s2 valid negative 7x9',
     shapes: [[2, 7, 9, 3]],
@@ -197,7 +358,14 @@ export const GRAD_CASES: readonly GradCase[] = [
   },
   { name: 'leakyRelu 0.2', shapes: [[2, 5, 6, 3]], fn: (x) => tf.leakyRelu(x, 0.2) },
   { name: 'relu', shapes: [[2, 5, 6, 3]], fn: (x) => tf.relu(x) },
-  { name: 'concat channels', shapes: [[2, 5, 6, 3], [2, 5, 6, 2]], fn: (a, b) => tf.concat([a, b], 3) },
+  {
+    name: 'concat channels',
+    shapes: [
+      [2, 5, 6, 3],
+      [2, 5, 6, 2],
+    ],
+    fn: (a, b) => tf.concat([a, b], 3),
+  },
   { name: 'add broadcast bias', shapes: [[2, 5, 6, 3], [3]], fn: (a, b) => tf.add(a, b) },
   {
     // A small restoration-style block: strided conv, activation, pooling, upsampling, skip.

@@ -50,8 +50,7 @@ function describeAdapter(adapter: GpuAdapterLike): { description: string; isFall
   const description = [...new Set(parts)].join(' / ') || 'unnamed adapter';
   // Chromium reports SwiftShader (a CPU emulation of a GPU) as a fallback adapter; older
   // versions only through the description, so check both.
-  const isFallback =
-    info.isFallbackAdapter === true || adapter.isFallbackAdapter === true || /swiftshader/i.test(description);
+  const isFallback = info.isFallbackAdapter === true || adapter.isFallbackAdapter === true || /swiftshader/i.test(description);
   return { description, isFallback };
 }
 

@@ -13,8 +13,13 @@ async function useBackend(name: string): Promise<void> {
 
 describe('wasm gradient kernels', () => {
   it('are registered on wasm', () => {
-    for (const name of ['Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
-      'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad']) {
+    for (const name of [
+      'Conv2DBackpropInput',
+      'Conv2DBackpropFilter',
+      'DepthwiseConv2dNativeBackpropInput',
+      'DepthwiseConv2dNativeBackpropFilter',
+      'MaxPoolGrad',
+    ]) {
       expect(WASM_GRADIENT_KERNELS).toContain(name);
       expect(tf.getKernel(name, 'wasm')).toBeDefined();
     }
@@ -62,20 +67,22 @@ describe('wasm gradient kernels', () => {
     const x1 = tf.randomNormal([1, 6, 5, 1]) as T4;
     const w1 = tf.randomNormal([3, 3, 1, 1]) as T4;
     const step = () =>
-      tf.tidy(() => {
-        const loss = (...args: tf.Tensor[]) => {
-          const [a, f, g, a1, f1] = args as T4[];
-          return tf.addN([
-            tf.sum(tf.conv2d(a, f, 1, 'same')),
-            tf.sum(tf.conv2d(a, f, 2, 'valid')),
-            tf.sum(tf.depthwiseConv2d(a, g, 2, 'same')),
-            tf.sum(tf.maxPool(a, 3, 2, 'same')),
-            tf.sum(tf.conv2d(a1, f1, 2, 'same')),
-          ]);
-        };
-        const grads = tf.grads(loss)([x, w, dw, x1, w1]);
-        return tf.addN(grads.map((g) => tf.sum(g)));
-      }).dispose();
+      tf
+        .tidy(() => {
+          const loss = (...args: tf.Tensor[]) => {
+            const [a, f, g, a1, f1] = args as T4[];
+            return tf.addN([
+              tf.sum(tf.conv2d(a, f, 1, 'same')),
+              tf.sum(tf.conv2d(a, f, 2, 'valid')),
+              tf.sum(tf.depthwiseConv2d(a, g, 2, 'same')),
+              tf.sum(tf.maxPool(a, 3, 2, 'same')),
+              tf.sum(tf.conv2d(a1, f1, 2, 'same')),
+            ]);
+          };
+          const grads = tf.grads(loss)([x, w, dw, x1, w1]);
+          return tf.addN(grads.map((g) => tf.sum(g)));
+        })
+        .dispose();
     step(); // warm up: kernels and caches settle
     const tensors = tf.memory().numTensors;
     const dataIds = backend.numDataIds();

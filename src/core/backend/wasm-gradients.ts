@@ -128,11 +128,7 @@ function convWithPads(
   const cropRight = pos(-pads.right);
   if (cropTop + cropBottom + cropLeft + cropRight === 0) return out;
   const [n, h, w, c] = out.shape;
-  return s.run(
-    'Slice',
-    { x: out },
-    { begin: [0, cropTop, cropLeft, 0], size: [n, h - cropTop - cropBottom, w - cropLeft - cropRight, c] },
-  );
+  return s.run('Slice', { x: out }, { begin: [0, cropTop, cropLeft, 0], size: [n, h - cropTop - cropBottom, w - cropLeft - cropRight, c] });
 }
 
 function assertNHWC(kernelName: string, dataFormat: unknown): void {

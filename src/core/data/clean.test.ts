@@ -80,7 +80,7 @@ describe('procedural scenes', () => {
       for (let seed = 0; seed < 8; seed++) {
         const { image, depth } = renderScene(64, 64, seed, { litterShare: share });
         for (let i = 0; i < depth.length - 1; i++) {
-          if ((depth[i] < 1) !== ground || i % 64 === 63) continue;
+          if (depth[i] < 1 !== ground || i % 64 === 63) continue;
           for (let c = 0; c < 3; c++) sum += Math.abs(image.data[i * 3 + c] - image.data[i * 3 + 3 + c]);
           n++;
         }

@@ -11,11 +11,7 @@ export function lerpCol(a: Col, b: Col, t: number): Col {
 }
 
 export function jitter(rng: Rng, c: Col, amount: number): Col {
-  return [
-    clamp01(c[0] + rng.uniform(-amount, amount)),
-    clamp01(c[1] + rng.uniform(-amount, amount)),
-    clamp01(c[2] + rng.uniform(-amount, amount)),
-  ];
+  return [clamp01(c[0] + rng.uniform(-amount, amount)), clamp01(c[1] + rng.uniform(-amount, amount)), clamp01(c[2] + rng.uniform(-amount, amount))];
 }
 
 export function scaleCol(c: Col, k: number): Col {

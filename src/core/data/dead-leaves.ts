@@ -46,10 +46,7 @@ export function renderDeadLeaves(width: number, height: number, seed: number, op
   const lo = Math.pow(rMin, a1);
   const hi = Math.pow(rMax, a1);
   const a3 = 3 - alpha;
-  const meanR2 =
-    Math.abs(a3) < 1e-6
-      ? (a1 / (hi - lo)) * Math.log(rMax / rMin)
-      : ((a1 / (hi - lo)) * (Math.pow(rMax, a3) - Math.pow(rMin, a3))) / a3;
+  const meanR2 = Math.abs(a3) < 1e-6 ? (a1 / (hi - lo)) * Math.log(rMax / rMin) : ((a1 / (hi - lo)) * (Math.pow(rMax, a3) - Math.pow(rMin, a3))) / a3;
   const leavesPerCover = (w * h) / (Math.PI * meanR2);
 
   // Colour statistics per image: some images muted, some vivid.

@@ -180,15 +180,7 @@ export function valueNoise(w: number, h: number, cellX: number, cellY: number, r
  * amplitude by gain; octaves finer than a pixel are skipped. aspect > 1 stretches features
  * horizontally (clouds, strata).
  */
-export function fbm(
-  w: number,
-  h: number,
-  cell: number,
-  octaves: number,
-  rng: Rng,
-  gain = 0.5,
-  aspect = 1,
-): Float32Array {
+export function fbm(w: number, h: number, cell: number, octaves: number, rng: Rng, gain = 0.5, aspect = 1): Float32Array {
   const out = new Float32Array(w * h);
   let total = 0;
   let amp = 1;

@@ -108,7 +108,7 @@ export function downscale2x(img: RGBImage): RGBImage {
   const iw = img.width;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
-      const a = ((2 * y) * iw + 2 * x) * 3;
+      const a = (2 * y * iw + 2 * x) * 3;
       const c = a + iw * 3;
       const o = (y * w + x) * 3;
       for (let ch = 0; ch < 3; ch++) {

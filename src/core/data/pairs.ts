@@ -3,15 +3,7 @@
 // regenerated later from their seed alone.
 
 import { batchFromImages, type RGBBatch, type RGBImage } from './image.ts';
-import {
-  CLEAN_SOURCES,
-  deadLeavesSource,
-  getCleanSource,
-  mixedSource,
-  sceneSource,
-  type CleanSource,
-  type CleanSourceName,
-} from './clean.ts';
+import { CLEAN_SOURCES, deadLeavesSource, getCleanSource, mixedSource, sceneSource, type CleanSource, type CleanSourceName } from './clean.ts';
 import { deriveSeed, rngFor } from './rng.ts';
 import { synthesizeWeather, WEATHER_TYPES, type WeatherParams, type WeatherType } from './weather.ts';
 
@@ -124,12 +116,7 @@ export function makeEvalSet(weather: WeatherType, count: number, size: number, s
   if (!(count >= 1)) throw new Error(`makeEvalSet: count must be at least 1, got ${count}`);
   const pairs: Pair[] = [];
   for (let i = 0; i < count; i++) {
-    pairs.push(
-      makePair(
-        { size, seed, weathers: [weather], source: opts.source ?? 'scene', severity: (i + 0.5) / count, domain: `eval:${weather}` },
-        i,
-      ),
-    );
+    pairs.push(makePair({ size, seed, weathers: [weather], source: opts.source ?? 'scene', severity: (i + 0.5) / count, domain: `eval:${weather}` }, i));
   }
   return pack(pairs);
 }

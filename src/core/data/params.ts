@@ -40,11 +40,7 @@ function fromUnit(spec: ParamSpec, u: number): number {
  * Draws one value per row. Without severity, uniform over each row's range; with severity in
  * [0, 1], severity-driven rows are drawn near that point of their range (0 lightest, 1 worst).
  */
-export function sampleFromSpecs<P extends Record<keyof P, number>>(
-  specs: readonly ParamSpec<keyof P & string>[],
-  rng: Rng,
-  severity?: number,
-): P {
+export function sampleFromSpecs<P extends Record<keyof P, number>>(specs: readonly ParamSpec<keyof P & string>[], rng: Rng, severity?: number): P {
   const out: Record<string, number> = {};
   for (const spec of specs) {
     let u: number;
@@ -64,10 +60,7 @@ export function sampleFromSpecs<P extends Record<keyof P, number>>(
 }
 
 /** Fills missing values with defaults and clamps everything into [min, max]. */
-export function resolveParams<P extends Record<keyof P, number>>(
-  specs: readonly ParamSpec<keyof P & string>[],
-  partial: Partial<P> | undefined,
-): P {
+export function resolveParams<P extends Record<keyof P, number>>(specs: readonly ParamSpec<keyof P & string>[], partial: Partial<P> | undefined): P {
   const out: Record<string, number> = {};
   const given = (partial ?? {}) as Record<string, number | undefined>;
   for (const spec of specs) {

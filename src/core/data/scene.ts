@@ -403,8 +403,7 @@ export function renderScene(width: number, height: number, seed: number, opts: S
   // edge to dFar at the horizon.
   const dNear = 0.06;
   const dFar = 0.9;
-  const groundDepth = (y: number): number =>
-    y <= horizon ? dFar : Math.min(dFar, (dNear * (h - horizon)) / (y - horizon));
+  const groundDepth = (y: number): number => (y <= horizon ? dFar : Math.min(dFar, (dNear * (h - horizon)) / (y - horizon)));
   const rowDepth = new Float32Array(h);
   for (let y = 0; y < h; y++) rowDepth[y] = groundDepth(y);
   const ctx: SceneContext = { horizon, horizonCol, aerial: rng.uniform(0.15, 0.45), groundDepth, rowDepth };

@@ -131,8 +131,7 @@ describe('weather physics', () => {
     const imgs = [renderScene(S, S, 1), renderScene(S, S, 2), renderDeadLeaves(S, S, 3), renderScene(S, S, 4)];
     for (const type of WEATHER_TYPES) {
       const mean = (severity: number): number =>
-        imgs.reduce((t, s, i) => t + psnr(synthesizeWeather(type, s.image, s.depth, i, { severity }).image.data, s.image.data), 0) /
-        imgs.length;
+        imgs.reduce((t, s, i) => t + psnr(synthesizeWeather(type, s.image, s.depth, i, { severity }).image.data, s.image.data), 0) / imgs.length;
       const light = mean(0.05);
       const heavy = mean(0.95);
       expect(light, type).toBeGreaterThan(heavy + 3);
@@ -181,8 +180,8 @@ describe('weather physics', () => {
     let nNear = 0;
     for (let i = 0; i < depth.length; i++) {
       const d = Math.abs(res.image.data[i * 3 + 1] - image.data[i * 3 + 1]);
-      if (depth[i] > 0.8) (far += d), nFar++;
-      else if (depth[i] < 0.2) (near += d), nNear++;
+      if (depth[i] > 0.8) ((far += d), nFar++);
+      else if (depth[i] < 0.2) ((near += d), nNear++);
     }
     expect(nFar).toBeGreaterThan(0);
     expect(nNear).toBeGreaterThan(0);
@@ -230,7 +229,17 @@ describe('weather physics', () => {
     const viaSynth = synthesizeWeather('mix', image, depth, 4, { params: { count: 4 } });
     expect(viaSynth.params.components.map((c) => c.type)).toEqual(order);
     // Explicit components are applied as given (re-ordered physically).
-    const explicit = applyMix(image, depth, { components: [{ type: 'raindrop', params: WEATHERS.raindrop.sampleParams(new Rng(1)) }, { type: 'haze', params: WEATHERS.haze.sampleParams(new Rng(2)) }] }, 1);
+    const explicit = applyMix(
+      image,
+      depth,
+      {
+        components: [
+          { type: 'raindrop', params: WEATHERS.raindrop.sampleParams(new Rng(1)) },
+          { type: 'haze', params: WEATHERS.haze.sampleParams(new Rng(2)) },
+        ],
+      },
+      1,
+    );
     expect(explicit.params.components.map((c) => c.type)).toEqual(['haze', 'raindrop']);
   });
 });

@@ -55,12 +55,7 @@ export interface WeatherSpec<K extends WeatherType> {
   /** Draws parameters; severity in [0, 1] (0 light, 1 worst), or undefined for the full range. */
   sampleParams(rng: Rng, severity?: number): WeatherParamsMap[K];
   /** Missing parameters take their defaults; all are clamped to the table's bounds. */
-  apply(
-    clean: RGBImage,
-    depth: Float32Array,
-    params: Partial<WeatherParamsMap[K]>,
-    seed: number,
-  ): WeatherResult<WeatherParamsMap[K]>;
+  apply(clean: RGBImage, depth: Float32Array, params: Partial<WeatherParamsMap[K]>, seed: number): WeatherResult<WeatherParamsMap[K]>;
 }
 
 export const MIX_PARAMS: readonly ParamSpec<'count'>[] = [
@@ -125,8 +120,14 @@ const MIX: WeatherSpec<'mix'> = {
 // The table
 // ---------------------------------------------------------------------------------------------
 
-export const WEATHERS: { readonly [K in WeatherType]: WeatherSpec<K> } = { rain: RAIN, 'heavy-rain': HEAVY_RAIN, haze: HAZE, snow: SNOW, raindrop: RAINDROP, mix: MIX };
-
+export const WEATHERS: { readonly [K in WeatherType]: WeatherSpec<K> } = {
+  rain: RAIN,
+  'heavy-rain': HEAVY_RAIN,
+  haze: HAZE,
+  snow: SNOW,
+  raindrop: RAINDROP,
+  mix: MIX,
+};
 
 export interface SynthesizeOptions<K extends WeatherType> {
   /** Parameters to fix; the others are sampled. */

@@ -13,11 +13,7 @@ export function restorerPredict(restorer: Restorer): TilePredict {
  * Restores an image of any size. Images whose sides both fit in `tile` run in one pass (padded
  * only to the size multiple: exact and cheapest); larger ones run tiled, which bounds memory.
  */
-export async function restoreImage(
-  restorer: Restorer,
-  image: RGBImage,
-  options: Omit<TiledOptions, 'multiple'> = {},
-): Promise<RGBImage> {
+export async function restoreImage(restorer: Restorer, image: RGBImage, options: Omit<TiledOptions, 'multiple'> = {}): Promise<RGBImage> {
   const multiple = sizeMultiple(restorer.config);
   const tile = options.tile ?? DEFAULT_TILE;
   const predict = restorerPredict(restorer);

@@ -39,13 +39,7 @@ export interface OptimizeResult {
  * transfer, and refuses to update when a loss term is not finite (the weights stay as they
  * were, the error names the terms). Frees everything it allocates.
  */
-export async function optimize(
-  variables: readonly tf.Variable[],
-  adam: Adam,
-  lr: number,
-  build: () => LossTerms,
-  what = 'loss',
-): Promise<OptimizeResult> {
+export async function optimize(variables: readonly tf.Variable[], adam: Adam, lr: number, build: () => LossTerms, what = 'loss'): Promise<OptimizeResult> {
   const kept: { names: string[]; statNames: string[]; packed: tf.Tensor1D | null } = { names: [], statNames: [], packed: null };
   const { value, grads } = tf.variableGrads(() => {
     const { total, terms, stats = {} } = build();
@@ -167,12 +161,7 @@ export async function readImages(x: Tensor4D, count = x.shape[0]): Promise<RGBIm
 }
 
 /** The first `count` items of a CPU batch and of its targets, as preview samples. */
-export function samplesFromBatches(
-  inputs: RGBBatch,
-  targets: readonly RGBBatch[],
-  weathers: readonly string[] | null,
-  count: number,
-): TrainingSample[] {
+export function samplesFromBatches(inputs: RGBBatch, targets: readonly RGBBatch[], weathers: readonly string[] | null, count: number): TrainingSample[] {
   return Array.from({ length: Math.min(count, inputs.n) }, (_, i) => ({
     input: batchItem(inputs, i),
     targets: targets.map((t) => batchItem(t, i)),

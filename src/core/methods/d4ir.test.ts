@@ -35,14 +35,30 @@ async function knn(adapter: PromptAdapter, x: Tensor4D, labels: string[]): Promi
   const flat = (await z.data()) as Float32Array;
   z.dispose();
   const d = adapter.config.dim;
-  return knnAccuracy(labels.map((_, i) => flat.subarray(i * d, (i + 1) * d)), labels, 5);
+  return knnAccuracy(
+    labels.map((_, i) => flat.subarray(i * d, (i + 1) * d)),
+    labels,
+    5,
+  );
 }
 
 describe('prompt adapter', () => {
   it('the contrastive loss is low for matching pairs and high for mismatched ones', () => {
-    const a = tf.tensor2d([[1, 0], [0, 1], [-1, 0]]);
+    const a = tf.tensor2d([
+      [1, 0],
+      [0, 1],
+      [-1, 0],
+    ]);
     const matched = contrastiveLoss(a, a, 0.1).dataSync()[0];
-    const shuffled = contrastiveLoss(a, tf.tensor2d([[0, 1], [-1, 0], [1, 0]]), 0.1).dataSync()[0];
+    const shuffled = contrastiveLoss(
+      a,
+      tf.tensor2d([
+        [0, 1],
+        [-1, 0],
+        [1, 0],
+      ]),
+      0.1,
+    ).dataSync()[0];
     expect(matched).toBeLessThan(0.01);
     expect(shuffled).toBeGreaterThan(5);
   });
@@ -114,7 +130,17 @@ describe('conditional diffusion', () => {
       const refs = tensor(degraded(8, 32, 79).degraded);
       const prompt = adapter.embed(refs);
       const edited = await model.edit(c, 0.3, 20, prompt, 5);
-      const noised = tf.tidy(() => tf.clipByValue(tf.div(tf.add(model.noisy(tf.sub(tf.mul(c, 2), 1) as Tensor4D, new Array(8).fill(300), tf.randomNormal(c.shape, 0, 1, 'float32', 5) as Tensor4D), 1), 2), 0, 1) as Tensor4D);
+      const noised = tf.tidy(
+        () =>
+          tf.clipByValue(
+            tf.div(
+              tf.add(model.noisy(tf.sub(tf.mul(c, 2), 1) as Tensor4D, new Array(8).fill(300), tf.randomNormal(c.shape, 0, 1, 'float32', 5) as Tensor4D), 1),
+              2,
+            ),
+            0,
+            1,
+          ) as Tensor4D,
+      );
       const ssim = async (a: Tensor4D) => mean((await scoreTensors(a, c)).map((s) => s.ssim));
       const [kept, unrelated, start] = [await ssim(edited), await ssim(o), await ssim(noised)];
       tf.dispose([c, o, refs, prompt, edited, noised]);
@@ -134,7 +160,10 @@ describe('conditional diffusion', () => {
     // A nonzero output layer, so the prompt matters.
     model.variables.forEach((v) => v.assign(tf.add(v, tf.randomUniform(v.shape, -0.05, 0.05, 'float32', 9))));
     const x = tf.randomNormal([2, 8, 8, 3], 0, 1, 'float32', 1) as Tensor4D;
-    const prompt = tf.tensor2d([[1, 0, 0, 0], [0, 1, 0, 0]]);
+    const prompt = tf.tensor2d([
+      [1, 0, 0, 0],
+      [0, 1, 0, 0],
+    ]);
     const close = (a: tf.Tensor, b: tf.Tensor) => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0];
     const t = [100, 500];
     expect(close(model.guidedNoise(x, t, prompt, 1), model.predictNoise(x, t, prompt))).toBe(0);
@@ -169,7 +198,17 @@ describe('model cache', () => {
   };
   const tiny = () =>
     resolveRunConfig(
-      { method: 'd4ir', student: 'student-5', steps: 2, batch: 2, patch: 16, weathers: WEATHERS, evalEvery: 2, evalSet: { count: 1, size: 16, weathers: WEATHERS }, methodOptions: { adapterSteps: 3, diffusionSteps: 2, bankSize: 2, samplerSteps: 4 } },
+      {
+        method: 'd4ir',
+        student: 'student-5',
+        steps: 2,
+        batch: 2,
+        patch: 16,
+        weathers: WEATHERS,
+        evalEvery: 2,
+        evalSet: { count: 1, size: 16, weathers: WEATHERS },
+        methodOptions: { adapterSteps: 3, diffusionSteps: 2, bankSize: 2, samplerSteps: 4 },
+      },
       METHODS,
       'quick',
     );
@@ -179,7 +218,12 @@ describe('model cache', () => {
     const cache = memoryCache();
     const phasesOf = async () => {
       let phases: { id: string; steps: number; reused?: string }[] = [];
-      const r = await runDistillation({ config: tiny(), teachers: { restorer: teacher }, cache, onEvent: (e) => void (e.type === 'start' && (phases = e.phases)) });
+      const r = await runDistillation({
+        config: tiny(),
+        teachers: { restorer: teacher },
+        cache,
+        onEvent: (e) => void (e.type === 'start' && (phases = e.phases)),
+      });
       expect(r.status, r.error?.message).toBe('completed');
       r.studentModel.dispose();
       return phases;

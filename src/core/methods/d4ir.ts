@@ -43,8 +43,22 @@ import {
 } from './method';
 
 const OPTIONS = {
-  adapterSteps: { type: 'int', min: 1, max: 100_000, default: 600, label: 'Adapter steps', help: 'Contrastive training steps of the prompt adapter (skipped when an identical adapter is cached).' },
-  diffusionSteps: { type: 'int', min: 1, max: 1_000_000, default: 1000, label: 'Diffusion steps', help: 'Training steps of the conditional diffusion model (skipped when an identical one is cached).' },
+  adapterSteps: {
+    type: 'int',
+    min: 1,
+    max: 100_000,
+    default: 600,
+    label: 'Adapter steps',
+    help: 'Contrastive training steps of the prompt adapter (skipped when an identical adapter is cached).',
+  },
+  diffusionSteps: {
+    type: 'int',
+    min: 1,
+    max: 1_000_000,
+    default: 1000,
+    label: 'Diffusion steps',
+    help: 'Training steps of the conditional diffusion model (skipped when an identical one is cached).',
+  },
   strength: {
     type: 'number',
     min: 0.05,
@@ -59,12 +73,38 @@ const OPTIONS = {
     max: 20,
     default: 3,
     label: 'Guidance w',
-    help: 'Classifier-free guidance of the sampler: 1 is the plain conditional model, larger values follow the prompt\'s weather more strongly (and may overshoot).',
+    help: "Classifier-free guidance of the sampler: 1 is the plain conditional model, larger values follow the prompt's weather more strongly (and may overshoot).",
   },
-  samplerSteps: { type: 'int', min: 2, max: 1000, default: 20, label: 'DDIM steps', help: 'Sampler steps for the full chain; a synthesis at strength s takes about s times as many.' },
-  bankSize: { type: 'int', min: 1, max: 4096, default: 128, label: 'Synthesised images', help: 'Images synthesised (and restored by the teacher) before KD; the student trains on random batches of them.' },
-  reuse: { type: 'bool', default: true, label: 'Reuse cached models', help: 'Load the adapter and the diffusion model from an earlier run with the same settings instead of training them again.' },
-  modelSeed: { type: 'int', min: 0, max: 2 ** 31 - 1, default: 1, label: 'Model seed', help: 'Seed of the adapter and the diffusion model (not the run seed, so that runs differing only in their student share them).' },
+  samplerSteps: {
+    type: 'int',
+    min: 2,
+    max: 1000,
+    default: 20,
+    label: 'DDIM steps',
+    help: 'Sampler steps for the full chain; a synthesis at strength s takes about s times as many.',
+  },
+  bankSize: {
+    type: 'int',
+    min: 1,
+    max: 4096,
+    default: 128,
+    label: 'Synthesised images',
+    help: 'Images synthesised (and restored by the teacher) before KD; the student trains on random batches of them.',
+  },
+  reuse: {
+    type: 'bool',
+    default: true,
+    label: 'Reuse cached models',
+    help: 'Load the adapter and the diffusion model from an earlier run with the same settings instead of training them again.',
+  },
+  modelSeed: {
+    type: 'int',
+    min: 0,
+    max: 2 ** 31 - 1,
+    default: 1,
+    label: 'Model seed',
+    help: 'Seed of the adapter and the diffusion model (not the run seed, so that runs differing only in their student share them).',
+  },
 } as const;
 
 type D4IROptions = ParamValues<typeof OPTIONS>;
@@ -89,29 +129,42 @@ export const d4irMethod = defineMethod({
     'D4IR distils without the teacher\'s training data. It uses two unpaired "web" pools instead: degraded photos (no clean versions, no weather labels) and clean photos (no degraded versions). Here both pools are synthetic images drawn from seed domains of their own, apart from the teacher\'s pairs and from the evaluation set; photos you add under "Web pools" join them (about half of each batch).',
     '1. Prompt adapter. A small encoder maps an image to a 16-dimensional unit vector, its degradation prompt. It is trained contrastively without labels: two crops from different places of one degraded image share its weather but not its content, so they are pulled together, and crops of other images are pushed away (InfoNCE, temperature 0.1). The 2-D projection shows the prompts of labelled images the adapter never trained on, coloured by their true weather; the kNN accuracy says how well weather types separate (chance is one type in N).',
     '2. Conditional diffusion. A small U-Net DDPM (noise prediction, cosine schedule, 1000 steps) learns the degraded pool, conditioned through FiLM on the prompt of another crop of the same image. 15% of the training items see a null prompt, so sampling can use classifier-free guidance (weight w): a small model trained briefly otherwise barely listens to its prompt. Its samples from pure noise (20 DDIM steps) show what it believes each prompt looks like.',
-    '3. Synthesis. A clean web image is noised to t = s T and denoised under the prompt of a random degraded web image (SDEdit with DDIM): the content comes from the clean image, the weather from the prompt. Two measures tell how well it works: SSIM of the synthesised image to its clean source (content kept) and the teacher\'s restoration of it against the clean source; and the prompt distance (1 - cosine between the adapter\'s embedding of the synthesised image and the prompt) next to the clean source\'s own distance to that prompt (weather transferred when it shrinks).',
+    "3. Synthesis. A clean web image is noised to t = s T and denoised under the prompt of a random degraded web image (SDEdit with DDIM): the content comes from the clean image, the weather from the prompt. Two measures tell how well it works: SSIM of the synthesised image to its clean source (content kept) and the teacher's restoration of it against the clean source; and the prompt distance (1 - cosine between the adapter's embedding of the synthesised image and the prompt) next to the clean source's own distance to that prompt (weather transferred when it shrinks).",
     '4. Pixel-wise KD. The student learns L1(S(x~), T(x~)) on random batches of the synthesised images.',
     'Reconstructed from the abstract: the paper uses Stable Diffusion with a learned prompt; we use a 0.3 M-parameter DDPM trained inside the playground, at 32 px crops, and a prompt vector rather than text-embedding tokens. The adapter and the diffusion model are cached (IndexedDB in the page, a folder on the command line) and reused by later runs with the same settings: turn "Reuse cached models" off to train them again. The paper\'s claim to check: its students come closer to KD with the original data than a GAN generator (DFL) does.',
   ].join('\n\n'),
   provenance: 'reconstructed',
-  paper: { title: 'Data-free Distillation with Degradation-prompt Diffusion for Multi-weather Image Restoration', authors: 'Wang, Luo, Xie, Qu', venue: 'arXiv', year: 2024 },
+  paper: {
+    title: 'Data-free Distillation with Degradation-prompt Diffusion for Multi-weather Image Restoration',
+    authors: 'Wang, Luo, Xie, Qu',
+    venue: 'arXiv',
+    year: 2024,
+  },
   data: 'unpaired',
   teachers: ['restorer'],
   losses: [
-    { id: 'a', title: 'Prompt adapter: contrastive loss (InfoNCE)', terms: { 'A.infonce': 'InfoNCE: falls as two crops of one degraded image get closer prompts than crops of other images.' } },
-    { id: 'd', title: 'Diffusion: noise-prediction error', terms: { 'D.noise_mse': 'Mean squared error of the noise the diffusion model predicts in a noised degraded crop.' } },
+    {
+      id: 'a',
+      title: 'Prompt adapter: contrastive loss (InfoNCE)',
+      terms: { 'A.infonce': 'InfoNCE: falls as two crops of one degraded image get closer prompts than crops of other images.' },
+    },
+    {
+      id: 'd',
+      title: 'Diffusion: noise-prediction error',
+      terms: { 'D.noise_mse': 'Mean squared error of the noise the diffusion model predicts in a noised degraded crop.' },
+    },
     {
       id: 's',
       title: 'Synthesis: SSIM to the clean source, prompt distances (per batch)',
       terms: {
         'S.ssim_to_source': 'SSIM of a synthesised image to the clean image it was made from: how much content survives.',
-        'S.prompt_distance': '1 - cosine between the synthesised image\'s prompt and the prompt it was made under: falls as the weather transfers.',
+        'S.prompt_distance': "1 - cosine between the synthesised image's prompt and the prompt it was made under: falls as the weather transfers.",
         'S.source_prompt_distance': 'The same distance for the clean source itself: the starting point to compare with.',
       },
     },
     studentLosses({
-      total: 'The student\'s loss, equal to kd.',
-      kd: 'L1(S(x~), T(x~)): how far the student\'s restoration of a synthesised image is from the teacher\'s.',
+      total: "The student's loss, equal to kd.",
+      kd: "L1(S(x~), T(x~)): how far the student's restoration of a synthesised image is from the teacher's.",
     }),
   ],
   options: OPTIONS,
@@ -141,7 +194,14 @@ export function cropPairs(batch: RGBBatch, crop: number, rng: Rng, shuffleColour
   return [batchFromImages(a), batchFromImages(b)];
 }
 
-const PERMUTATIONS = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]] as const;
+const PERMUTATIONS = [
+  [0, 1, 2],
+  [0, 2, 1],
+  [1, 0, 2],
+  [1, 2, 0],
+  [2, 0, 1],
+  [2, 1, 0],
+] as const;
 
 function permuteChannels(img: RGBImage, perm: readonly number[]): void {
   const d = img.data;
@@ -275,10 +335,16 @@ class D4IR implements DistillMethod {
     this.lastPairs = pairs;
     const [a, b] = pairs.map((p) => ctx.data.tensor(p));
     try {
-      const { losses } = await optimize(this.adapter!.variables, this.adapterAdam!, ADAPTER_LR, () => {
-        const infonce = contrastiveLoss(this.adapter!.embed(a), this.adapter!.embed(b), TEMPERATURE);
-        return { total: infonce, terms: {} };
-      }, 'adapter loss');
+      const { losses } = await optimize(
+        this.adapter!.variables,
+        this.adapterAdam!,
+        ADAPTER_LR,
+        () => {
+          const infonce = contrastiveLoss(this.adapter!.embed(a), this.adapter!.embed(b), TEMPERATURE);
+          return { total: infonce, terms: {} };
+        },
+        'adapter loss',
+      );
       return { losses: { 'A.infonce': losses.total } };
     } finally {
       tf.dispose([a, b]);
@@ -291,10 +357,16 @@ class D4IR implements DistillMethod {
     // Conditioned on another crop's prompt: the prompt carries the weather, not this crop's content.
     const prompt = this.adapter!.embed(other);
     try {
-      const { losses } = await optimize(this.diffusion!.variables, this.diffusionAdam!, DIFFUSION_LR, () => ({
-        total: this.diffusion!.loss(target, prompt, this.seed('diffusion-noise', s)),
-        terms: {},
-      }), 'diffusion loss');
+      const { losses } = await optimize(
+        this.diffusion!.variables,
+        this.diffusionAdam!,
+        DIFFUSION_LR,
+        () => ({
+          total: this.diffusion!.loss(target, prompt, this.seed('diffusion-noise', s)),
+          terms: {},
+        }),
+        'diffusion loss',
+      );
       return { losses: { 'D.noise_mse': losses.total } };
     } finally {
       tf.dispose([target, other, prompt]);
@@ -334,7 +406,12 @@ class D4IR implements DistillMethod {
       const k = Math.min(this.config.previewCount, n);
       const asBatch = (data: Float32Array) => ({ n, width: patch, height: patch, data });
       const refSmall = batchFromImages(Array.from({ length: k }, (_, i) => resizeBilinear(batchItem(refs.images, i), patch, patch)));
-      this.lastSynth = samplesFromBatches(asBatch(x), [asBatch(t), cleanBatch, refSmall], refs.weather.map((w) => `prompt from ${w}`), k);
+      this.lastSynth = samplesFromBatches(
+        asBatch(x),
+        [asBatch(t), cleanBatch, refSmall],
+        refs.weather.map((w) => `prompt from ${w}`),
+        k,
+      );
       const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
       return {
         losses: {
@@ -447,7 +524,15 @@ class D4IR implements DistillMethod {
     this.projection = {
       caption: 'Degradation prompts of held-out degraded images (PCA), coloured by their true weather, which the adapter never sees',
       points: project2d(rows, labels),
-      score: { label: 'kNN accuracy (k = 5)', value: knnAccuracy(known.map((i) => rows[i]), knownLabels, 5), chance: chanceAccuracy(knownLabels) },
+      score: {
+        label: 'kNN accuracy (k = 5)',
+        value: knnAccuracy(
+          known.map((i) => rows[i]),
+          knownLabels,
+          5,
+        ),
+        chance: chanceAccuracy(knownLabels),
+      },
     };
   }
 
@@ -457,7 +542,8 @@ class D4IR implements DistillMethod {
       if (!this.lastPairs) return null;
       const k = Math.min(this.config.previewCount, this.lastPairs[0].n);
       return {
-        caption: 'Prompt adapter: two crops of one degraded image share its weather (a positive pair; colour channels shuffled per crop, so the palette gives nothing away); the other images\' crops are negatives',
+        caption:
+          "Prompt adapter: two crops of one degraded image share its weather (a positive pair; colour channels shuffled per crop, so the palette gives nothing away); the other images' crops are negatives",
         inputLabel: 'crop A',
         targetLabels: ['crop B'],
         samples: Array.from({ length: k }, (_, i) => ({ input: batchItem(this.lastPairs![0], i), targets: [batchItem(this.lastPairs![1], i)] })),
@@ -467,7 +553,8 @@ class D4IR implements DistillMethod {
     if (this.phase === 'diffusion') return { ...(await this.diffusionPreview(ctx)), projection: this.projection! };
     if (this.lastSynth.length) {
       return {
-        caption: 'Synthesised training images: clean web images noised part-way and denoised under the prompt of a degraded web image; the student learns the teacher\'s restoration of them',
+        caption:
+          "Synthesised training images: clean web images noised part-way and denoised under the prompt of a degraded web image; the student learns the teacher's restoration of them",
         inputLabel: 'x~ (synthesised)',
         targetLabels: ['T(x~) (teacher)', 'clean source', 'prompt image'],
         samples: this.lastSynth,
@@ -480,7 +567,10 @@ class D4IR implements DistillMethod {
   /** One sample from pure noise and one edit of a fixed clean image per weather's first probe image. */
   private async diffusionPreview(ctx: MethodContext): Promise<TrainingPreview> {
     const { x, labels } = this.probe!;
-    const first = this.config.weathers.map((w) => labels.indexOf(w)).filter((i) => i >= 0).slice(0, this.config.previewCount);
+    const first = this.config.weathers
+      .map((w) => labels.indexOf(w))
+      .filter((i) => i >= 0)
+      .slice(0, this.config.previewCount);
     const k = first.length;
     const refs = tf.gather(x, first) as Tensor4D;
     const prompt = this.adapter!.embed(refs);
@@ -492,7 +582,8 @@ class D4IR implements DistillMethod {
     try {
       const [refImgs, sampleImgs, editImgs, cleanImgs] = await Promise.all([readImages(refs), readImages(sampled), readImages(edited), readImages(cleanK)]);
       return {
-        caption: 'Conditional diffusion while it trains: for the prompt of each image on the left, a sample from pure noise and an edit of the same clean image (strength s)',
+        caption:
+          'Conditional diffusion while it trains: for the prompt of each image on the left, a sample from pure noise and an edit of the same clean image (strength s)',
         inputLabel: 'prompt image',
         targetLabels: ['sample from noise', `edit (s = ${this.o.strength})`, 'clean image edited'],
         samples: refImgs.map((img, i) => ({ input: img, targets: [sampleImgs[i], editImgs[i], cleanImgs[i]], weather: labels[first[i]] })),
@@ -511,7 +602,7 @@ class D4IR implements DistillMethod {
     return [
       {
         name: 'bank',
-        title: 'Synthesised training pairs: SDEdit images and the teacher\'s restorations of them',
+        title: "Synthesised training pairs: SDEdit images and the teacher's restorations of them",
         kind: 'pairs',
         inputLabel: 'x~ (synthesised)',
         targetLabel: 'T(x~) (teacher)',

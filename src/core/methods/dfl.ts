@@ -6,12 +6,7 @@
 import { tf, type Tensor4D } from '../tf';
 import type { FeatureExtractor } from '../models/feature-extractor';
 import { restorerEncoder } from '../models/feature-extractor';
-import {
-  DEFAULT_GENERATOR,
-  disposeGeneratorInputs,
-  WeatherGenerator,
-  type GeneratorInputs,
-} from '../models/weather-generator';
+import { DEFAULT_GENERATOR, disposeGeneratorInputs, WeatherGenerator, type GeneratorInputs } from '../models/weather-generator';
 import { readVariables, stateField, writeVariables } from '../run/checkpoint';
 import type { RunConfig } from '../run/config';
 import type { ParamValues } from '../run/params';
@@ -58,7 +53,15 @@ const OPTIONS = {
     label: 'Student steps per G step',
     help: 'k: student updates between two generator updates.',
   },
-  generatorLr: { type: 'number', min: 1e-6, max: 0.1, default: 1e-3, log: true, label: 'Generator lr', help: 'Adam learning rate of the generator (beta1 0.5, as usual for GANs).' },
+  generatorLr: {
+    type: 'number',
+    min: 1e-6,
+    max: 0.1,
+    default: 1e-3,
+    log: true,
+    label: 'Generator lr',
+    help: 'Adam learning rate of the generator (beta1 0.5, as usual for GANs).',
+  },
   crWeight: {
     type: 'number',
     min: 0,
@@ -66,7 +69,7 @@ const OPTIONS = {
     default: 0.1,
     log: true,
     label: 'lambda_cr',
-    help: 'Weight of contrastive regularisation on the teacher\'s encoder features (0 turns it off and saves about half of each student step).',
+    help: "Weight of contrastive regularisation on the teacher's encoder features (0 turns it off and saves about half of each student step).",
   },
   degradationMargin: {
     type: 'number',
@@ -76,17 +79,38 @@ const OPTIONS = {
     label: 'Degradation margin',
     help: 'Samples are penalised while the teacher changes them by less than this mean absolute amount: it must find something to remove.',
   },
-  degradationWeight: { type: 'number', min: 0, max: 100, default: 1, label: 'Degradation weight', help: 'Weight of the degradation-margin term in the generator loss.' },
+  degradationWeight: {
+    type: 'number',
+    min: 0,
+    max: 100,
+    default: 1,
+    label: 'Degradation weight',
+    help: 'Weight of the degradation-margin term in the generator loss.',
+  },
   consistencyWeight: {
     type: 'number',
     min: 0,
     max: 100,
     default: 1,
     label: 'Teacher consistency weight',
-    help: 'Weight of L1(T(G(z)), J) + L1(T(J), J): the teacher should restore a sample to the generator\'s clean base J and leave J itself alone, so what it removes is weather it knows, not odd content.',
+    help: "Weight of L1(T(G(z)), J) + L1(T(J), J): the teacher should restore a sample to the generator's clean base J and leave J itself alone, so what it removes is weather it knows, not odd content.",
   },
-  diversityWeight: { type: 'number', min: 0, max: 100, default: 0.1, label: 'Diversity weight', help: 'Weight of the mode-seeking term: two codes of the same family must give different images.' },
-  priorWeight: { type: 'number', min: 0, max: 100, default: 1, label: 'Image prior weight', help: 'Weight of the statistics prior on the generator\'s clean base (mean, contrast, clipped pixels, total variation in natural ranges).' },
+  diversityWeight: {
+    type: 'number',
+    min: 0,
+    max: 100,
+    default: 0.1,
+    label: 'Diversity weight',
+    help: 'Weight of the mode-seeking term: two codes of the same family must give different images.',
+  },
+  priorWeight: {
+    type: 'number',
+    min: 0,
+    max: 100,
+    default: 1,
+    label: 'Image prior weight',
+    help: "Weight of the statistics prior on the generator's clean base (mean, contrast, clipped pixels, total variation in natural ranges).",
+  },
 } as const;
 
 type DflOptions = ParamValues<typeof OPTIONS>;
@@ -97,9 +121,9 @@ export const dflMethod = defineMethod({
   summary: 'A weather generator and the student play a game: no real images, only the teacher.',
   description: [
     'Data-free learning (Wang, Huang, Luo and Qu, ISCAS 2024). Reconstructed: only the abstract was available, so what follows is our reading of it, and the regularisers are our design.',
-    'A generator G turns noise z and a weather type into degraded-looking images. Training alternates k student steps, minimising L1(S(G(z)), T(G(z))) + lambda_cr CR, with one generator step maximising the teacher-student discrepancy, L_G = -log(1 + L1(S(G(z)), T(G(z)))), plus regularisers. CR is contrastive regularisation in the AECR-Net form, sum_i w_i L1(phi_i(S(x)), phi_i(T(x))) / L1(phi_i(S(x)), phi_i(x)) with w = [1/32, 1/16, 1/8, 1/4, 1] shallow to deep: the student\'s output is pulled towards the teacher\'s and pushed away from the degraded input.',
-    'Our choices, and why. (1) phi is the frozen teacher\'s encoder (VGG weights are not available in the browser; the teacher\'s encoder is a restoration-aware extractor), with the deepest weights kept when it has fewer than five levels. The denominator gets an epsilon of a tenth of the teacher-to-input feature distance: our student starts as the identity, exactly on the negative, where a tiny epsilon would make CR explode. (2) The generator predicts the layers weather is made of, not free pixels: a clean base J (grey structure plus a bounded amount of colour), a smooth transmission t and an airlight A (haze: J t + A (1 - t)), and an occlusion layer with its grey level (streaks, flakes, drops), composed by the physical models the data synthesis uses. The weather one-hot conditions the network and gates the layers (haze has no occluders, snow has white ones), and a severity drawn uniformly per image scales them, so samples cover light to heavy weather, are weather-shaped by construction, and are always in [0, 1]. (3) The generator\'s regularisers: a hinge keeping the teacher\'s correction |G(z) - T(G(z))| above a margin (the teacher must find something to remove); teacher consistency, L1(T(G(z)), J) + L1(T(J), J): the teacher restores the sample to its base and leaves the base alone, so what it removes is weather it knows rather than content it has never seen (without this term the adversary drifts to saturated, poster-like images on which the teacher behaves arbitrarily, and the student learns that); a mode-seeking term -log(0.01 + |G(z1) - G(z2)|) over pairs of codes of the same family (against mode collapse, after MSGAN); and a statistics prior on J (mean, contrast, clipped pixels and total variation in natural ranges). An adversary goes to the edge of whatever it is allowed: these terms draw that edge near weather photographs. (4) A short generator warm-up before the student starts: with the identity student, L_G rewards exactly the images the teacher changes. (5) Batches have a fixed size and the families rotate through the batch, pairs (i, i + B/2) sharing a family for the diversity term.',
-    'What to expect: the student learns from the teacher alone, so it cannot beat it, and it carries over to real weather only as far as the generated samples resemble it. Measured with small teachers on two CPU cores: local, additive weather (snow) carries over well; haze, whose removal depends on scene depth and colours, carries over poorly from generated content. The training gallery shows G(z) and T(G(z)); the generator\'s losses have a chart of their own.',
+    "A generator G turns noise z and a weather type into degraded-looking images. Training alternates k student steps, minimising L1(S(G(z)), T(G(z))) + lambda_cr CR, with one generator step maximising the teacher-student discrepancy, L_G = -log(1 + L1(S(G(z)), T(G(z)))), plus regularisers. CR is contrastive regularisation in the AECR-Net form, sum_i w_i L1(phi_i(S(x)), phi_i(T(x))) / L1(phi_i(S(x)), phi_i(x)) with w = [1/32, 1/16, 1/8, 1/4, 1] shallow to deep: the student's output is pulled towards the teacher's and pushed away from the degraded input.",
+    "Our choices, and why. (1) phi is the frozen teacher's encoder (VGG weights are not available in the browser; the teacher's encoder is a restoration-aware extractor), with the deepest weights kept when it has fewer than five levels. The denominator gets an epsilon of a tenth of the teacher-to-input feature distance: our student starts as the identity, exactly on the negative, where a tiny epsilon would make CR explode. (2) The generator predicts the layers weather is made of, not free pixels: a clean base J (grey structure plus a bounded amount of colour), a smooth transmission t and an airlight A (haze: J t + A (1 - t)), and an occlusion layer with its grey level (streaks, flakes, drops), composed by the physical models the data synthesis uses. The weather one-hot conditions the network and gates the layers (haze has no occluders, snow has white ones), and a severity drawn uniformly per image scales them, so samples cover light to heavy weather, are weather-shaped by construction, and are always in [0, 1]. (3) The generator's regularisers: a hinge keeping the teacher's correction |G(z) - T(G(z))| above a margin (the teacher must find something to remove); teacher consistency, L1(T(G(z)), J) + L1(T(J), J): the teacher restores the sample to its base and leaves the base alone, so what it removes is weather it knows rather than content it has never seen (without this term the adversary drifts to saturated, poster-like images on which the teacher behaves arbitrarily, and the student learns that); a mode-seeking term -log(0.01 + |G(z1) - G(z2)|) over pairs of codes of the same family (against mode collapse, after MSGAN); and a statistics prior on J (mean, contrast, clipped pixels and total variation in natural ranges). An adversary goes to the edge of whatever it is allowed: these terms draw that edge near weather photographs. (4) A short generator warm-up before the student starts: with the identity student, L_G rewards exactly the images the teacher changes. (5) Batches have a fixed size and the families rotate through the batch, pairs (i, i + B/2) sharing a family for the diversity term.",
+    "What to expect: the student learns from the teacher alone, so it cannot beat it, and it carries over to real weather only as far as the generated samples resemble it. Measured with small teachers on two CPU cores: local, additive weather (snow) carries over well; haze, whose removal depends on scene depth and colours, carries over poorly from generated content. The training gallery shows G(z) and T(G(z)); the generator's losses have a chart of their own.",
   ].join('\n\n'),
   provenance: 'reconstructed',
   paper: {
@@ -112,22 +136,22 @@ export const dflMethod = defineMethod({
   teachers: ['restorer'],
   losses: [
     studentLosses({
-      total: 'The student\'s loss: kd + lambda_cr cr.',
-      kd: 'L1(S(G(z)), T(G(z))): how far the student\'s restoration of a generated image is from the teacher\'s.',
-      cr: 'Contrastive regularisation: in the teacher encoder\'s features, distance to the teacher\'s output over distance to the degraded input (lower: closer to the teacher, further from the weather).',
+      total: "The student's loss: kd + lambda_cr cr.",
+      kd: "L1(S(G(z)), T(G(z))): how far the student's restoration of a generated image is from the teacher's.",
+      cr: "Contrastive regularisation: in the teacher encoder's features, distance to the teacher's output over distance to the degraded input (lower: closer to the teacher, further from the weather).",
     }),
     {
       id: 'generator',
       title: 'Generator losses',
       terms: {
-        G: 'The generator\'s loss, the weighted sum of the terms below (it falls as it finds images the student gets wrong).',
+        G: "The generator's loss, the weighted sum of the terms below (it falls as it finds images the student gets wrong).",
         'G.adversarial': '-log(1 + discrepancy): the generator is rewarded for images where student and teacher disagree.',
-        'G.discrepancy': 'L1(S(G(z)), T(G(z))): the disagreement itself, on the generator\'s batch.',
+        'G.discrepancy': "L1(S(G(z)), T(G(z))): the disagreement itself, on the generator's batch.",
         'G.correction': 'L1(G(z), T(G(z))): how much the teacher changes a generated image; it must stay above the margin (there must be weather to remove).',
         'G.consistency': 'L1(T(G(z)), J): the teacher should restore a sample to the clean base J it was made from.',
         'G.fixedPoint': 'L1(T(J), J): the teacher should leave the clean base itself alone.',
         'G.diversity': 'Mode seeking: falls as two codes of the same weather give more different images.',
-        'G.prior': 'How far the clean base\'s brightness, contrast, clipping and smoothness stray from natural photographs.',
+        'G.prior': "How far the clean base's brightness, contrast, clipping and smoothness stray from natural photographs.",
       },
     },
   ],
@@ -149,19 +173,14 @@ class DataFreeLearning implements DistillMethod {
     private readonly config: RunConfig,
   ) {
     this.phases = [
-      ...(options.generatorWarmup > 0
-        ? [{ id: 'generator-warmup', label: 'Generator warm-up', steps: options.generatorWarmup, trainsStudent: false }]
-        : []),
+      ...(options.generatorWarmup > 0 ? [{ id: 'generator-warmup', label: 'Generator warm-up', steps: options.generatorWarmup, trainsStudent: false }] : []),
       { id: 'distill', label: 'Adversarial distillation', steps: config.steps, trainsStudent: true },
     ];
     this.preview = new PreviewSlot(config.previewCount);
   }
 
   async init(ctx: MethodContext): Promise<void> {
-    this.generator = new WeatherGenerator(
-      { ...DEFAULT_GENERATOR, size: this.config.patch, weathers: this.config.weathers },
-      ctx.seed('generator-init'),
-    );
+    this.generator = new WeatherGenerator({ ...DEFAULT_GENERATOR, size: this.config.patch, weathers: this.config.weathers }, ctx.seed('generator-init'));
     if (this.options.crWeight > 0) this.extractor = restorerEncoder(ctx.teachers.restorer!);
     this.studentOpt = studentAdam(ctx.student);
     this.generatorOpt = new Adam(this.generator.variables, { beta1: 0.5, beta2: 0.999 });
@@ -277,12 +296,14 @@ class DataFreeLearning implements DistillMethod {
 
   async trainingPreview(): Promise<TrainingPreview | null> {
     const samples = await this.preview.read();
-    return samples && {
-      caption: 'Generated samples G(z, weather) and the teacher\'s restorations T(G(z)), which the student learns to reproduce',
-      inputLabel: 'G(z) (generated)',
-      targetLabels: ['T(G(z)) (teacher)'],
-      samples,
-    };
+    return (
+      samples && {
+        caption: "Generated samples G(z, weather) and the teacher's restorations T(G(z)), which the student learns to reproduce",
+        inputLabel: 'G(z) (generated)',
+        targetLabels: ['T(G(z)) (teacher)'],
+        samples,
+      }
+    );
   }
 
   dispose(): void {

@@ -18,7 +18,7 @@ import {
 } from './method';
 
 const OPTIONS = {
-  kdWeight: { type: 'number', min: 0, max: 100, default: 1, label: 'KD weight', help: 'Weight of L1(S(x), T(x)), the pull towards the teacher\'s output.' },
+  kdWeight: { type: 'number', min: 0, max: 100, default: 1, label: 'KD weight', help: "Weight of L1(S(x), T(x)), the pull towards the teacher's output." },
   recWeight: { type: 'number', min: 0, max: 100, default: 1, label: 'Reconstruction weight', help: 'Weight of L1(S(x), y), the pull towards the clean image.' },
 } as const;
 
@@ -27,9 +27,9 @@ export const kdMethod = defineMethod({
   label: 'Logits KD (paired data)',
   summary: 'Paired data plus the teacher: L1(S(x), T(x)) + L1(S(x), y).',
   description: [
-    'Classic output distillation on the teacher\'s own kind of data. Each step draws fresh paired (degraded x, clean y) images; the teacher restores x, and the student is pulled both towards the teacher\'s restoration T(x) and towards the clean image y: L = w_kd L1(S(x), T(x)) + w_rec L1(S(x), y).',
+    "Classic output distillation on the teacher's own kind of data. Each step draws fresh paired (degraded x, clean y) images; the teacher restores x, and the student is pulled both towards the teacher's restoration T(x) and towards the clean image y: L = w_kd L1(S(x), T(x)) + w_rec L1(S(x), y).",
     'This is a reference method ("with original data"), not one of the papers: it bounds what the data-free methods can hope for. The DCKD paper reports that this plain form can even fall below training from scratch (37.17 against 37.47 dB on Rain100L), which is one of the things this playground lets you check.',
-    'Design choices: the teacher\'s output is clipped to [0, 1] (the image it would show) and computed outside the gradient tape, since the teacher is frozen; both weights default to 1, as in the DCKD paper\'s L_rec + L_kd.',
+    "Design choices: the teacher's output is clipped to [0, 1] (the image it would show) and computed outside the gradient tape, since the teacher is frozen; both weights default to 1, as in the DCKD paper's L_rec + L_kd.",
   ].join('\n\n'),
   provenance: 'reference',
   data: 'paired',
@@ -37,8 +37,8 @@ export const kdMethod = defineMethod({
   losses: [
     studentLosses({
       total: 'The weighted sum the student minimises: w_kd kd + w_rec rec.',
-      kd: 'L1(S(x), T(x)): how far the student\'s restoration is from the teacher\'s.',
-      rec: 'L1(S(x), y): how far the student\'s restoration is from the clean image.',
+      kd: "L1(S(x), T(x)): how far the student's restoration is from the teacher's.",
+      rec: "L1(S(x), y): how far the student's restoration is from the clean image.",
     }),
   ],
   options: OPTIONS,
@@ -90,12 +90,14 @@ class LogitsKD implements DistillMethod {
 
   async trainingPreview(): Promise<TrainingPreview | null> {
     const samples = await this.preview.read();
-    return samples && {
-      caption: 'Paired training data: the student is pulled towards the teacher\'s restoration T(x) and the clean image y',
-      inputLabel: 'x (degraded)',
-      targetLabels: ['T(x) (teacher)', 'y (clean)'],
-      samples,
-    };
+    return (
+      samples && {
+        caption: "Paired training data: the student is pulled towards the teacher's restoration T(x) and the clean image y",
+        inputLabel: 'x (degraded)',
+        targetLabels: ['T(x) (teacher)', 'y (clean)'],
+        samples,
+      }
+    );
   }
 
   async saveState(): Promise<MethodState> {

@@ -61,7 +61,9 @@ describe.each([
       const untrained = result.eval.untrained!.mean.psnr;
       const student = result.eval.student!.mean.psnr;
       const teacherPsnr = result.eval.teacher!.mean.psnr;
-      expect(student, `student ${student.toFixed(2)} dB, untrained ${untrained.toFixed(2)}, teacher ${teacherPsnr.toFixed(2)}`).toBeGreaterThan(untrained + 0.3);
+      expect(student, `student ${student.toFixed(2)} dB, untrained ${untrained.toFixed(2)}, teacher ${teacherPsnr.toFixed(2)}`).toBeGreaterThan(
+        untrained + 0.3,
+      );
     } finally {
       result.studentModel.dispose();
     }

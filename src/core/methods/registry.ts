@@ -7,12 +7,7 @@ import type { MethodDefinition, MethodInfo } from './method';
 import { scratchMethod } from './scratch';
 import type { ParamTable } from '../run/params';
 
-export const METHODS: readonly MethodDefinition[] = [
-  scratchMethod,
-  kdMethod,
-  dflMethod,
-  d4irMethod,
-];
+export const METHODS: readonly MethodDefinition[] = [scratchMethod, kdMethod, dflMethod, d4irMethod];
 
 export const METHOD_IDS: readonly string[] = METHODS.map((m) => m.id);
 

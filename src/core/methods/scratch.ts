@@ -6,21 +6,30 @@ import type { PairBatch } from '../data/pairs';
 import type { Adam } from '../train/adam';
 import { l1Loss, loadAdam, optimize, relativeError, samplesFromBatches, studentAdam, studentLosses } from './common';
 import type { RunConfig } from '../run/config';
-import { defineMethod, type DistillMethod, type MethodState, type MethodContext, type MethodPhase, type StepInfo, type StepResult, type TrainingPreview } from './method';
+import {
+  defineMethod,
+  type DistillMethod,
+  type MethodState,
+  type MethodContext,
+  type MethodPhase,
+  type StepInfo,
+  type StepResult,
+  type TrainingPreview,
+} from './method';
 
 export const scratchMethod = defineMethod({
   id: 'scratch',
   label: 'Scratch (paired data)',
   summary: 'The student alone on paired (degraded, clean) data: L1(S(x), y). No teacher.',
   description: [
-    'The student is trained like any restoration network, on paired synthetic data: each step draws a fresh batch of (degraded x, clean y) pairs from the same distribution as the teacher\'s training data and minimises L1(S(x), y).',
+    "The student is trained like any restoration network, on paired synthetic data: each step draws a fresh batch of (degraded x, clean y) pairs from the same distribution as the teacher's training data and minimises L1(S(x), y).",
     'This is the reference "with original data": no teacher is involved, so it tells how much a distillation method gains (or loses) over plain supervised training of the same small network.',
-    'Design choices: L1 rather than L2, as in most restoration work; Adam with the run\'s warm-up and cosine schedule; the student starts as the identity (zero-initialised output over a global residual), so its starting score equals the input\'s.',
+    "Design choices: L1 rather than L2, as in most restoration work; Adam with the run's warm-up and cosine schedule; the student starts as the identity (zero-initialised output over a global residual), so its starting score equals the input's.",
   ].join('\n\n'),
   provenance: 'reference',
   data: 'paired',
   teachers: [],
-  losses: [studentLosses({ total: 'L1(S(x), y): how far, on average per pixel, the student\'s restoration is from the clean image.' })],
+  losses: [studentLosses({ total: "L1(S(x), y): how far, on average per pixel, the student's restoration is from the clean image." })],
   options: {},
   create: (_options, config): DistillMethod => new Scratch(config),
 });

@@ -58,8 +58,6 @@ export function psnrFromMse(mse: number): number {
 
 export function assertSsimSize(width: number, height: number): void {
   if (width < SSIM_WIN || height < SSIM_WIN) {
-    throw new RangeError(
-      `SSIM needs images of at least ${SSIM_WIN}x${SSIM_WIN} pixels (the Gaussian window), got ${width}x${height}`,
-    );
+    throw new RangeError(`SSIM needs images of at least ${SSIM_WIN}x${SSIM_WIN} pixels (the Gaussian window), got ${width}x${height}`);
   }
 }

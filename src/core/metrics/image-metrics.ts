@@ -9,18 +9,7 @@
 // memory stays O(width) and a 4000x3000 photo needs no full-size temporaries.
 
 import type { RGBImage } from '../data/image';
-import {
-  assertSsimSize,
-  gaussianTaps,
-  psnrFromMse,
-  SSIM_C1,
-  SSIM_C2,
-  SSIM_WIN,
-  Y_OFFSET,
-  Y_WEIGHTS,
-  type ImageScores,
-  type MetricChannel,
-} from './common';
+import { assertSsimSize, gaussianTaps, psnrFromMse, SSIM_C1, SSIM_C2, SSIM_WIN, Y_OFFSET, Y_WEIGHTS, type ImageScores, type MetricChannel } from './common';
 
 /** Fills `out` (length = width) with one row of one signal plane as float64. */
 type RowReader = (y: number, out: Float64Array) => void;
@@ -30,9 +19,7 @@ const TAPS = gaussianTaps();
 function assertSameSize(a: RGBImage, b: RGBImage): void {
   for (const img of [a, b]) {
     if (img.data.length !== img.width * img.height * 3) {
-      throw new RangeError(
-        `image data has ${img.data.length} values, expected ${img.width}x${img.height}x3 = ${img.width * img.height * 3}`,
-      );
+      throw new RangeError(`image data has ${img.data.length} values, expected ${img.width}x${img.height}x3 = ${img.width * img.height * 3}`);
     }
   }
   if (a.width !== b.width || a.height !== b.height) {
@@ -99,13 +86,7 @@ function filterRow(src: Float64Array, out: Float64Array): void {
 function filterRows(r: Float64Array[], out: Float64Array): void {
   const [r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10] = r;
   for (let x = 0; x < out.length; x++) {
-    out[x] =
-      W0 * (r0[x] + r10[x]) +
-      W1 * (r1[x] + r9[x]) +
-      W2 * (r2[x] + r8[x]) +
-      W3 * (r3[x] + r7[x]) +
-      W4 * (r4[x] + r6[x]) +
-      W5 * r5[x];
+    out[x] = W0 * (r0[x] + r10[x]) + W1 * (r1[x] + r9[x]) + W2 * (r2[x] + r8[x]) + W3 * (r3[x] + r7[x]) + W4 * (r4[x] + r6[x]) + W5 * r5[x];
   }
 }
 

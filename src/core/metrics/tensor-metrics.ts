@@ -3,17 +3,7 @@
 // on whatever backend is active and agree with the float64 ones to about 1e-6 (SSIM) and 1e-5 dB.
 
 import { tf } from '../tf';
-import {
-  assertSsimSize,
-  gaussianTaps,
-  SSIM_C1,
-  SSIM_C2,
-  SSIM_WIN,
-  Y_OFFSET,
-  Y_WEIGHTS,
-  type ImageScores,
-  type MetricChannel,
-} from './common';
+import { assertSsimSize, gaussianTaps, SSIM_C1, SSIM_C2, SSIM_WIN, Y_OFFSET, Y_WEIGHTS, type ImageScores, type MetricChannel } from './common';
 
 function assertBatchPair(a: tf.Tensor, b: tf.Tensor): void {
   if (a.rank !== 4 || a.shape[3] !== 3) {
@@ -46,21 +36,13 @@ function planes(images: tf.Tensor4D, channel: MetricChannel): tf.Tensor4D {
 }
 
 /** Mean squared error per image [N], over R, G, B or over the Y plane. */
-export function mseTensor(
-  restored: tf.Tensor4D,
-  reference: tf.Tensor4D,
-  channel: MetricChannel = 'rgb',
-): tf.Tensor1D {
+export function mseTensor(restored: tf.Tensor4D, reference: tf.Tensor4D, channel: MetricChannel = 'rgb'): tf.Tensor1D {
   assertBatchPair(restored, reference);
   return tf.tidy(() => meanPerImage(tf.squaredDifference(planes(restored, channel), planes(reference, channel))));
 }
 
 /** PSNR in dB per image [N]; an image identical to its reference gets Infinity. */
-export function psnrTensor(
-  restored: tf.Tensor4D,
-  reference: tf.Tensor4D,
-  channel: MetricChannel = 'rgb',
-): tf.Tensor1D {
+export function psnrTensor(restored: tf.Tensor4D, reference: tf.Tensor4D, channel: MetricChannel = 'rgb'): tf.Tensor1D {
   return tf.tidy(() => {
     // log(0) = -Infinity, so an MSE of 0 yields +Infinity without a special case.
     const mse = mseTensor(restored, reference, channel);
@@ -83,11 +65,7 @@ function gaussianFilterValid(x: tf.Tensor4D): tf.Tensor4D {
  * sigma=1.5, use_sample_covariance=False); for 'rgb' the mean over the three channels. H and W
  * must be at least 11.
  */
-export function ssimTensor(
-  restored: tf.Tensor4D,
-  reference: tf.Tensor4D,
-  channel: MetricChannel = 'rgb',
-): tf.Tensor1D {
+export function ssimTensor(restored: tf.Tensor4D, reference: tf.Tensor4D, channel: MetricChannel = 'rgb'): tf.Tensor1D {
   assertBatchPair(restored, reference);
   assertSsimSize(restored.shape[2], restored.shape[1]);
   return tf.tidy(() => {

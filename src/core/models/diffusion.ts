@@ -128,8 +128,14 @@ export class ConditionalDiffusion extends ParamModel<DiffusionConfig> {
   noisy(x0: Tensor4D, t: readonly number[], eps: Tensor4D): Tensor4D {
     return tf.tidy(() => {
       const n = t.length;
-      const a = tf.tensor4d(t.map((ti) => Math.sqrt(this.alphaBar[ti])), [n, 1, 1, 1]);
-      const b = tf.tensor4d(t.map((ti) => Math.sqrt(1 - this.alphaBar[ti])), [n, 1, 1, 1]);
+      const a = tf.tensor4d(
+        t.map((ti) => Math.sqrt(this.alphaBar[ti])),
+        [n, 1, 1, 1],
+      );
+      const b = tf.tensor4d(
+        t.map((ti) => Math.sqrt(1 - this.alphaBar[ti])),
+        [n, 1, 1, 1],
+      );
       return tf.add(tf.mul(a, x0), tf.mul(b, eps)) as Tensor4D;
     });
   }
@@ -144,7 +150,10 @@ export class ConditionalDiffusion extends ParamModel<DiffusionConfig> {
       const n = x.shape[0];
       const rng = new Rng(seed);
       const t = Array.from({ length: n }, () => rng.int(1, this.config.timesteps + 1));
-      const keep = tf.tensor2d(Array.from({ length: n }, () => (rng.bool(promptDropout) ? 0 : 1)), [n, 1]);
+      const keep = tf.tensor2d(
+        Array.from({ length: n }, () => (rng.bool(promptDropout) ? 0 : 1)),
+        [n, 1],
+      );
       const eps = tf.randomNormal(x.shape, 0, 1, 'float32', seed) as Tensor4D;
       const xt = this.noisy(toModel(x), t, eps);
       return tf.mean(tf.square(tf.sub(this.predictNoise(xt, t, tf.mul(prompt, keep)), eps))) as tf.Scalar;
@@ -169,7 +178,14 @@ export class ConditionalDiffusion extends ParamModel<DiffusionConfig> {
    * DDIM (eta = 0) from x at timestep tStart down to 0 in `steps` evenly spaced steps; x in model
    * space, output in [0, 1]. `onStep` lets a caller report progress and yield between steps.
    */
-  async ddim(x: Tensor4D, tStart: number, steps: number, prompt: tf.Tensor2D, guidance = 1, onStep?: (done: number, total: number) => Promise<void>): Promise<Tensor4D> {
+  async ddim(
+    x: Tensor4D,
+    tStart: number,
+    steps: number,
+    prompt: tf.Tensor2D,
+    guidance = 1,
+    onStep?: (done: number, total: number) => Promise<void>,
+  ): Promise<Tensor4D> {
     const n = x.shape[0];
     const ts = Array.from({ length: steps + 1 }, (_, i) => Math.round((tStart * (steps - i)) / steps));
     let cur = tf.clone(x);

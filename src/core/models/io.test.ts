@@ -4,15 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf, type Tensor4D } from '../tf';
 import { loadRestorerFromDir, saveRestorerToDir } from '../../cli/model-files';
-import {
-  cloneRestorer,
-  deserializeRestorer,
-  ModelFileError,
-  parseRestorerModelJson,
-  readRestorerMetadata,
-  serializeRestorer,
-  type RestorerFiles,
-} from './io';
+import { cloneRestorer, deserializeRestorer, ModelFileError, parseRestorerModelJson, readRestorerMetadata, serializeRestorer, type RestorerFiles } from './io';
 import { createRestorer, restorerPreset, type Restorer, type RestorerConfig } from './restorer';
 
 const small: RestorerConfig = {
@@ -168,7 +160,11 @@ describe('invalid model files', () => {
   });
 
   it('weights of the wrong size', async () => {
-    await reject(files.modelJson, files.weightsBin.slice(0, 1000), /weights size mismatch: model.json describes \d+ bytes of weights, the weight file\(s\) hold 1000/);
+    await reject(
+      files.modelJson,
+      files.weightsBin.slice(0, 1000),
+      /weights size mismatch: model.json describes \d+ bytes of weights, the weight file\(s\) hold 1000/,
+    );
     await reject(files.modelJson, new ArrayBuffer(files.weightsBin.byteLength + 4), /weights size mismatch/);
   });
 

@@ -6,13 +6,7 @@
 import { tf } from '../tf';
 import { countRestorerParams } from './complexity';
 import { assertTopologyMatchesConfig, Restorer } from './restorer';
-import {
-  findPresetName,
-  RestorerConfigError,
-  type RestorerConfig,
-  type RestorerPresetName,
-  validateRestorerConfig,
-} from './restorer-config';
+import { findPresetName, RestorerConfigError, type RestorerConfig, type RestorerPresetName, validateRestorerConfig } from './restorer-config';
 
 export const WEATHERKD_METADATA_KEY = 'weatherkd';
 export const RESTORER_FORMAT_VERSION = 1;
@@ -167,17 +161,13 @@ export function parseRestorerModelJson(input: string | ArrayBuffer | Uint8Array 
   const udm = json.userDefinedMetadata;
   const raw = isObject(udm) ? udm[WEATHERKD_METADATA_KEY] : undefined;
   if (!isObject(raw)) {
-    throw new ModelFileError(
-      'unknown architecture: model.json has no userDefinedMetadata.weatherkd (not saved by WeatherKD)',
-    );
+    throw new ModelFileError('unknown architecture: model.json has no userDefinedMetadata.weatherkd (not saved by WeatherKD)');
   }
   if (raw.kind !== 'restorer') {
     throw new ModelFileError(`unknown architecture: model.json holds a "${String(raw.kind)}", not a restorer`);
   }
   if (typeof raw.version !== 'number' || raw.version > RESTORER_FORMAT_VERSION) {
-    throw new ModelFileError(
-      `unsupported restorer file version ${String(raw.version)} (this build reads up to ${RESTORER_FORMAT_VERSION})`,
-    );
+    throw new ModelFileError(`unsupported restorer file version ${String(raw.version)} (this build reads up to ${RESTORER_FORMAT_VERSION})`);
   }
   let config: RestorerConfig;
   try {
@@ -197,9 +187,7 @@ export function parseRestorerModelJson(input: string | ArrayBuffer | Uint8Array 
   const expectedParams = countRestorerParams(config);
   const fileParams = weightSpecs.reduce((s, w) => s + (w.shape as number[]).reduce((a, b) => a * b, 1), 0);
   if (fileParams !== expectedParams) {
-    throw new ModelFileError(
-      `architecture mismatch: the weights hold ${fileParams} parameters, the restorer config implies ${expectedParams}`,
-    );
+    throw new ModelFileError(`architecture mismatch: the weights hold ${fileParams} parameters, the restorer config implies ${expectedParams}`);
   }
   return {
     modelJson: json as unknown as RestorerModelJson,
@@ -218,16 +206,12 @@ function joinBuffers(weights: ArrayBuffer | ArrayBuffer[]): ArrayBuffer {
  * Loads a restorer from a model.json (text, bytes or object) and its weights (one buffer, or
  * one per weightsManifest path, in order). Throws ModelFileError on any invalid input.
  */
-export async function deserializeRestorer(
-  modelJson: string | ArrayBuffer | Uint8Array | object,
-  weights: ArrayBuffer | ArrayBuffer[],
-): Promise<Restorer> {
+export async function deserializeRestorer(modelJson: string | ArrayBuffer | Uint8Array | object, weights: ArrayBuffer | ArrayBuffer[]): Promise<Restorer> {
   const parsed = parseRestorerModelJson(modelJson);
   const weightData = joinBuffers(weights);
   if (weightData.byteLength !== parsed.expectedWeightBytes) {
     throw new ModelFileError(
-      `weights size mismatch: model.json describes ${parsed.expectedWeightBytes} bytes of weights, ` +
-        `the weight file(s) hold ${weightData.byteLength}`,
+      `weights size mismatch: model.json describes ${parsed.expectedWeightBytes} bytes of weights, ` + `the weight file(s) hold ${weightData.byteLength}`,
     );
   }
   const { modelJson: mj, metadata } = parsed;

@@ -133,7 +133,9 @@ export abstract class ParamModel<C> {
 
   load(stored: StoredModel): void {
     if (stored.meta.kind !== this.kind || stored.meta.format !== this.format) {
-      throw new ModelArtifactError(`expected a stored ${this.kind} (format ${this.format}), got ${String(stored.meta.kind)} (format ${String(stored.meta.format)})`);
+      throw new ModelArtifactError(
+        `expected a stored ${this.kind} (format ${this.format}), got ${String(stored.meta.kind)} (format ${String(stored.meta.format)})`,
+      );
     }
     this.params.load(stored);
   }

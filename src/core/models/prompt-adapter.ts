@@ -36,12 +36,7 @@ export class PromptAdapter extends ParamModel<PromptAdapterConfig> {
     super({ ...config, widths: [...config.widths] as unknown as PromptAdapterConfig['widths'] }, seed, 'prompt-adapter', PROMPT_ADAPTER_FORMAT);
     const p = this.params;
     const [a, b, c, d] = config.widths;
-    this.convs = [
-      p.conv('conv0', 3, 3, a),
-      p.conv('conv1', 3, a, b, { stride: 2 }),
-      p.conv('conv2', 3, b, c, { stride: 2 }),
-      p.conv('conv3', 3, c, d),
-    ];
+    this.convs = [p.conv('conv0', 3, 3, a), p.conv('conv1', 3, a, b, { stride: 2 }), p.conv('conv2', 3, b, c, { stride: 2 }), p.conv('conv3', 3, c, d)];
     this.fc = [p.dense('fc0', 2 * d, config.hidden, 2), p.dense('fc1', config.hidden, config.dim)];
   }
 

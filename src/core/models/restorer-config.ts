@@ -50,13 +50,7 @@ function isPositiveInt(v: unknown, max: number): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= max;
 }
 
-function checkIntArray(
-  name: string,
-  v: unknown,
-  length: number,
-  min: number,
-  max: number,
-): number[] {
+function checkIntArray(name: string, v: unknown, length: number, min: number, max: number): number[] {
   if (!Array.isArray(v)) throw new RestorerConfigError(`${name} must be an array of ${length} integers`);
   if (v.length !== length) {
     throw new RestorerConfigError(`${name} must have ${length} entries (one per level), got ${v.length}`);
@@ -113,9 +107,7 @@ export function sizeMultiple(config: RestorerConfig): number {
 export function checkInputSize(config: RestorerConfig, height: number, width: number): void {
   const m = sizeMultiple(config);
   if (height % m !== 0 || width % m !== 0 || height < m || width < m) {
-    throw new RestorerConfigError(
-      `input ${height}x${width} is not a positive multiple of ${m} (2^(levels-1)); pad it first`,
-    );
+    throw new RestorerConfigError(`input ${height}x${width} is not a positive multiple of ${m} (2^(levels-1)); pad it first`);
   }
 }
 
@@ -206,8 +198,7 @@ export interface ConvSpec {
   level: number;
 }
 
-const actSuffix = (config: RestorerConfig, name: string): string =>
-  config.activation === 'leakyRelu' ? `${name}_act` : name;
+const actSuffix = (config: RestorerConfig, name: string): string => (config.activation === 'leakyRelu' ? `${name}_act` : name);
 
 /** Layer names, shared by the builder, the loader (feature lookup) and the counts. */
 export const layerNames = {
@@ -217,8 +208,7 @@ export const layerNames = {
   /** The global-residual add; without a global residual the tail is the output. */
   output: 'output',
   down: (i: number): string => `enc${i}_down`,
-  block: (stage: 'enc' | 'dec', i: number, j: number, part: 'c1' | 'c2' | 'add'): string =>
-    `${stage}${i}_b${j}_${part}`,
+  block: (stage: 'enc' | 'dec', i: number, j: number, part: 'c1' | 'c2' | 'add'): string => `${stage}${i}_b${j}_${part}`,
   upConv: (i: number): string => `dec${i}_upconv`,
   upResize: (i: number): string => `dec${i}_resize`,
   merge: (i: number): string => `dec${i}_merge`,

@@ -66,7 +66,11 @@ describe('restorer model', () => {
   it.each(variants.map((v, i) => [i, v] as const))('variant %i: output and feature shapes for several sizes', (_, cfg) => {
     const r = createRestorer(cfg, { seed: 3 });
     const m = 2 ** (cfg.levels - 1);
-    for (const [h, w] of [[4 * m, 4 * m], [2 * m, 6 * m], [m, 3 * m]] as const) {
+    for (const [h, w] of [
+      [4 * m, 4 * m],
+      [2 * m, 6 * m],
+      [m, 3 * m],
+    ] as const) {
       const x = image([2, h, w, 3]);
       const y = r.predict(x);
       expect(y.shape).toEqual([2, h, w, 3]);
@@ -97,9 +101,7 @@ describe('restorer model', () => {
       const r = createRestorer(cfg);
       expect(r.countParams()).toBe(countRestorerParams(cfg));
       for (const spec of convSpecs(cfg)) {
-        expect(r.model.getLayer(spec.name).countParams()).toBe(
-          spec.kernel * spec.kernel * spec.inChannels * spec.outChannels + spec.outChannels,
-        );
+        expect(r.model.getLayer(spec.name).countParams()).toBe(spec.kernel * spec.kernel * spec.inChannels * spec.outChannels + spec.outChannels);
       }
       r.dispose();
     }

@@ -98,8 +98,7 @@ export function buildRestorerModel(config: RestorerConfig, options: BuildRestore
     return y;
   };
 
-  const add = (a: SymbolicTensor, b: SymbolicTensor, name: string): SymbolicTensor =>
-    tf.layers.add({ name }).apply([a, b]) as SymbolicTensor;
+  const add = (a: SymbolicTensor, b: SymbolicTensor, name: string): SymbolicTensor => tf.layers.add({ name }).apply([a, b]) as SymbolicTensor;
 
   const residualBlocks = (x: SymbolicTensor, stage: 'enc' | 'dec', level: number, n: number): SymbolicTensor => {
     for (let j = 0; j < n; j++) {
@@ -120,9 +119,7 @@ export function buildRestorerModel(config: RestorerConfig, options: BuildRestore
   }
   for (let i = levels - 2; i >= 0; i--) {
     x = conv(x, layerNames.upConv(i), widths[i]);
-    x = tf.layers
-      .upSampling2d({ size: [2, 2], interpolation: cfg.upsample, name: layerNames.upResize(i) })
-      .apply(x) as SymbolicTensor;
+    x = tf.layers.upSampling2d({ size: [2, 2], interpolation: cfg.upsample, name: layerNames.upResize(i) }).apply(x) as SymbolicTensor;
     if (cfg.skip === 'add') {
       x = add(x, skips[i], layerNames.merge(i));
     } else {
@@ -237,9 +234,7 @@ function checkModelMatchesConfig(model: tf.LayersModel, config: RestorerConfig):
   const specs = convSpecs(config);
   const convLayers = model.layers.filter((l) => l.getClassName() === 'Conv2D').length;
   if (convLayers !== specs.length) {
-    throw new RestorerConfigError(
-      `model does not match its restorer config: ${convLayers} conv layers, the config implies ${specs.length}`,
-    );
+    throw new RestorerConfigError(`model does not match its restorer config: ${convLayers} conv layers, the config implies ${specs.length}`);
   }
   for (const spec of specs) {
     let weights: tf.LayerVariable[];
@@ -296,10 +291,7 @@ export function assertTopologyMatchesConfig(model: tf.LayersModel, config: Resto
 }
 
 /** Builds a restorer from a config or a preset name. */
-export function createRestorer(
-  configOrPreset: RestorerConfig | RestorerPresetName,
-  options: BuildRestorerOptions = {},
-): Restorer {
+export function createRestorer(configOrPreset: RestorerConfig | RestorerPresetName, options: BuildRestorerOptions = {}): Restorer {
   const config = typeof configOrPreset === 'string' ? restorerPreset(configOrPreset) : configOrPreset;
   const model = buildRestorerModel(config, options);
   return new Restorer(model, config, options.seed ?? 0);

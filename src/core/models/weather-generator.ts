@@ -157,7 +157,11 @@ export class WeatherGenerator {
       const { widths } = this.config;
       const n = inputs.code.shape[0];
       const cond = tf.concat([inputs.code, inputs.weather, inputs.severity], 1).reshape([n, 1, 1, -1]) as Tensor4D;
-      const film = tf.split(this.apply(this.film, cond), widths.flatMap((c) => [c, c]), 3);
+      const film = tf.split(
+        this.apply(this.film, cond),
+        widths.flatMap((c) => [c, c]),
+        3,
+      );
       const act = (x: tf.Tensor4D) => tf.leakyRelu(x, LEAK);
       const s0 = this.config.size / 8;
       const tiled = tf.tile(inputs.weather.reshape([n, 1, 1, -1]), [1, s0, s0, 1]);
@@ -178,7 +182,10 @@ export class WeatherGenerator {
       // Mostly grey structure with bounded colour (saturation at most SATURATION): an adversary
       // free to paint saturated colours finds them first, and no weather photo looks like that.
       const base = tf.add(tf.mul(tf.sigmoid(lRaw), 1 - SATURATION), tf.mul(tf.sigmoid(chromaRaw), SATURATION)) as Tensor4D;
-      const t = tf.add(MIN_TRANSMISSION, tf.mul(1 - MIN_TRANSMISSION, tf.sigmoid(tf.image.resizeBilinear(this.apply(this.transmissionHead, quarter!), [size, size]))));
+      const t = tf.add(
+        MIN_TRANSMISSION,
+        tf.mul(1 - MIN_TRANSMISSION, tf.sigmoid(tf.image.resizeBilinear(this.apply(this.transmissionHead, quarter!), [size, size]))),
+      );
       // Starts as a light occlusion layer (sigmoid(-2) ~ 0.12) rather than a half-covered image.
       const alpha = tf.sigmoid(tf.sub(aRaw, 2));
       const colour = tf.sigmoid(cRaw);

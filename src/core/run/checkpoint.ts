@@ -125,7 +125,8 @@ export function unpackCheckpoint(bytes: Uint8Array): RunCheckpoint {
 export function checkCheckpoint(value: unknown): RunCheckpoint {
   const c = value as Partial<RunCheckpoint> | null;
   if (!c || typeof c !== 'object') throw new CheckpointError('the checkpoint is not an object');
-  if (c.format !== CHECKPOINT_FORMAT) throw new CheckpointError(`checkpoint format ${String(c.format)} is not ${CHECKPOINT_FORMAT}, the one this version reads`);
+  if (c.format !== CHECKPOINT_FORMAT)
+    throw new CheckpointError(`checkpoint format ${String(c.format)} is not ${CHECKPOINT_FORMAT}, the one this version reads`);
   const p = c.position;
   const counters = p && [p.phaseIndex, p.phaseStep, p.totalStep, p.studentStep];
   if (typeof c.method !== 'string' || !c.config || !Array.isArray(c.phases) || !counters || !counters.every((n) => Number.isInteger(n) && n >= 0)) {

@@ -51,9 +51,7 @@ export interface RunConfig {
 }
 
 /** Every leaf of RunConfig except the method id and its options (which depend on the registry). */
-type RunParamKey =
-  | Exclude<keyof RunConfig, 'method' | 'evalSet' | 'methodOptions'>
-  | `evalSet.${keyof EvalSetConfig}`;
+type RunParamKey = Exclude<keyof RunConfig, 'method' | 'evalSet' | 'methodOptions'> | `evalSet.${keyof EvalSetConfig}`;
 
 export const RUN_PARAMS = defineParams({
   student: {
@@ -61,7 +59,7 @@ export const RUN_PARAMS = defineParams({
     values: RESTORER_PRESET_NAMES,
     default: 'student-10' as RestorerPresetName,
     label: 'Student',
-    help: 'Student architecture: student-10 has about 10% of the teacher\'s FLOPs, student-5 about 5%.',
+    help: "Student architecture: student-10 has about 10% of the teacher's FLOPs, student-5 about 5%.",
   },
   seed: { type: 'int', min: 0, max: 2 ** 31 - 1, default: 1, label: 'Seed', help: 'Same seed, same run: initial weights, batches and random draws.' },
   steps: { type: 'int', min: 1, max: 1_000_000, default: 2000, label: 'Steps', help: 'Student updates.' },
@@ -81,7 +79,7 @@ export const RUN_PARAMS = defineParams({
     values: WEATHER_TYPES,
     default: [...WEATHER_TYPES] as WeatherType[],
     label: 'Training weathers',
-    help: 'Weather types of the training data (and of the generator\'s families in data-free methods).',
+    help: "Weather types of the training data (and of the generator's families in data-free methods).",
   },
   source: {
     type: 'enum',
@@ -91,12 +89,26 @@ export const RUN_PARAMS = defineParams({
     help: 'Clean images of the synthetic training pairs: procedural scenes, dead leaves, or both.',
   },
   evalEvery: { type: 'int', min: 1, max: 1_000_000, default: 100, label: 'Evaluate every', help: 'Student steps between evaluations.' },
-  evalSamples: { type: 'int', min: 0, max: 64, default: 1, label: 'Shown restorations', help: 'Restored evaluation images per weather sent with each evaluation.' },
+  evalSamples: {
+    type: 'int',
+    min: 0,
+    max: 64,
+    default: 1,
+    label: 'Shown restorations',
+    help: 'Restored evaluation images per weather sent with each evaluation.',
+  },
   previewEvery: { type: 'int', min: 0, max: 1_000_000, default: 25, label: 'Preview every', help: 'Steps between previews of the training images (0: never).' },
   previewCount: { type: 'int', min: 1, max: 16, default: 4, label: 'Preview images', help: 'Images per training preview.' },
   'evalSet.count': { type: 'int', min: 1, max: 256, default: 4, label: 'Eval images', help: 'Evaluation images per weather type.' },
   'evalSet.size': { type: 'int', min: 16, max: 512, default: 96, label: 'Eval size', help: 'Side of the evaluation images, a multiple of 8.' },
-  'evalSet.seed': { type: 'int', min: 0, max: 2 ** 31 - 1, default: 7, label: 'Eval seed', help: 'Seed of the fixed evaluation set (keep it fixed to compare runs).' },
+  'evalSet.seed': {
+    type: 'int',
+    min: 0,
+    max: 2 ** 31 - 1,
+    default: 7,
+    label: 'Eval seed',
+    help: 'Seed of the fixed evaluation set (keep it fixed to compare runs).',
+  },
   'evalSet.weathers': {
     type: 'list',
     values: WEATHER_TYPES,
@@ -180,11 +192,7 @@ function flatten(input: RunConfigInput): Record<string, unknown> {
  * the method id and its options, and the relations between fields. Throws RunConfigError listing
  * every problem found.
  */
-export function resolveRunConfig(
-  input: RunConfigInput,
-  methods: readonly MethodCatalogEntry[],
-  preset: RunPresetName = 'standard',
-): RunConfig {
+export function resolveRunConfig(input: RunConfigInput, methods: readonly MethodCatalogEntry[], preset: RunPresetName = 'standard'): RunConfig {
   const issues: string[] = [];
   if (!Object.hasOwn(RUN_PRESETS, preset)) {
     throw new RunConfigError([`unknown preset "${String(preset)}" (expected ${RUN_PRESET_NAMES.join(', ')})`]);

@@ -11,11 +11,14 @@ const flat = (w: number, h: number, v: number): RGBImage => ({ width: w, height:
 const config = resolveRunConfig({ method: 'd4ir', batch: 32, patch: 16 }, METHODS, 'quick');
 
 describe('user pools', () => {
-  it('mix crops of the user\'s photos into the web pools, labelled as user photos', () => {
+  it("mix crops of the user's photos into the web pools, labelled as user photos", () => {
     const data = createDataProvider(config, { clean: [flat(40, 30, 0.25)], degraded: [flat(8, 12, 0.75)] });
     const per = 16 * 16 * 3;
     const { images, weather } = data.webDegraded('s', 0, 32, 16);
-    const user = weather.map((w, i) => [w, i] as const).filter(([w]) => w === USER_LABEL).map(([, i]) => i);
+    const user = weather
+      .map((w, i) => [w, i] as const)
+      .filter(([w]) => w === USER_LABEL)
+      .map(([, i]) => i);
     expect(user.length).toBeGreaterThan(6);
     expect(user.length).toBeLessThan(26);
     // A photo smaller than the crop is enlarged first; a flat photo gives a flat crop.

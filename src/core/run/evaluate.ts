@@ -11,7 +11,6 @@ import { readImages } from '../methods/common';
 import type { EvalSplit } from './data';
 import type { EvalSample, EvalScores } from './events';
 
-
 function meanOf(list: readonly ImageScores[]): ImageScores {
   const m = (k: keyof ImageScores) => list.reduce((s, x) => s + x[k], 0) / list.length;
   return { psnr: m('psnr'), ssim: m('ssim'), psnr_y: m('psnr_y'), ssim_y: m('ssim_y') };
@@ -46,4 +45,3 @@ export async function evaluate(
   }
   return { scores: { weathers, mean: meanOf(Object.values(weathers) as ImageScores[]) }, samples };
 }
-

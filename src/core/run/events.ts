@@ -143,4 +143,3 @@ export function modelSummary(r: Restorer): ModelSummary {
   const c = restorerComplexity(r.config);
   return { params: c.params, flopsPerPixel: c.flopsPerPixel, preset: r.preset ?? null };
 }
-

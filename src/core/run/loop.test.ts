@@ -59,37 +59,46 @@ const SHORT: Readonly<Record<string, Record<string, number>>> = {
 const stateless = { saveState: async () => ({}), loadState: async () => {} };
 
 describe('memory', () => {
-  it.each(METHODS.map((m) => [m.id, SHORT[m.id] ?? {}] as const))('%s: tensors and bytes stay flat over many steps, frees everything, and declares every loss it reports', async (method, options) => {
-    const before = tf.memory().numTensors;
-    // Per phase: [tensors, bytes] after each step. The first student step fills the preview slot.
-    const seen = new Map<string, Set<string>>();
-    const { result } = await run({
-      config: config(method, 40, { methodOptions: options }),
-      onEvent: (e) => {
-        if (e.type !== 'step' || e.record.studentStep === 1) return;
-        const phase = e.record.phase;
-        if (!seen.has(phase)) seen.set(phase, new Set());
-        seen.get(phase)!.add(`${tf.memory().numTensors} tensors, ${tf.memory().numBytes} bytes`);
-      },
-    });
-    expect(result.status, result.error?.message).toBe('completed');
-    const declared = new Set(METHODS.find((m) => m.id === method)!.losses.flatMap((g) => Object.keys(g.terms)));
-    const reported = new Set(result.history.steps.flatMap((s) => Object.keys(s.losses)));
-    expect([...reported].filter((name) => !declared.has(name))).toEqual([]);
-    for (const [phase, states] of seen) expect([phase, states.size], [...states].join(' -> ')).toEqual([phase, 1]);
-    // Only the returned student remains.
-    const studentTensors = result.studentModel.model.weights.length;
-    expect(tf.memory().numTensors).toBe(before + studentTensors);
-    result.studentModel.dispose();
-    expect(tf.memory().numTensors).toBe(before);
-  });
+  it.each(METHODS.map((m) => [m.id, SHORT[m.id] ?? {}] as const))(
+    '%s: tensors and bytes stay flat over many steps, frees everything, and declares every loss it reports',
+    async (method, options) => {
+      const before = tf.memory().numTensors;
+      // Per phase: [tensors, bytes] after each step. The first student step fills the preview slot.
+      const seen = new Map<string, Set<string>>();
+      const { result } = await run({
+        config: config(method, 40, { methodOptions: options }),
+        onEvent: (e) => {
+          if (e.type !== 'step' || e.record.studentStep === 1) return;
+          const phase = e.record.phase;
+          if (!seen.has(phase)) seen.set(phase, new Set());
+          seen.get(phase)!.add(`${tf.memory().numTensors} tensors, ${tf.memory().numBytes} bytes`);
+        },
+      });
+      expect(result.status, result.error?.message).toBe('completed');
+      const declared = new Set(METHODS.find((m) => m.id === method)!.losses.flatMap((g) => Object.keys(g.terms)));
+      const reported = new Set(result.history.steps.flatMap((s) => Object.keys(s.losses)));
+      expect([...reported].filter((name) => !declared.has(name))).toEqual([]);
+      for (const [phase, states] of seen) expect([phase, states.size], [...states].join(' -> ')).toEqual([phase, 1]);
+      // Only the returned student remains.
+      const studentTensors = result.studentModel.model.weights.length;
+      expect(tf.memory().numTensors).toBe(before + studentTensors);
+      result.studentModel.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    },
+  );
 });
 
 describe('events and history', () => {
   it('scores input, teacher and untrained student first, then the student every evalEvery steps', async () => {
     const { result, events } = await run({ config: config('kd', 20) });
     const evals = events.filter((e) => e.type === 'eval').map((e) => (e.type === 'eval' ? [e.record.subject, e.record.studentStep] : []));
-    expect(evals).toEqual([['input', 0], ['teacher', 0], ['untrained', 0], ['student', 10], ['student', 20]]);
+    expect(evals).toEqual([
+      ['input', 0],
+      ['teacher', 0],
+      ['untrained', 0],
+      ['student', 10],
+      ['student', 20],
+    ]);
     expect(events[0].type).toBe('start');
     expect(events.at(-1)!.type).toBe('end');
     const previews = events.filter((e) => e.type === 'preview');
@@ -117,7 +126,13 @@ describe('events and history', () => {
     await expect(runDistillation({ config: config('kd', 2), teachers: {} })).rejects.toThrow(/method "kd" distils from a teacher, and none was given/);
     await expect(runDistillation({ config: { ...config('kd', 2), batch: 0 }, teachers: { restorer: teacher } })).rejects.toThrow(RunConfigError);
     // Six levels need sides that are multiples of 32.
-    const deep = createRestorer({ ...teacher.config, levels: 6, widths: [4, 4, 4, 4, 4, 4], encoderBlocks: [0, 0, 0, 0, 0, 0], decoderBlocks: [0, 0, 0, 0, 0] });
+    const deep = createRestorer({
+      ...teacher.config,
+      levels: 6,
+      widths: [4, 4, 4, 4, 4, 4],
+      encoderBlocks: [0, 0, 0, 0, 0, 0],
+      decoderBlocks: [0, 0, 0, 0, 0],
+    });
     await expect(runDistillation({ config: config('kd', 2), teachers: { restorer: deep } })).rejects.toThrow(/the teacher cannot run at patch 16/);
     deep.dispose();
   });
@@ -300,7 +315,10 @@ describe('phases', () => {
     ]);
     expect(result.studentSteps).toBe(4);
     expect(result.totalSteps).toBe(7);
-    expect(result.history.evals.filter((e) => e.subject === 'student').map((e) => [e.studentStep, e.totalStep])).toEqual([[2, 5], [4, 7]]);
+    expect(result.history.evals.filter((e) => e.subject === 'student').map((e) => [e.studentStep, e.totalStep])).toEqual([
+      [2, 5],
+      [4, 7],
+    ]);
     expect(events.filter((e) => e.type === 'substep').length).toBeGreaterThanOrEqual(3);
     const start = events[0];
     expect(start.type === 'start' && start.totalSteps).toBe(7);
@@ -331,7 +349,9 @@ describe('resumable runs', () => {
       const expected = trace(whole.result);
       // One checkpoint in the middle of every phase (the first step of the first phase is a fresh run).
       const phaseStarts = saved.filter((c) => c.position.phaseStep === 0).map((c) => c.position.totalStep);
-      const picks = saved.filter((c) => phaseStarts.some((s, i) => c.position.totalStep === s + Math.max(1, Math.floor(((phaseStarts[i + 1] ?? total) - s) / 2))));
+      const picks = saved.filter((c) =>
+        phaseStarts.some((s, i) => c.position.totalStep === s + Math.max(1, Math.floor(((phaseStarts[i + 1] ?? total) - s) / 2))),
+      );
       expect(picks.length).toBe(new Set(saved.map((c) => c.position.phaseIndex)).size);
       for (const cp of picks) {
         const resumed = await run({ config: cfg, resume: cp });
@@ -394,7 +414,9 @@ describe('resumable runs', () => {
       },
     });
     expect(result.status).toBe('completed');
-    expect(events.filter((e) => e.type === 'checkpoint').map((e) => e.type === 'checkpoint' && e.error)).toEqual(Array(3).fill('QuotaExceededError: the disk is full'));
+    expect(events.filter((e) => e.type === 'checkpoint').map((e) => e.type === 'checkpoint' && e.error)).toEqual(
+      Array(3).fill('QuotaExceededError: the disk is full'),
+    );
     const good = cp as unknown as RunCheckpoint;
     await expect(run({ config: config('kd', 4), resume: good })).rejects.toThrow(/configuration of its checkpoint/);
     await expect(run({ config: cfg, resume: { ...good, student: good.student.slice(1) } })).rejects.toThrow(/does not fit this run: .*student holds/);

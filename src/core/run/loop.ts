@@ -131,7 +131,11 @@ export async function runDistillation(options: RunOptions): Promise<RunResult> {
   const student = options.student ?? createRestorer(config.student, { seed: config.seed, name: 'weatherkd_student' });
   if (resume) {
     try {
-      writeVariables(student.model.weights.map((w) => w.read() as tf.Variable), resume.student, 'student');
+      writeVariables(
+        student.model.weights.map((w) => w.read() as tf.Variable),
+        resume.student,
+        'student',
+      );
     } catch (e) {
       if (!options.student) student.dispose();
       throw new RunSetupError(`the checkpoint does not fit this run: ${(e as Error).message}`);
@@ -194,7 +198,13 @@ export async function runDistillation(options: RunOptions): Promise<RunResult> {
       await options.checkpoints.save(cp);
       emit({ type: 'checkpoint', totalStep: position.totalStep, studentStep: position.studentStep, savedAt, error: null });
     } catch (e) {
-      emit({ type: 'checkpoint', totalStep: position.totalStep, studentStep: position.studentStep, savedAt, error: e instanceof Error ? e.message : String(e) });
+      emit({
+        type: 'checkpoint',
+        totalStep: position.totalStep,
+        studentStep: position.studentStep,
+        savedAt,
+        error: e instanceof Error ? e.message : String(e),
+      });
     }
   };
 
@@ -363,7 +373,12 @@ export async function runDistillation(options: RunOptions): Promise<RunResult> {
   } catch (e) {
     status = 'failed';
     artifacts = [];
-    failure = { kind: 'error', message: `finishing the run failed (final evaluation or artifacts): ${e instanceof Error ? e.message : String(e)}`, phase: null, totalStep };
+    failure = {
+      kind: 'error',
+      message: `finishing the run failed (final evaluation or artifacts): ${e instanceof Error ? e.message : String(e)}`,
+      phase: null,
+      totalStep,
+    };
   } finally {
     method?.dispose();
     disposeEvalSplits(splits);

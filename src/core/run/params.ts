@@ -102,7 +102,8 @@ export function paramError(name: string, spec: ParamSpec, value: unknown): strin
         return `${name} must be a non-empty list of ${spec.values.join(', ')}, got ${JSON.stringify(value)}`;
       }
       const bad = value.filter((v) => typeof v !== 'string' || !spec.values.includes(v));
-      if (bad.length) return `${name}: unknown value${bad.length > 1 ? 's' : ''} ${bad.map((b) => JSON.stringify(b)).join(', ')} (expected ${spec.values.join(', ')})`;
+      if (bad.length)
+        return `${name}: unknown value${bad.length > 1 ? 's' : ''} ${bad.map((b) => JSON.stringify(b)).join(', ')} (expected ${spec.values.join(', ')})`;
       if (new Set(value).size !== value.length) return `${name} lists a value twice: ${JSON.stringify(value)}`;
       return null;
     }
@@ -114,12 +115,7 @@ export function paramError(name: string, spec: ParamSpec, value: unknown): strin
  * problem to `errors` (keys named `prefix + key`), including unknown keys, so a caller can
  * report every mistake at once. The returned values are only valid when no error was added.
  */
-export function checkParams<T extends ParamTable>(
-  table: T,
-  raw: Readonly<Record<string, unknown>>,
-  prefix: string,
-  errors: string[],
-): ParamValues<T> {
+export function checkParams<T extends ParamTable>(table: T, raw: Readonly<Record<string, unknown>>, prefix: string, errors: string[]): ParamValues<T> {
   const out: Record<string, ParamValue> = {};
   for (const key of Object.keys(raw)) {
     if (!Object.hasOwn(table, key)) {
@@ -152,7 +148,13 @@ export function parseParamText(name: string, spec: ParamSpec, text: string): Par
       value = t;
       break;
     case 'list':
-      value = t === 'all' ? [...spec.values] : t.split(',').map((s) => s.trim()).filter(Boolean);
+      value =
+        t === 'all'
+          ? [...spec.values]
+          : t
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean);
       break;
   }
   const problem = paramError(name, spec, value);

@@ -7,13 +7,7 @@ import { makePairBatch, resolveSource, type CleanSourceName, type SourceOption }
 import { deadLeavesSource, mixedSource, sceneSourceWith, type CleanSource } from '../data/clean';
 import { deriveSeed, Rng } from '../data/rng';
 import { WEATHER_TYPES, type WeatherType } from '../data/weather';
-import {
-  checkInputSize,
-  restorerPreset,
-  validateRestorerConfig,
-  type RestorerConfig,
-  type RestorerPresetName,
-} from '../models/restorer-config';
+import { checkInputSize, restorerPreset, validateRestorerConfig, type RestorerConfig, type RestorerPresetName } from '../models/restorer-config';
 import { l1Loss } from './supervised';
 import { ssimTensor } from '../metrics/tensor-metrics';
 
@@ -146,7 +140,14 @@ export function checkRecipe(recipe: TeacherRecipe): void {
 export function teacherLoss(recipe: TeacherRecipe, predicted: tf.Tensor4D, clean: tf.Tensor4D): tf.Scalar {
   const w = recipe.ssimWeight ?? 0;
   if (w === 0) return l1Loss(predicted, clean);
-  return tf.tidy(() => l1Loss(predicted, clean).add(tf.scalar(1).sub(ssimTensor(predicted, clean, 'y').mean()).mul(w)));
+  return tf.tidy(() =>
+    l1Loss(predicted, clean).add(
+      tf
+        .scalar(1)
+        .sub(ssimTensor(predicted, clean, 'y').mean())
+        .mul(w),
+    ),
+  );
 }
 
 /** Learning rate of step s (0-based): linear warm-up to lr, then cosine decay to lr * final. */

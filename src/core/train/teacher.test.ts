@@ -66,8 +66,7 @@ describe('teacherBatch', () => {
   it('turns the requested share of pairs into identity pairs, some of them pale and flat', () => {
     const base = { ...defaultTeacherRecipe(100), batch: 64, patch: 16 };
     const len = 16 * 16 * 3;
-    const identical = (b: { x: Float32Array; y: Float32Array }, i: number) =>
-      b.x.subarray(i * len, (i + 1) * len).every((v, k) => v === b.y[i * len + k]);
+    const identical = (b: { x: Float32Array; y: Float32Array }, i: number) => b.x.subarray(i * len, (i + 1) * len).every((v, k) => v === b.y[i * len + k]);
     // Share 0 is the old recipe: the same pairs as before the option existed.
     expect(teacherBatch({ ...base, identityShare: 0 }, 5)).toEqual(teacherBatch(base, 5));
     const b = teacherBatch({ ...base, identityShare: 0.5 }, 5);

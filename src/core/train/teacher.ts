@@ -19,7 +19,6 @@ import { sameConfig } from '../models/restorer-config';
 import { Adam, packAdamMoments, unpackAdamMoments } from './adam';
 import { checkRecipe, learningRate, recipeConfig, teacherBatch, teacherLoss, type TeacherRecipe } from './teacher-recipe';
 
-
 export interface ValidationRecord {
   step: number;
   /** Mean RGB PSNR of the restored images (clamped to [0, 1]) per weather type, dB. */

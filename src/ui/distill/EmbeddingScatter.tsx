@@ -17,7 +17,8 @@ export function EmbeddingScatter({ projection }: { projection: EmbeddingProjecti
   return (
     <figure className="panel scatter" data-testid="prompt-projection">
       <figcaption>
-        {projection.caption}. {score.label}: <strong data-testid="prompt-knn">{(score.value * 100).toFixed(0)}%</strong> (chance {(score.chance * 100).toFixed(0)}%)
+        {projection.caption}. {score.label}: <strong data-testid="prompt-knn">{(score.value * 100).toFixed(0)}%</strong> (chance{' '}
+        {(score.chance * 100).toFixed(0)}%)
       </figcaption>
       <svg width={W} height={H} role="img" aria-label="2-D projection of degradation prompts">
         <rect x={0} y={0} width={W} height={H} fill="#fafafa" stroke="#ddd" />
@@ -30,11 +31,11 @@ export function EmbeddingScatter({ projection }: { projection: EmbeddingProjecti
       <p className="legend">
         {labels.map((l) => (
           <span key={l}>
-            <span className="swatch" style={{ background: colour(l) }} /> {l === 'user' ? 'your photos (weather unknown, not scored)' : (WEATHERS[l as WeatherType]?.label ?? l)}
+            <span className="swatch" style={{ background: colour(l) }} />{' '}
+            {l === 'user' ? 'your photos (weather unknown, not scored)' : (WEATHERS[l as WeatherType]?.label ?? l)}
           </span>
         ))}
       </p>
     </figure>
   );
 }
-

@@ -27,7 +27,15 @@ export function RunForm({ catalog }: { catalog: MethodCatalogItem[] }) {
 
   async function onStart() {
     setError(null);
-    const input = { method: method.id, student: form.student as never, steps: form.steps, batch: form.batch, patch: form.patch, seed: form.seed, methodOptions: options };
+    const input = {
+      method: method.id,
+      student: form.student as never,
+      steps: form.steps,
+      batch: form.batch,
+      patch: form.patch,
+      seed: form.seed,
+      methodOptions: options,
+    };
     try {
       const w = distillWorker();
       await guarded(w, w.api.validate(input, form.preset)); // clear errors before a run record exists
@@ -40,7 +48,14 @@ export function RunForm({ catalog }: { catalog: MethodCatalogItem[] }) {
   const num = (key: 'steps' | 'batch' | 'patch' | 'seed', label: string, min: number, max: number) => (
     <label className="field">
       {label}
-      <input type="number" min={min} max={max} value={form[key]} onChange={(e) => form.set({ [key]: Math.trunc(Number(e.target.value)) })} data-testid={`run-${key}`} />
+      <input
+        type="number"
+        min={min}
+        max={max}
+        value={form[key]}
+        onChange={(e) => form.set({ [key]: Math.trunc(Number(e.target.value)) })}
+        data-testid={`run-${key}`}
+      />
     </label>
   );
 
@@ -94,7 +109,13 @@ export function RunForm({ catalog }: { catalog: MethodCatalogItem[] }) {
         if (spec.type === 'bool')
           return (
             <label key={name} className="check" title={spec.help}>
-              <input type="checkbox" data-testid={`option-${name}`} checked={Boolean(value)} onChange={(e) => form.setOption(method.id, name, e.target.checked)} /> {spec.label}
+              <input
+                type="checkbox"
+                data-testid={`option-${name}`}
+                checked={Boolean(value)}
+                onChange={(e) => form.setOption(method.id, name, e.target.checked)}
+              />{' '}
+              {spec.label}
             </label>
           );
         if (spec.type === 'enum')
@@ -112,7 +133,15 @@ export function RunForm({ catalog }: { catalog: MethodCatalogItem[] }) {
         return (
           <label key={name} className="field" title={spec.help}>
             {spec.label}
-            <input type="number" step="any" min={spec.min} max={spec.max} value={Number(value)} data-testid={`option-${name}`} onChange={(e) => form.setOption(method.id, name, Number(e.target.value))} />
+            <input
+              type="number"
+              step="any"
+              min={spec.min}
+              max={spec.max}
+              value={Number(value)}
+              data-testid={`option-${name}`}
+              onChange={(e) => form.setOption(method.id, name, Number(e.target.value))}
+            />
           </label>
         );
       })}
@@ -130,4 +159,3 @@ export function RunForm({ catalog }: { catalog: MethodCatalogItem[] }) {
     </div>
   );
 }
-

@@ -32,7 +32,10 @@ export function RunMonitor({ run }: { run: RunRecord }) {
   const selectModel = useModelsStore((s) => s.select);
   const elsewhere = useRunsStore((s) => s.elsewhere.includes(run.id));
   const live = LIVE.includes(run.state) && !elsewhere;
-  const weathers = useMemo(() => Object.keys(run.evals[0]?.scores.weathers ?? run.references.input?.weathers ?? {}) as WeatherType[], [run.evals, run.references.input]);
+  const weathers = useMemo(
+    () => Object.keys(run.evals[0]?.scores.weathers ?? run.references.input?.weathers ?? {}) as WeatherType[],
+    [run.evals, run.references.input],
+  );
   const psnr = useMemo(() => scoreChart(run, weathers, 'psnr'), [run, weathers]);
   const charts = useMemo(() => lossCharts(run.lossGroups ?? [], run.losses), [run.lossGroups, run.losses]);
   const latest = run.evals.at(-1)?.scores.mean;
@@ -46,7 +49,12 @@ export function RunMonitor({ run }: { run: RunRecord }) {
         </span>
         <span className="spacer" />
         {live && (
-          <button className="secondary" data-testid="run-pause" onClick={() => (run.state === 'paused' ? resume() : pause())} disabled={run.state === 'starting'}>
+          <button
+            className="secondary"
+            data-testid="run-pause"
+            onClick={() => (run.state === 'paused' ? resume() : pause())}
+            disabled={run.state === 'starting'}
+          >
             {run.state === 'paused' ? 'Resume' : 'Pause'}
           </button>
         )}
@@ -79,7 +87,8 @@ export function RunMonitor({ run }: { run: RunRecord }) {
       )}
       <p className="run-stats">
         Step <span data-testid="run-step">{run.progress.totalStep}</span> of {run.totalSteps}
-        {run.progress.phase && ` · phase: ${run.progress.phase}`} · {run.progress.stepsPerSecond.toFixed(2)} steps/s · {formatDuration(run.progress.seconds)} elapsed
+        {run.progress.phase && ` · phase: ${run.progress.phase}`} · {run.progress.stepsPerSecond.toFixed(2)} steps/s · {formatDuration(run.progress.seconds)}{' '}
+        elapsed
         {live && ` · ${formatDuration(run.progress.etaSeconds)} left`}
         {run.backend && ` · ${run.backend}`}
       </p>
@@ -92,8 +101,8 @@ export function RunMonitor({ run }: { run: RunRecord }) {
       </p>
       {latest && run.references.untrained && latest.psnr < run.references.untrained.mean.psnr - 0.05 && (
         <p className="warning" data-testid="run-worse-than-untrained">
-          The student is now {(run.references.untrained.mean.psnr - latest.psnr).toFixed(2)} dB below the untrained student: at this budget the method makes
-          it worse, not better. {live ? 'It may recover with more steps.' : 'Try more steps, or compare with kd or scratch.'}
+          The student is now {(run.references.untrained.mean.psnr - latest.psnr).toFixed(2)} dB below the untrained student: at this budget the method makes it
+          worse, not better. {live ? 'It may recover with more steps.' : 'Try more steps, or compare with kd or scratch.'}
         </p>
       )}
       {run.error && (
@@ -113,7 +122,13 @@ export function RunMonitor({ run }: { run: RunRecord }) {
       )}
       {run.modelId && (
         <p>
-          <button className="secondary" onClick={() => { selectModel(run.modelId!); location.hash = 'restore'; }}>
+          <button
+            className="secondary"
+            onClick={() => {
+              selectModel(run.modelId!);
+              location.hash = 'restore';
+            }}
+          >
             Restore photos with this student
           </button>{' '}
           <button className="secondary" onClick={() => downloadModel(run.modelId!, run.label)}>
@@ -129,12 +144,14 @@ export function RunMonitor({ run }: { run: RunRecord }) {
               <details className="glossary">
                 <summary>What these curves measure</summary>
                 <dl>
-                  {g.series.filter((s) => s.explain).map((s) => (
-                    <div key={s.label}>
-                      <dt>{s.label}</dt>
-                      <dd>{s.explain}</dd>
-                    </div>
-                  ))}
+                  {g.series
+                    .filter((s) => s.explain)
+                    .map((s) => (
+                      <div key={s.label}>
+                        <dt>{s.label}</dt>
+                        <dd>{s.explain}</dd>
+                      </div>
+                    ))}
                 </dl>
               </details>
             )}
@@ -184,4 +201,3 @@ export function RunMonitor({ run }: { run: RunRecord }) {
     </div>
   );
 }
-

@@ -42,4 +42,3 @@ export function RunsList() {
     </div>
   );
 }
-

@@ -4,7 +4,10 @@ import { usePoolsStore } from '../../state/pools';
 import type { PoolKind } from '../../workers/pool-store';
 
 const POOL_TEXT: Record<PoolKind, { title: string; help: string }> = {
-  degraded: { title: 'Degraded web pool', help: 'weather photos, no clean versions or labels needed: the prompt adapter and the diffusion model learn from them' },
+  degraded: {
+    title: 'Degraded web pool',
+    help: 'weather photos, no clean versions or labels needed: the prompt adapter and the diffusion model learn from them',
+  },
   clean: { title: 'Clean web pool', help: 'clear photos: synthesis turns them into weather images' },
 };
 
@@ -15,17 +18,28 @@ export function WebPools() {
   return (
     <fieldset className="pools" data-testid="web-pools">
       <legend>Web pools</legend>
-      <p className="hint">Synthetic photos of every weather type by default. Add your own and about half of each batch comes from them. They stay in this browser.</p>
+      <p className="hint">
+        Synthetic photos of every weather type by default. Add your own and about half of each batch comes from them. They stay in this browser.
+      </p>
       {(['degraded', 'clean'] as const).map((kind) => {
         const mine = photos.filter((p) => p.kind === kind);
         return (
           <div key={kind} className="pool">
-            <strong>{POOL_TEXT[kind].title}</strong>: {POOL_TEXT[kind].help}.{' '}
-            Your photos: <span data-testid={`pool-${kind}-count`}>{mine.length}</span>.
+            <strong>{POOL_TEXT[kind].title}</strong>: {POOL_TEXT[kind].help}. Your photos: <span data-testid={`pool-${kind}-count`}>{mine.length}</span>.
             <div>
               <label className="secondary button-like">
                 Add photos
-                <input type="file" accept="image/*" multiple hidden data-testid={`pool-${kind}-input`} onChange={(e) => { void add(kind, [...(e.target.files ?? [])]); e.target.value = ''; }} />
+                <input
+                  type="file"
+                  accept="image/*"
+                  multiple
+                  hidden
+                  data-testid={`pool-${kind}-input`}
+                  onChange={(e) => {
+                    void add(kind, [...(e.target.files ?? [])]);
+                    e.target.value = '';
+                  }}
+                />
               </label>{' '}
               {mine.length > 0 && (
                 <button className="secondary" onClick={() => void clear(kind)}>
@@ -44,4 +58,3 @@ export function WebPools() {
     </fieldset>
   );
 }
-

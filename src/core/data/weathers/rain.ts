@@ -26,33 +26,84 @@ export interface HeavyRainParams extends RainParams {
 
 const STREAK_SPECS = (heavy: boolean): ParamSpec<keyof RainParams>[] => [
   {
-    name: 'density', label: 'Streak density', min: 0.0005, max: 0.1, step: 0.0005, default: heavy ? 0.004 : 0.002,
-    range: heavy ? [0.002, 0.006] : [0.001, 0.004], severity: 1, log: true,
+    name: 'density',
+    label: 'Streak density',
+    min: 0.0005,
+    max: 0.1,
+    step: 0.0005,
+    default: heavy ? 0.004 : 0.002,
+    range: heavy ? [0.002, 0.006] : [0.001, 0.004],
+    severity: 1,
+    log: true,
     help: 'Fraction of pixels seeding a streak, per layer (the thresholded sparse noise)',
   },
   {
-    name: 'length', label: 'Streak length', min: 2, max: 100, step: 1, default: heavy ? 30 : 20,
-    range: heavy ? [15, 50] : [10, 40], severity: 0, unit: 'px', help: 'Motion-blur length',
+    name: 'length',
+    label: 'Streak length',
+    min: 2,
+    max: 100,
+    step: 1,
+    default: heavy ? 30 : 20,
+    range: heavy ? [15, 50] : [10, 40],
+    severity: 0,
+    unit: 'px',
+    help: 'Motion-blur length',
   },
   {
-    name: 'angle', label: 'Angle from vertical', min: -60, max: 60, step: 1, default: 0,
-    range: [-30, 30], severity: 0, unit: 'deg',
+    name: 'angle',
+    label: 'Angle from vertical',
+    min: -60,
+    max: 60,
+    step: 1,
+    default: 0,
+    range: [-30, 30],
+    severity: 0,
+    unit: 'deg',
   },
   {
-    name: 'width', label: 'Streak width', min: 0.4, max: 5, step: 0.1, default: heavy ? 1.5 : 1.1,
-    range: heavy ? [0.8, 2.2] : [0.6, 1.8], severity: 1, unit: 'px',
+    name: 'width',
+    label: 'Streak width',
+    min: 0.4,
+    max: 5,
+    step: 0.1,
+    default: heavy ? 1.5 : 1.1,
+    range: heavy ? [0.8, 2.2] : [0.6, 1.8],
+    severity: 1,
+    unit: 'px',
   },
   {
-    name: 'intensity', label: 'Brightness', min: 0.05, max: 1, step: 0.01, default: heavy ? 0.5 : 0.5,
-    range: heavy ? [0.3, 0.7] : [0.25, 0.85], severity: 1, help: 'Light a full streak adds',
+    name: 'intensity',
+    label: 'Brightness',
+    min: 0.05,
+    max: 1,
+    step: 0.01,
+    default: heavy ? 0.5 : 0.5,
+    range: heavy ? [0.3, 0.7] : [0.25, 0.85],
+    severity: 1,
+    help: 'Light a full streak adds',
   },
   {
-    name: 'layers', label: 'Layers', min: 1, max: 5, step: 1, default: heavy ? 3 : 1,
-    range: heavy ? [2, 4] : [1, 3], severity: 1, integer: true, help: 'Rain100H mixes several directions',
+    name: 'layers',
+    label: 'Layers',
+    min: 1,
+    max: 5,
+    step: 1,
+    default: heavy ? 3 : 1,
+    range: heavy ? [2, 4] : [1, 3],
+    severity: 1,
+    integer: true,
+    help: 'Rain100H mixes several directions',
   },
   {
-    name: 'angleSpread', label: 'Layer angle spread', min: 0, max: 45, step: 1, default: 8,
-    range: [0, 15], severity: 0, unit: 'deg',
+    name: 'angleSpread',
+    label: 'Layer angle spread',
+    min: 0,
+    max: 45,
+    step: 1,
+    default: 8,
+    range: [0, 15],
+    severity: 0,
+    unit: 'deg',
   },
 ];
 
@@ -61,13 +112,29 @@ export const RAIN_PARAMS: readonly ParamSpec<keyof RainParams>[] = STREAK_SPECS(
 export const HEAVY_RAIN_PARAMS: readonly ParamSpec<keyof HeavyRainParams>[] = [
   ...STREAK_SPECS(true),
   {
-    name: 'beta', label: 'Haze density (beta)', min: 0, max: 6, step: 0.05, default: 0.8,
-    range: [0.2, 1.4], severity: 1, log: true, help: 'Scattering coefficient: t = exp(-beta * depth)',
+    name: 'beta',
+    label: 'Haze density (beta)',
+    min: 0,
+    max: 6,
+    step: 0.05,
+    default: 0.8,
+    range: [0.2, 1.4],
+    severity: 1,
+    log: true,
+    help: 'Scattering coefficient: t = exp(-beta * depth)',
   },
   { name: 'airlight', label: 'Airlight', min: 0.3, max: 1, step: 0.01, default: 0.85, range: [0.7, 0.95], severity: 0 },
   {
-    name: 'blur', label: 'Scene blur', min: 0, max: 3, step: 0.05, default: 0.5, range: [0, 1], severity: 1,
-    unit: 'px', help: 'Gaussian sigma: scattering by the rain curtain softens the scene',
+    name: 'blur',
+    label: 'Scene blur',
+    min: 0,
+    max: 3,
+    step: 0.05,
+    default: 0.5,
+    range: [0, 1],
+    severity: 1,
+    unit: 'px',
+    help: 'Gaussian sigma: scattering by the rain curtain softens the scene',
   },
 ];
 
@@ -94,10 +161,16 @@ function streakMap(w: number, h: number, p: RainParams, rng: Rng, recede: boolea
       const a = angle + rng.uniform(-jitter, jitter);
       const hl = (len * rng.uniform(0.7, 1.3)) / 2;
       addStreak(
-        map, w, h,
-        rng.uniform(-ex, w + ex), rng.uniform(-ey, h + ey),
-        Math.sin(a), Math.cos(a),
-        Math.max(hl, 0.75), width * rng.uniform(0.8, 1.2), amp * rng.uniform(0.45, 1),
+        map,
+        w,
+        h,
+        rng.uniform(-ex, w + ex),
+        rng.uniform(-ey, h + ey),
+        Math.sin(a),
+        Math.cos(a),
+        Math.max(hl, 0.75),
+        width * rng.uniform(0.8, 1.2),
+        amp * rng.uniform(0.45, 1),
       );
     }
   }
@@ -127,12 +200,7 @@ export function applyRain(clean: RGBImage, depth: Float32Array, params: Partial<
  * Heavy rain (the Outdoor-Rain model): I = T (J + S) + (1 - T) A with T = exp(-beta d), streak
  * layers S receding with distance, and a slight scattering blur of the scene.
  */
-export function applyHeavyRain(
-  clean: RGBImage,
-  depth: Float32Array,
-  params: Partial<HeavyRainParams>,
-  seed: number,
-): WeatherResult<HeavyRainParams> {
+export function applyHeavyRain(clean: RGBImage, depth: Float32Array, params: Partial<HeavyRainParams>, seed: number): WeatherResult<HeavyRainParams> {
   checkInputs(clean, depth);
   const p = resolveParams<HeavyRainParams>(HEAVY_RAIN_PARAMS, params);
   const { width: w, height: h } = clean;

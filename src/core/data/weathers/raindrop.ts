@@ -22,18 +22,40 @@ export interface RaindropParams {
 
 export const RAINDROP_PARAMS: readonly ParamSpec<keyof RaindropParams>[] = [
   {
-    name: 'coverage', label: 'Glass coverage', min: 0.01, max: 0.8, step: 0.01, default: 0.25, range: [0.06, 0.55],
-    severity: 1, help: 'Fraction of the glass covered by drops',
+    name: 'coverage',
+    label: 'Glass coverage',
+    min: 0.01,
+    max: 0.8,
+    step: 0.01,
+    default: 0.25,
+    range: [0.06, 0.55],
+    severity: 1,
+    help: 'Fraction of the glass covered by drops',
   },
   { name: 'radiusMin', label: 'Smallest drop radius', min: 1, max: 30, step: 0.5, default: 2.5, range: [1.5, 4], severity: 0, unit: 'px' },
   // Real drops (RainDrop) reach 20-40 px in radius at 720x480 and are often strongly defocused.
   { name: 'radiusMax', label: 'Largest drop radius', min: 2, max: 60, step: 0.5, default: 10, range: [6, 28], severity: 1, unit: 'px' },
   {
-    name: 'blur', label: 'Defocus', min: 0, max: 8, step: 0.1, default: 1.2, range: [0.4, 5], severity: 0, unit: 'px',
+    name: 'blur',
+    label: 'Defocus',
+    min: 0,
+    max: 8,
+    step: 0.1,
+    default: 1.2,
+    range: [0.4, 5],
+    severity: 0,
+    unit: 'px',
     help: 'The camera focuses on the scene, so the drops are out of focus',
   },
   {
-    name: 'refraction', label: 'Refraction', min: 0.5, max: 6, step: 0.1, default: 2.5, range: [1.5, 4], severity: 0,
+    name: 'refraction',
+    label: 'Refraction',
+    min: 0.5,
+    max: 6,
+    step: 0.1,
+    default: 2.5,
+    range: [1.5, 4],
+    severity: 0,
     help: 'A drop shows an inverted view of a region this many times its size',
   },
   { name: 'edgeDarkening', label: 'Rim darkening', min: 0, max: 1, step: 0.01, default: 0.35, range: [0.15, 0.55], severity: 0 },
@@ -42,14 +64,29 @@ export const RAINDROP_PARAMS: readonly ParamSpec<keyof RaindropParams>[] = [
   {
     // In the RainDrop pairs the wet glass brightens the input by 3 to 29 grey levels on average,
     // most in blue: a veil of about 0.04 to 0.25 towards a bluish white.
-    name: 'veil', label: 'Wet-glass veil', min: 0, max: 0.5, step: 0.01, default: 0.08, range: [0, 0.28], severity: 1,
+    name: 'veil',
+    label: 'Wet-glass veil',
+    min: 0,
+    max: 0.5,
+    step: 0.01,
+    default: 0.08,
+    range: [0, 0.28],
+    severity: 1,
     help: 'Light scattered by the wet glass: a patchy bluish-white veil, strongest over the drops',
   },
   {
     // The RainDrop targets have 1.5 to 1.85 times the fine detail (mean |Laplacian| of Y) of their
     // inputs; sharpening an input brings it closer to its target, blurring it moves it away.
-    name: 'sceneBlur', label: 'Wet-glass blur', min: 0, max: 3, step: 0.05, default: 0.5, range: [0, 1.2], severity: 1,
-    unit: 'px', help: 'The water film on the glass softens the whole scene behind it',
+    name: 'sceneBlur',
+    label: 'Wet-glass blur',
+    min: 0,
+    max: 3,
+    step: 0.05,
+    default: 0.5,
+    range: [0, 1.2],
+    severity: 1,
+    unit: 'px',
+    help: 'The water film on the glass softens the whole scene behind it',
   },
 ];
 
@@ -59,12 +96,7 @@ export const RAINDROP_PARAMS: readonly ParamSpec<keyof RaindropParams>[] = [
  * the camera focuses on the scene, so drops and their surroundings are then defocused; and the
  * wet glass softens the whole scene and scatters light into a veil over it.
  */
-export function applyRaindrop(
-  clean: RGBImage,
-  depth: Float32Array,
-  params: Partial<RaindropParams>,
-  seed: number,
-): WeatherResult<RaindropParams> {
+export function applyRaindrop(clean: RGBImage, depth: Float32Array, params: Partial<RaindropParams>, seed: number): WeatherResult<RaindropParams> {
   checkInputs(clean, depth);
   const p = resolveParams<RaindropParams>(RAINDROP_PARAMS, params);
   if (p.radiusMax < p.radiusMin) p.radiusMax = p.radiusMin;
@@ -164,7 +196,8 @@ export function applyRaindrop(
 export const RAINDROP: WeatherSpec<'raindrop'> = {
   type: 'raindrop',
   label: 'Raindrops on glass',
-  description: 'Out-of-focus drops on the lens or window, each showing an inverted, blurred view of the scene; the wet glass veils and softens everything behind it.',
+  description:
+    'Out-of-focus drops on the lens or window, each showing an inverted, blurred view of the scene; the wet glass veils and softens everything behind it.',
   params: RAINDROP_PARAMS,
   sampleParams: (rng, severity) => sampleFromSpecs<RaindropParams>(RAINDROP_PARAMS, rng, severity),
   apply: applyRaindrop,

@@ -21,24 +21,55 @@ export interface SnowParams {
 
 export const SNOW_PARAMS: readonly ParamSpec<keyof SnowParams>[] = [
   {
-    name: 'density', label: 'Flake coverage', min: 0.002, max: 0.5, step: 0.002, default: 0.06,
-    range: [0.015, 0.2], severity: 1, log: true, help: 'Fraction of the image covered by flakes, all layers',
+    name: 'density',
+    label: 'Flake coverage',
+    min: 0.002,
+    max: 0.5,
+    step: 0.002,
+    default: 0.06,
+    range: [0.015, 0.2],
+    severity: 1,
+    log: true,
+    help: 'Fraction of the image covered by flakes, all layers',
   },
   { name: 'sizeMin', label: 'Smallest flake radius', min: 0.3, max: 4, step: 0.1, default: 0.6, range: [0.4, 1], severity: 0, unit: 'px' },
   { name: 'sizeMax', label: 'Largest flake radius', min: 0.5, max: 16, step: 0.1, default: 3.5, range: [1.5, 6], severity: 1, unit: 'px' },
   {
-    name: 'layers', label: 'Layers', min: 1, max: 6, step: 1, default: 3, range: [2, 4], severity: 0, integer: true,
+    name: 'layers',
+    label: 'Layers',
+    min: 1,
+    max: 6,
+    step: 1,
+    default: 3,
+    range: [2, 4],
+    severity: 0,
+    integer: true,
     help: 'Depth layers from small far flakes to large near ones',
   },
   {
-    name: 'blur', label: 'Near-flake defocus', min: 0, max: 6, step: 0.1, default: 1, range: [0.2, 2], severity: 0,
-    unit: 'px', help: 'Blur of the nearest layer; farther layers are sharper',
+    name: 'blur',
+    label: 'Near-flake defocus',
+    min: 0,
+    max: 6,
+    step: 0.1,
+    default: 1,
+    range: [0.2, 2],
+    severity: 0,
+    unit: 'px',
+    help: 'Blur of the nearest layer; farther layers are sharper',
   },
   { name: 'motion', label: 'Motion smear', min: 0, max: 24, step: 0.5, default: 2, range: [0, 6], severity: 0, unit: 'px' },
   { name: 'angle', label: 'Fall angle', min: -60, max: 60, step: 1, default: 0, range: [-30, 30], severity: 0, unit: 'deg' },
   { name: 'opacity', label: 'Flake opacity', min: 0.2, max: 1, step: 0.01, default: 0.9, range: [0.65, 1], severity: 1 },
   {
-    name: 'veil', label: 'Snow veil', min: 0, max: 0.6, step: 0.01, default: 0.1, range: [0, 0.3], severity: 1,
+    name: 'veil',
+    label: 'Snow veil',
+    min: 0,
+    max: 0.6,
+    step: 0.01,
+    default: 0.1,
+    range: [0, 0.3],
+    severity: 1,
     help: 'Whitening that grows with depth (falling snow between camera and scene)',
   },
 ];
@@ -61,19 +92,14 @@ export function applySnow(clean: RGBImage, depth: Float32Array, params: Partial<
     const r = p.sizeMin + (p.sizeMax - p.sizeMin) * Math.pow(near, 1.5);
     const sigma = p.blur * near * near;
     const smear = (p.motion * (0.3 + 0.7 * near)) / 2;
-    const count = Math.round((p.density / layers) * ((w + 2 * r) * (h + 2 * r)) / (Math.PI * r * r));
+    const count = Math.round(((p.density / layers) * ((w + 2 * r) * (h + 2 * r))) / (Math.PI * r * r));
     for (let k = 0; k < count; k++) {
       const rr = r * rng.uniform(0.7, 1.3);
       // Defocus spreads a flake's light over a wider, fainter disk (same total light).
       const grown = rr + 0.8 * sigma;
       const opacity = p.opacity * rng.uniform(0.6, 1) * Math.min(1, (rr * rr) / (grown * grown)) * (rr / (rr + smear));
       const a = angle + rng.uniform(-0.15, 0.15);
-      addBlob(
-        alpha, w, h,
-        rng.uniform(-rr, w + rr), rng.uniform(-rr, h + rr),
-        Math.sin(a), Math.cos(a), smear,
-        grown, 0.8 + 1.5 * sigma, opacity,
-      );
+      addBlob(alpha, w, h, rng.uniform(-rr, w + rr), rng.uniform(-rr, h + rr), Math.sin(a), Math.cos(a), smear, grown, 0.8 + 1.5 * sigma, opacity);
     }
   }
   const flake = [rng.uniform(0.92, 1), rng.uniform(0.94, 1), 1];
