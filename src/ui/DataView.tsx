@@ -20,6 +20,8 @@ function fmt(v: number, digits: number): string {
 function useLatest<T>(run: () => Promise<T>, deps: unknown[]): { value: T | null; error: string | null; busy: boolean } {
   const [state, setState] = useState<{ value: T | null; error: string | null; busy: boolean }>({ value: null, error: null, busy: true });
   const ticket = useRef(0);
+  // The caller lists what `run` depends on.
+  /* eslint-disable react-hooks/exhaustive-deps */
   useEffect(() => {
     const mine = ++ticket.current;
     setState((s) => ({ ...s, busy: true }));
@@ -27,8 +29,8 @@ function useLatest<T>(run: () => Promise<T>, deps: unknown[]): { value: T | null
       (value) => mine === ticket.current && setState({ value, error: null, busy: false }),
       (e) => mine === ticket.current && setState((s) => ({ value: s.value, error: e instanceof Error ? e.message : String(e), busy: false })),
     );
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, deps);
+  /* eslint-enable react-hooks/exhaustive-deps */
   return state;
 }
 

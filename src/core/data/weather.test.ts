@@ -180,8 +180,13 @@ describe('weather physics', () => {
     let nNear = 0;
     for (let i = 0; i < depth.length; i++) {
       const d = Math.abs(res.image.data[i * 3 + 1] - image.data[i * 3 + 1]);
-      if (depth[i] > 0.8) ((far += d), nFar++);
-      else if (depth[i] < 0.2) ((near += d), nNear++);
+      if (depth[i] > 0.8) {
+        far += d;
+        nFar++;
+      } else if (depth[i] < 0.2) {
+        near += d;
+        nNear++;
+      }
     }
     expect(nFar).toBeGreaterThan(0);
     expect(nNear).toBeGreaterThan(0);

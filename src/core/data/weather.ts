@@ -155,6 +155,6 @@ export function synthesizeWeather<K extends WeatherType>(
     type === 'mix' && fixed?.count !== undefined && !fixed.components
       ? (sampleMixParams(rng, opts.severity, fixed.count) as WeatherParamsMap[K])
       : spec.sampleParams(rng, opts.severity);
-  const params = { ...sampled, ...(opts.params ?? {}) } as WeatherParamsMap[K];
+  const params = { ...sampled, ...opts.params } as WeatherParamsMap[K];
   return spec.apply(clean, depth, params, deriveSeed(seed, 'noise'));
 }
