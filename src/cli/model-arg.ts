@@ -6,26 +6,24 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ModelFileError } from '../core/models/io';
 import type { Restorer } from '../core/models/restorer';
+import { SHIPPED_MODELS, shippedModel, shippedModelPath } from '../core/models/shipped';
 import { CliError } from './command';
 import { loadRestorerFromDir, MODEL_JSON } from './model-files';
 import { findCheckpointDir } from './teacher-checkpoint';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** Models shipped with the project, by name, as folders relative to the repository root. */
-export const SHIPPED_MODELS: Readonly<Record<string, string>> = { teacher: 'public/models/teacher' };
-
 /** The folder holding model.json for a --model value; throws a one-line CliError if there is none. */
 export function resolveModelDir(arg: string): string {
-  const shipped = SHIPPED_MODELS[arg];
-  if (shipped !== undefined) {
-    const dir = path.join(REPO_ROOT, shipped);
-    if (!existsSync(path.join(dir, MODEL_JSON))) {
-      throw new CliError(`the ${arg} model is not shipped yet: ${path.join(shipped, MODEL_JSON)} is missing (train it with "weatherkd train-teacher")`);
+  const shipped = shippedModel(arg);
+  if (shipped) {
+    const folder = path.join('public', shippedModelPath(shipped.id));
+    if (!existsSync(path.join(REPO_ROOT, folder, MODEL_JSON))) {
+      throw new CliError(`the ${arg} model is not shipped yet: ${path.join(folder, MODEL_JSON)} is missing (train it with "${shipped.trainedBy}")`);
     }
-    return dir;
+    return path.join(REPO_ROOT, folder);
   }
-  if (!existsSync(arg)) throw new CliError(`no model "${arg}": not a shipped model (${Object.keys(SHIPPED_MODELS).join(', ')}) and no such folder`);
+  if (!existsSync(arg)) throw new CliError(`no model "${arg}": not a shipped model (${SHIPPED_MODELS.map((m) => m.id).join(', ')}) and no such folder`);
   if (!statSync(arg).isDirectory()) {
     if (arg.endsWith('.json')) return path.dirname(arg);
     throw new CliError(`--model ${arg} is a file; pass the folder that holds ${MODEL_JSON}`);

@@ -1,8 +1,12 @@
 import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
-import { listStoredModels, SHIPPED_TEACHER, type StoredModelInfo } from '../workers/model-store';
+import { TEACHER_ROLES } from '../core/methods/method';
+import { listStoredModels, SHIPPED, type StoredModelInfo } from '../workers/model-store';
 
-/** The restorers a user can pick: the shipped teacher, then their own, newest first. */
+/** What the Restore view starts with: the shipped teacher. */
+export const DEFAULT_MODEL = TEACHER_ROLES.restorer.shippedModel;
+
+/** The restorers a user can pick: the shipped models, then their own, newest first. */
 interface ModelsState {
   models: StoredModelInfo[];
   /** The model the Restore view uses; kept across reloads. */
@@ -15,14 +19,14 @@ interface ModelsState {
 export const useModelsStore = create<ModelsState>()(
   persist(
     (set, get) => ({
-      models: [SHIPPED_TEACHER],
-      selected: SHIPPED_TEACHER.id,
+      models: [...SHIPPED],
+      selected: DEFAULT_MODEL,
       error: null,
       async refresh() {
         try {
           const stored = await listStoredModels();
-          const models = [SHIPPED_TEACHER, ...stored];
-          const selected = models.some((m) => m.id === get().selected) ? get().selected : SHIPPED_TEACHER.id;
+          const models = [...SHIPPED, ...stored];
+          const selected = models.some((m) => m.id === get().selected) ? get().selected : DEFAULT_MODEL;
           set({ models, selected, error: null });
         } catch (e) {
           set({ error: `Could not read the models stored in this browser: ${String(e)}` });

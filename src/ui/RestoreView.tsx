@@ -1,10 +1,10 @@
 import { useEffect, useState, type DragEvent } from 'react';
-import { useModelsStore } from '../state/models';
+import { DEFAULT_MODEL, useModelsStore } from '../state/models';
 import { useRestoreStore, type Photo } from '../state/restore';
-import { putStoredModel, SHIPPED_TEACHER } from '../workers/model-store';
+import { putStoredModel } from '../workers/model-store';
 import { guarded } from '../workers/client';
 import { restoreWorker } from '../workers/restore-client';
-import type { ModelSummary } from '../workers/restore.worker';
+import type { ModelDescription } from '../workers/restore.worker';
 import { BeforeAfter } from './BeforeAfter';
 import { ModelFilesInput } from './ModelFilesInput';
 
@@ -63,7 +63,7 @@ function PhotoCard({ photo, modelId }: { photo: Photo; modelId: string }) {
 export function RestoreView() {
   const { models, selected, select, refresh, error: modelsError } = useModelsStore();
   const { photos, add } = useRestoreStore();
-  const [summary, setSummary] = useState<ModelSummary | { error: string } | null>(null);
+  const [summary, setSummary] = useState<ModelDescription | { error: string } | null>(null);
   const [dragging, setDragging] = useState(false);
 
   useEffect(() => {
@@ -156,7 +156,7 @@ export function RestoreView() {
             {summary.preset} · {(summary.params / 1e6).toFixed(2)} M parameters · {(summary.flopsPerPixel / 1e3).toFixed(1)} kFLOPs per pixel
           </p>
         )}
-        {selected === SHIPPED_TEACHER.id && (
+        {selected === DEFAULT_MODEL && (
           <p className="hint" data-testid="teacher-caveat">
             Trained on synthetic weather (over generated scenes and clean photos): it removes rain streaks, snow and some haze, lifts some of the veil of wet
             glass but leaves most raindrops, and may darken pale walls and clouds a little.{' '}

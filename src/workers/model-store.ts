@@ -2,6 +2,7 @@
 // trained or loaded by the user (IndexedDB, so they survive a reload). Used by the page, which
 // lists them, and by workers, which load them; no tfjs here.
 import { createStore, del, entries, get, set } from 'idb-keyval';
+import { SHIPPED_MODELS, shippedModel, shippedModelPath } from '../core/models/shipped';
 
 export interface StoredModelInfo {
   id: string;
@@ -14,29 +15,24 @@ export interface StoredModelInfo {
   createdAt: number;
 }
 
-export interface StoredModel {
+export interface StoredRestorer {
   info: StoredModelInfo;
   modelJson: object;
   weights: ArrayBuffer;
 }
 
-export const SHIPPED_TEACHER: StoredModelInfo = {
-  id: 'teacher',
-  label: 'Teacher (shipped)',
-  kind: 'shipped',
-  preset: 'teacher',
-  createdAt: 0,
-};
+/** The models shipped with the site (core/models/shipped.ts), as the model list shows them. */
+export const SHIPPED: readonly StoredModelInfo[] = SHIPPED_MODELS.map((m) => ({ id: m.id, label: m.label, kind: 'shipped', preset: m.preset, createdAt: 0 }));
 
 const store = () => createStore('weatherkd-models', 'models');
 
 /** Every model the user has trained or loaded, newest first. */
 export async function listStoredModels(): Promise<StoredModelInfo[]> {
-  const all = await entries<string, StoredModel>(store());
+  const all = await entries<string, StoredRestorer>(store());
   return all.map(([, m]) => m.info).sort((a, b) => b.createdAt - a.createdAt);
 }
 
-export function putStoredModel(model: StoredModel): Promise<void> {
+export function putStoredModel(model: StoredRestorer): Promise<void> {
   return set(model.info.id, model, store());
 }
 
@@ -52,8 +48,8 @@ async function fetchOk(url: string): Promise<Response> {
 
 /** The files of a model, from this site (the shipped teacher) or from IndexedDB. */
 export async function readModelFiles(id: string, baseUrl: string): Promise<{ modelJson: object; weights: ArrayBuffer }> {
-  if (id === SHIPPED_TEACHER.id) {
-    const dir = `${baseUrl}models/teacher/`;
+  if (shippedModel(id)) {
+    const dir = baseUrl + shippedModelPath(id);
     const modelJson = (await (await fetchOk(`${dir}model.json`)).json()) as { weightsManifest?: { paths: string[] }[] };
     const paths = modelJson.weightsManifest?.flatMap((g) => g.paths) ?? [];
     const parts = await Promise.all(paths.map(async (p) => (await fetchOk(dir + p)).arrayBuffer()));
@@ -65,7 +61,7 @@ export async function readModelFiles(id: string, baseUrl: string): Promise<{ mod
     }
     return { modelJson, weights: weights.buffer };
   }
-  const stored = await get<StoredModel>(id, store());
+  const stored = await get<StoredRestorer>(id, store());
   if (!stored) throw new Error(`Model "${id}" is no longer stored in this browser.`);
   return stored;
 }

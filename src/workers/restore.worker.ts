@@ -17,7 +17,7 @@ export interface RestoreResult {
   backend: string;
 }
 
-export interface ModelSummary {
+export interface ModelDescription {
   id: string;
   preset: string;
   params: number;
@@ -45,14 +45,14 @@ function loadModel(id: string): Promise<Restorer> {
 const api = {
   init: (override: string | null) => initBackend(override),
 
-  async describeModel(id: string): Promise<ModelSummary> {
+  async describeModel(id: string): Promise<ModelDescription> {
     const r = await loadModel(id);
     const c = restorerComplexity(r.config);
     return { id, preset: r.preset ?? 'custom', params: c.params, flopsPerPixel: c.flopsPerPixel };
   },
 
   /** Checks an uploaded model before it is stored: it must build and match its own description. */
-  async checkModelFiles(modelJson: object, weights: ArrayBuffer): Promise<Omit<ModelSummary, 'id'>> {
+  async checkModelFiles(modelJson: object, weights: ArrayBuffer): Promise<Omit<ModelDescription, 'id'>> {
     await backendReady();
     const r = await deserializeRestorer(modelJson, weights);
     try {

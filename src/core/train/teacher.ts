@@ -73,7 +73,7 @@ export interface SessionInfo {
   device: string;
 }
 
-export interface StepResult {
+export interface TeacherStepResult {
   /** Steps completed, including this one. */
   step: number;
   loss: number;
@@ -187,7 +187,7 @@ export class TeacherTrainer {
   }
 
   /** One optimizer step on a fresh batch. */
-  async trainStep(): Promise<StepResult> {
+  async trainStep(): Promise<TeacherStepResult> {
     const { recipe } = this.state;
     const s = this.state.step;
     const lr = learningRate(recipe, s);

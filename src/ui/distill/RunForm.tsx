@@ -4,17 +4,17 @@ import type { MethodCatalogItem } from '../../core/methods/registry';
 import { RESTORER_PRESET_NAMES } from '../../core/models/restorer-config';
 import { RUN_PRESET_NAMES, RUN_PRESETS, type RunPresetName } from '../../core/run/config';
 import { useDistillForm } from '../../state/distill-form';
+import { TEACHER_ROLES } from '../../core/methods/method';
 import { useModelsStore } from '../../state/models';
 import { useRunsStore, LIVE } from '../../state/runs';
 import { guarded } from '../../workers/client';
 import { distillWorker } from '../../workers/distill-client';
-import { SHIPPED_TEACHER } from '../../workers/model-store';
 import { WebPools } from './WebPools';
 
 export function RunForm({ catalog }: { catalog: MethodCatalogItem[] }) {
   const form = useDistillForm();
   const { start, runs } = useRunsStore();
-  const teacherAvailable = useModelsStore((s) => s.models.some((m) => m.id === SHIPPED_TEACHER.id));
+  const teacherAvailable = useModelsStore((s) => s.models.some((m) => m.id === TEACHER_ROLES.restorer.shippedModel));
   const [error, setError] = useState<string | null>(null);
   const method = catalog.find((m) => m.id === form.method) ?? catalog[0];
   const busy = runs.some((r) => LIVE.includes(r.state));
@@ -39,7 +39,7 @@ export function RunForm({ catalog }: { catalog: MethodCatalogItem[] }) {
     try {
       const w = distillWorker();
       await guarded(w, w.api.validate(input, form.preset)); // clear errors before a run record exists
-      void start(input, form.preset, `${method.label} → ${form.student}, ${form.steps} steps, seed ${form.seed}`, SHIPPED_TEACHER.id);
+      void start(input, form.preset, `${method.label} → ${form.student}, ${form.steps} steps, seed ${form.seed}`, TEACHER_ROLES.restorer.shippedModel);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }
