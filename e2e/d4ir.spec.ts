@@ -1,4 +1,6 @@
 import { test, expect } from './fixtures';
+import { readFileSync } from 'node:fs';
+import { unzipSync } from 'fflate';
 import sharp from 'sharp';
 import { makePair } from '../src/core/data/pairs';
 
@@ -51,6 +53,17 @@ test('a D4IR run from the page shows every phase, the prompt projection and synt
   await expect(page.getByTestId('train-gallery').locator('figure').first().locator('canvas')).toHaveCount(4);
   await expect(page.getByTestId('metric-psnr')).toHaveText(/^\d+\.\d\d$/);
   await page.screenshot({ path: test.info().outputPath('d4ir-run.png'), fullPage: true });
+
+  // The synthesised bank: shown, and downloaded as a zip in the layout `weatherkd distill --out` writes.
+  const bank = page.getByTestId('artifact-bank');
+  await expect(bank).toContainText(/\d+ pairs/);
+  await expect(bank.locator('canvas').first()).toBeVisible();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('artifact-download-bank').click()]);
+  expect(download.suggestedFilename()).toBe('bank.zip');
+  const files = Object.keys(unzipSync(new Uint8Array(readFileSync(await download.path()))));
+  expect(files).toContain('bank/input/0000.png');
+  expect(files).toContain('bank/target/0000.png');
+  expect(files).toContain('bank/captions.json');
 
   // Same settings again: the adapter and the diffusion model come from IndexedDB.
   await page.getByTestId('run-start').click();

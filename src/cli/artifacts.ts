@@ -1,9 +1,10 @@
-// Writes a run's artifacts (core/methods/method.ts, Artifact) under `weatherkd distill --out DIR`:
-// each into DIR/<name>/, paired images in the input/ and target/ layout that `weatherkd eval` reads.
+// Writes a run's artifacts under `weatherkd distill --out DIR`, in the layout of
+// core/run/artifact-files.ts.
 
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Artifact } from '../core/methods/method';
+import { artifactFiles } from '../core/run/artifact-files';
 import { writeImage } from './image-io';
 
 /** Writes every artifact; returns the folders written. A folder left by an earlier run is replaced. */
@@ -12,18 +13,11 @@ export async function writeArtifacts(dir: string, artifacts: readonly Artifact[]
   for (const a of artifacts) {
     const folder = path.join(dir, a.name);
     await rm(folder, { recursive: true, force: true });
-    await mkdir(folder, { recursive: true });
-    if (a.kind === 'pairs') {
-      await mkdir(path.join(folder, 'input'));
-      await mkdir(path.join(folder, 'target'));
-      for (const p of a.pairs) {
-        await writeImage(path.join(folder, 'input', `${p.stem}.png`), p.input);
-        await writeImage(path.join(folder, 'target', `${p.stem}.png`), p.target);
-      }
-      const captions = { title: a.title, input: a.inputLabel, target: a.targetLabel, pairs: a.pairs.map((p) => ({ stem: p.stem, caption: p.caption })) };
-      await writeFile(path.join(folder, 'captions.json'), `${JSON.stringify(captions, null, 1)}\n`);
-    } else {
-      await writeFile(path.join(folder, `${a.name}.json`), `${JSON.stringify({ title: a.title, data: a.data }, null, 1)}\n`);
+    for (const f of artifactFiles(a)) {
+      const file = path.join(dir, f.path);
+      await mkdir(path.dirname(file), { recursive: true });
+      if ('image' in f) await writeImage(file, f.image);
+      else await writeFile(file, f.text);
     }
     written.push(folder);
   }

@@ -3,10 +3,12 @@
 import { create } from 'zustand';
 import * as Comlink from 'comlink';
 import { createStore, del, entries, get as idbGet, set as idbSet } from 'idb-keyval';
+import type { ArtifactInfo } from '../core/run/artifact-files';
 import type { EvalRecord, EvalScores, EvalSample, RunEvent } from '../core/run/events';
 import type { LossGroup, MethodPhase, TrainingPreview } from '../core/methods/method';
 import { DEFAULT_METHOD, type RunConfig, type RunConfigInput, type RunPresetName } from '../core/run/config';
 import { guarded } from '../workers/client';
+import { deleteArtifacts } from '../workers/artifact-store';
 import { deleteCheckpoint } from '../workers/checkpoint-store';
 import { distillWorker, type DistillWorkerApi } from '../workers/distill-client';
 import type { DistillOutcome } from '../workers/distill.worker';
@@ -47,6 +49,8 @@ export interface RunRecord {
   lossGroups?: LossGroup[];
   /** The last checkpoint the worker kept (workers/checkpoint-store.ts): a stopped or interrupted run continues from it. */
   checkpoint?: { totalStep: number; studentStep: number; savedAt: number } | null;
+  /** What the run made besides the student (its data is in workers/artifact-store.ts). */
+  artifacts?: ArtifactInfo[];
   /** Something the user should know that did not stop the run (a checkpoint that could not be kept). */
   warning?: string | null;
 }
@@ -230,6 +234,7 @@ export const useRunsStore = create<RunsState>((set, get) => {
           error: outcome.summary.error?.message ?? outcome.saveError,
           modelId: outcome.modelId ?? r.modelId,
           backend: outcome.summary.backend,
+          artifacts: outcome.artifacts,
         }));
         // Saved before the lock goes: another tab reads the record then.
         const done = get().runs.find((r) => r.id === id);
@@ -286,7 +291,7 @@ export const useRunsStore = create<RunsState>((set, get) => {
     stop: () => void distillWorker().api.stop(),
     select: (selected) => set({ selected }),
     async remove(id) {
-      await Promise.all([del(id, runStore()), deleteCheckpoint(id)]);
+      await Promise.all([del(id, runStore()), deleteCheckpoint(id), deleteArtifacts(id)]);
       set((s) => ({ runs: s.runs.filter((r) => r.id !== id), selected: s.selected === id ? null : s.selected }));
     },
   };

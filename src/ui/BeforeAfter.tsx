@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { downloadBlob } from './download';
 import type { RestoreResult } from '../workers/restore.worker';
 
 /**
@@ -17,14 +18,7 @@ export function BeforeAfter({ beforeUrl, result, name }: { beforeUrl: string; re
   }, [result]);
 
   function download() {
-    canvas.current?.toBlob((blob) => {
-      if (!blob) return;
-      const a = document.createElement('a');
-      a.href = URL.createObjectURL(blob);
-      a.download = `${name.replace(/\.[^.]+$/, '')}-restored.png`;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-    }, 'image/png');
+    canvas.current?.toBlob((blob) => blob && downloadBlob(blob, `${name.replace(/\.[^.]+$/, '')}-restored.png`), 'image/png');
   }
 
   return (

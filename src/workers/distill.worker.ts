@@ -2,6 +2,8 @@
 // (src/core/run/loop.ts) and streams its events to the page. The page never runs a step.
 import * as Comlink from 'comlink';
 import { backendReady, initBackend } from './backend-init';
+import { getArtifacts, putArtifacts } from './artifact-store';
+import { zipArtifact } from './artifact-zip';
 import { deleteCheckpoint, getCheckpoint, putCheckpoint } from './checkpoint-store';
 import { indexedDbModelCache } from './method-cache';
 import { putStoredModel, readModelFiles } from './model-store';
@@ -12,6 +14,7 @@ import { getMethod, methodCatalog, METHODS } from '../core/methods/registry';
 import type { Restorer } from '../core/models/restorer';
 import type { TeacherSet } from '../core/methods/method';
 import { disposeTeachers, loadTeachers } from '../core/methods/teachers';
+import { artifactInfo, type ArtifactInfo } from '../core/run/artifact-files';
 import type { RunCheckpoint } from '../core/run/checkpoint';
 import { resolveRunConfig, type RunConfig, type RunConfigInput, type RunPresetName } from '../core/run/config';
 import { RunController } from '../core/run/controller';
@@ -28,6 +31,8 @@ export interface DistillOutcome {
   /** The trained student, stored in IndexedDB under this id (null if it could not be saved). */
   modelId: string | null;
   saveError: string | null;
+  /** What the run made besides the student, stored in IndexedDB under the run's id (artifact-store.ts). */
+  artifacts: ArtifactInfo[];
 }
 
 /** Keeps a trained student in IndexedDB under `id`; a failure (a full quota, say) is reported, not thrown. */
@@ -71,6 +76,14 @@ const api = {
     return execute(runId, label, cp.config, cp.teachers.restorer ?? '', cp, onEvent);
   },
 
+  /** One artifact of a run as a zip, in the layout `weatherkd distill --out` writes. */
+  async artifactZip(runId: string, name: string): Promise<Uint8Array> {
+    const artifact = (await getArtifacts(runId)).find((a) => a.name === name);
+    if (!artifact) throw new Error(`This run's "${name}" is no longer stored in this browser.`);
+    const zip = await zipArtifact(artifact);
+    return Comlink.transfer(zip, [zip.buffer]);
+  },
+
   pause: () => controller?.pause(),
   resume: () => controller?.resume(),
   stop: () => controller?.stop(),
@@ -109,18 +122,28 @@ async function execute(
       ...(resume ? { resume } : {}),
     });
     if (result.status === 'completed') await deleteCheckpoint(runId).catch(() => undefined);
-    // Artifacts are not shown in the page yet: they stay out of the messages (they can be large).
-    const { studentModel, artifacts: _artifacts, ...summary } = result;
-    void _artifacts;
+    // Artifacts go to IndexedDB, not into the messages (they can be large); the page reads them there.
+    const { studentModel, artifacts, ...summary } = result;
     let stored: Pick<DistillOutcome, 'modelId' | 'saveError'> = { modelId: null, saveError: null };
+    let artifactError: string | null = null;
     try {
+      if (artifacts.length)
+        await putArtifacts(runId, artifacts).catch(
+          (e: unknown) =>
+            (artifactError = `What the run made (${artifacts.map((a) => a.name).join(', ')}) could not be stored in this browser: ${e instanceof Error ? e.message : String(e)}`),
+        );
       // A student that never trained is the untrained network: nothing to restore with or download.
       if (summary.studentSteps > 0)
         stored = await storeStudent(`student-${runId}`, label, config.student, { runId, method: config.method, steps: summary.studentSteps }, studentModel);
     } finally {
       studentModel.dispose();
     }
-    return { summary: { ...summary, backend: `${summary.backend} (${report.device})` }, ...stored };
+    return {
+      summary: { ...summary, backend: `${summary.backend} (${report.device})` },
+      ...stored,
+      saveError: stored.saveError ?? artifactError,
+      artifacts: artifactError ? [] : artifacts.map(artifactInfo),
+    };
   } finally {
     disposeTeachers(teachers);
     controller = null;

@@ -133,3 +133,16 @@ export function toBytes(img: RGBImage): Uint8Array {
   for (let i = 0; i < out.length; i++) out[i] = Math.round(Math.min(1, Math.max(0, img.data[i])) * 255);
   return out;
 }
+
+/** Opaque 8-bit RGBA pixels (for ImageData), rounded as toBytes rounds. */
+export function toRgba(img: RGBImage): Uint8ClampedArray<ArrayBuffer> {
+  const bytes = toBytes(img);
+  const rgba = new Uint8ClampedArray(img.width * img.height * 4);
+  for (let i = 0, j = 0; i < bytes.length; i += 3, j += 4) {
+    rgba[j] = bytes[i];
+    rgba[j + 1] = bytes[i + 1];
+    rgba[j + 2] = bytes[i + 2];
+    rgba[j + 3] = 255;
+  }
+  return rgba;
+}

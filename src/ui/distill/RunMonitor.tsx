@@ -8,20 +8,14 @@ import { ImageCanvas } from '../ImageCanvas';
 import { LineChart } from '../LineChart';
 import { lossCharts, scoreChart } from '../../state/charts';
 import { EmbeddingScatter } from './EmbeddingScatter';
+import { downloadBlob } from '../download';
+import { ArtifactsPanel } from './ArtifactsPanel';
 import { formatDuration } from '../../core/format';
 
-async function downloadModel(id: string, label: string) {
+async function downloadModel(id: string) {
   const files = await readModelFiles(id, import.meta.env.BASE_URL);
-  const save = (blob: Blob, name: string) => {
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = name;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-  };
-  save(new Blob([JSON.stringify(files.modelJson)], { type: 'application/json' }), 'model.json');
-  save(new Blob([files.weights], { type: 'application/octet-stream' }), 'weights.bin');
-  void label;
+  downloadBlob(new Blob([JSON.stringify(files.modelJson)], { type: 'application/json' }), 'model.json');
+  downloadBlob(new Blob([files.weights], { type: 'application/octet-stream' }), 'weights.bin');
 }
 
 /** D4IR's prompts in 2-D, one dot per held-out image, coloured by its true weather. */
@@ -131,7 +125,7 @@ export function RunMonitor({ run }: { run: RunRecord }) {
           >
             Restore photos with this student
           </button>{' '}
-          <button className="secondary" onClick={() => downloadModel(run.modelId!, run.label)}>
+          <button className="secondary" onClick={() => downloadModel(run.modelId!)}>
             Download (model.json + weights.bin)
           </button>
         </p>
@@ -198,6 +192,7 @@ export function RunMonitor({ run }: { run: RunRecord }) {
           </div>
         </>
       )}
+      {run.artifacts && run.artifacts.length > 0 && <ArtifactsPanel runId={run.id} artifacts={run.artifacts} />}
     </div>
   );
 }
