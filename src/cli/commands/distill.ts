@@ -19,7 +19,9 @@ import {
   DEFAULT_METHOD,
   RUN_PRESET_NAMES,
   RunConfigError,
+  inputFromParams,
   resolveRunConfig,
+  type RunParamKey,
   type RunConfigInput,
   type RunPresetName,
 } from '../../core/run/config';
@@ -259,9 +261,8 @@ export const distillCommand = defineCommand({
     if (!method) throw new UsageError(`unknown --method "${methodId}" (expected one of ${METHODS.map((m) => m.id).join(', ')})`);
 
     // Previews are images for the page; here nobody sees them, and D4IR's cost diffusion sampling.
-    const input: RunConfigInput = { method: method.id, methodOptions: methodOptions(values.option ?? [], method.options, method.id), previewEvery: 0 };
-    const evalSet: Record<string, ParamValue> = {};
-    for (const [flag, key] of Object.entries(FLAGS) as [Flag, keyof typeof RUN_PARAMS][]) {
+    const params: Partial<Record<RunParamKey, ParamValue>> = { previewEvery: 0 };
+    for (const [flag, key] of Object.entries(FLAGS) as [Flag, RunParamKey][]) {
       const text = values[flag];
       if (text === undefined) continue;
       let value: ParamValue;
@@ -270,10 +271,13 @@ export const distillCommand = defineCommand({
       } catch (e) {
         throw new UsageError((e as Error).message);
       }
-      if (key.startsWith('evalSet.')) evalSet[key.slice('evalSet.'.length)] = value;
-      else (input as Record<string, unknown>)[key] = value;
+      params[key] = value;
     }
-    if (Object.keys(evalSet).length) input.evalSet = evalSet;
+    const input: RunConfigInput = {
+      ...inputFromParams(params),
+      method: method.id,
+      methodOptions: methodOptions(values.option ?? [], method.options, method.id),
+    };
     let config;
     try {
       config = resume ? resume.config : resolveRunConfig(input, METHODS, preset);

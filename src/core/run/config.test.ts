@@ -3,6 +3,7 @@ import { WEATHER_TYPES } from '../data/weather';
 import {
   COSINE_FINAL_FRACTION,
   defaultRunParams,
+  inputFromParams,
   resolveRunConfig,
   RUN_PARAMS,
   RUN_PRESET_NAMES,
@@ -115,5 +116,12 @@ describe('parameter tables', () => {
     expect(checkParams(table, {}, 'x.', errors)).toEqual({ on: false });
     expect(errors).toEqual([]);
     expect(paramError('x.on', table.on, 'yes')).toBe('x.on must be true or false, got "yes"');
+  });
+
+  it('turns values by table key (the form, the CLI flags) into a configuration input', () => {
+    const input = inputFromParams({ steps: 9, 'evalSet.size': 48, 'evalSet.weathers': ['rain'], seed: undefined });
+    expect(input).toEqual({ steps: 9, evalSet: { size: 48, weathers: ['rain'] } });
+    const config = resolveRunConfig({ ...input, method: METHODS[0].id }, METHODS, 'quick');
+    expect(config).toMatchObject({ steps: 9, seed: 1, evalSet: { size: 48, weathers: ['rain'], count: 2 } });
   });
 });

@@ -51,7 +51,7 @@ export interface RunConfig {
 }
 
 /** Every leaf of RunConfig except the method id and its options (which depend on the registry). */
-type RunParamKey = Exclude<keyof RunConfig, 'method' | 'evalSet' | 'methodOptions'> | `evalSet.${keyof EvalSetConfig}`;
+export type RunParamKey = Exclude<keyof RunConfig, 'method' | 'evalSet' | 'methodOptions'> | `evalSet.${keyof EvalSetConfig}`;
 
 export const RUN_PARAMS = defineParams({
   student: {
@@ -244,6 +244,19 @@ export function resolveRunConfig(input: RunConfigInput, methods: readonly Method
 }
 
 /** The defaults as a flat record (keys as in RUN_PARAMS), e.g. to fill a form. */
+/** RUN_PARAMS values by key (as the page's form and the CLI's flags hold them) as a configuration input. */
+export function inputFromParams(values: Partial<Record<RunParamKey, ParamValue>>): RunConfigInput {
+  const input: Record<string, unknown> = {};
+  const evalSet: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (value === undefined) continue;
+    if (key.startsWith('evalSet.')) evalSet[key.slice('evalSet.'.length)] = value;
+    else input[key] = value;
+  }
+  if (Object.keys(evalSet).length) input.evalSet = evalSet;
+  return input as RunConfigInput;
+}
+
 export function defaultRunParams(preset: RunPresetName = 'standard'): RunParams {
   return { ...defaultsOf(RUN_PARAMS), ...(RUN_PRESETS[preset] as Partial<RunParams>) };
 }

@@ -1,15 +1,20 @@
 // The Distill form: method, preset and settings, rendered from the parameter tables.
 import { useState } from 'react';
 import type { MethodCatalogItem } from '../../core/methods/registry';
-import { RESTORER_PRESET_NAMES } from '../../core/models/restorer-config';
-import { RUN_PRESET_NAMES, RUN_PRESETS, type RunPresetName } from '../../core/run/config';
-import { useDistillForm } from '../../state/distill-form';
+import { inputFromParams, RUN_PARAMS, RUN_PRESET_NAMES, type RunParamKey, type RunPresetName } from '../../core/run/config';
+import type { ParamValue } from '../../core/run/params';
+import { formParams, useDistillForm } from '../../state/distill-form';
 import { TEACHER_ROLES } from '../../core/methods/method';
 import { useModelsStore } from '../../state/models';
 import { useRunsStore, LIVE } from '../../state/runs';
 import { guarded } from '../../workers/client';
 import { distillWorker } from '../../workers/distill-client';
+import { ParamField } from '../ParamField';
 import { WebPools } from './WebPools';
+
+/** The settings every run shows; the others are under "More settings". */
+const MAIN: readonly RunParamKey[] = ['student', 'steps', 'seed', 'batch', 'patch'];
+const MORE = (Object.keys(RUN_PARAMS) as RunParamKey[]).filter((k) => !MAIN.includes(k));
 
 export function RunForm({ catalog }: { catalog: MethodCatalogItem[] }) {
   const form = useDistillForm();
@@ -19,44 +24,22 @@ export function RunForm({ catalog }: { catalog: MethodCatalogItem[] }) {
   const method = catalog.find((m) => m.id === form.method) ?? catalog[0];
   const busy = runs.some((r) => LIVE.includes(r.state));
   const options = form.methodOptions[method.id] ?? {};
-
-  function applyPreset(preset: RunPresetName) {
-    const p = RUN_PRESETS[preset] as Record<string, unknown>;
-    form.set({ preset, steps: Number(p.steps ?? 2000), batch: Number(p.batch ?? 8), patch: Number(p.patch ?? 64), student: String(p.student ?? form.student) });
-  }
+  const params = formParams(form);
 
   async function onStart() {
     setError(null);
-    const input = {
-      method: method.id,
-      student: form.student as never,
-      steps: form.steps,
-      batch: form.batch,
-      patch: form.patch,
-      seed: form.seed,
-      methodOptions: options,
-    };
+    const input = { ...inputFromParams(form.values), method: method.id, methodOptions: options };
     try {
       const w = distillWorker();
-      await guarded(w, w.api.validate(input, form.preset)); // clear errors before a run record exists
-      void start(input, form.preset, `${method.label} → ${form.student}, ${form.steps} steps, seed ${form.seed}`, TEACHER_ROLES.restorer.shippedModel);
+      const config = await guarded(w, w.api.validate(input, form.preset)); // clear errors before a run record exists
+      void start(input, form.preset, `${method.label} → ${config.student}, ${config.steps} steps, seed ${config.seed}`, TEACHER_ROLES.restorer.shippedModel);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }
   }
 
-  const num = (key: 'steps' | 'batch' | 'patch' | 'seed', label: string, min: number, max: number) => (
-    <label className="field">
-      {label}
-      <input
-        type="number"
-        min={min}
-        max={max}
-        value={form[key]}
-        onChange={(e) => form.set({ [key]: Math.trunc(Number(e.target.value)) })}
-        data-testid={`run-${key}`}
-      />
-    </label>
+  const field = (key: RunParamKey) => (
+    <ParamField key={key} spec={RUN_PARAMS[key]} value={params[key]} onChange={(v) => form.setValue(key, v)} testId={`run-${key}`} />
   );
 
   return (
@@ -64,7 +47,7 @@ export function RunForm({ catalog }: { catalog: MethodCatalogItem[] }) {
       <h2>Distil a student</h2>
       <label className="field">
         Method
-        <select data-testid="method-select" value={method.id} onChange={(e) => form.set({ method: e.target.value })}>
+        <select data-testid="method-select" value={method.id} onChange={(e) => form.setMethod(e.target.value)}>
           {catalog.map((m) => (
             <option key={m.id} value={m.id}>
               {m.label}
@@ -79,9 +62,9 @@ export function RunForm({ catalog }: { catalog: MethodCatalogItem[] }) {
           <p key={i}>{p}</p>
         ))}
       </details>
-      <label className="field">
+      <label className="field" title="A starting point for every setting; choosing one resets what you changed.">
         Budget
-        <select value={form.preset} onChange={(e) => applyPreset(e.target.value as RunPresetName)} data-testid="run-preset">
+        <select value={form.preset} onChange={(e) => form.setPreset(e.target.value as RunPresetName)} data-testid="run-preset">
           {RUN_PRESET_NAMES.map((p) => (
             <option key={p} value={p}>
               {p}
@@ -89,62 +72,22 @@ export function RunForm({ catalog }: { catalog: MethodCatalogItem[] }) {
           ))}
         </select>
       </label>
-      <label className="field">
-        Student
-        <select value={form.student} onChange={(e) => form.set({ student: e.target.value })}>
-          {RESTORER_PRESET_NAMES.filter((p) => p !== 'teacher').map((p) => (
-            <option key={p}>{p}</option>
-          ))}
-        </select>
-      </label>
-      <div className="grid2">
-        {num('steps', 'Student steps', 1, 1_000_000)}
-        {num('seed', 'Seed', 0, 2 ** 31 - 1)}
-        {num('batch', 'Batch', 1, 64)}
-        {num('patch', 'Patch (px)', 8, 256)}
-      </div>
+      {field('student')}
+      <div className="grid2">{MAIN.filter((k) => k !== 'student').map(field)}</div>
+      <details className="more-settings">
+        <summary>More settings</summary>
+        {MORE.map(field)}
+      </details>
       {Object.keys(method.options).length > 0 && <h3>{method.label} options</h3>}
-      {Object.entries(method.options).map(([name, spec]) => {
-        const value = options[name] ?? (spec.default as number | string | boolean);
-        if (spec.type === 'bool')
-          return (
-            <label key={name} className="check" title={spec.help}>
-              <input
-                type="checkbox"
-                data-testid={`option-${name}`}
-                checked={Boolean(value)}
-                onChange={(e) => form.setOption(method.id, name, e.target.checked)}
-              />{' '}
-              {spec.label}
-            </label>
-          );
-        if (spec.type === 'enum')
-          return (
-            <label key={name} className="field" title={spec.help}>
-              {spec.label}
-              <select value={String(value)} onChange={(e) => form.setOption(method.id, name, e.target.value)}>
-                {spec.values.map((v) => (
-                  <option key={v}>{v}</option>
-                ))}
-              </select>
-            </label>
-          );
-        if (spec.type === 'list') return null; // e.g. weather subsets: the defaults (all) apply
-        return (
-          <label key={name} className="field" title={spec.help}>
-            {spec.label}
-            <input
-              type="number"
-              step="any"
-              min={spec.min}
-              max={spec.max}
-              value={Number(value)}
-              data-testid={`option-${name}`}
-              onChange={(e) => form.setOption(method.id, name, Number(e.target.value))}
-            />
-          </label>
-        );
-      })}
+      {Object.entries(method.options).map(([name, spec]) => (
+        <ParamField
+          key={name}
+          spec={spec}
+          value={options[name] ?? (spec.default as ParamValue)}
+          onChange={(v) => form.setOption(method.id, name, v)}
+          testId={`option-${name}`}
+        />
+      ))}
       {method.data === 'unpaired' && <WebPools />}
       {method.teachers.includes('restorer') && !teacherAvailable && <p className="error">This method needs the teacher, which is not available.</p>}
       {error && (
