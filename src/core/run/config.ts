@@ -6,6 +6,7 @@
 import { CLEAN_SOURCES, type CleanSourceName } from '../data/clean';
 import { WEATHER_TYPES, type WeatherType } from '../data/weather';
 import { RESTORER_PRESET_NAMES, restorerPreset, sizeMultiple, type RestorerPresetName } from '../models/restorer-config';
+import { scheduledRate } from '../train/schedule';
 import { checkParams, defaultsOf, defineParams, type ParamTable, type ParamValue, type ParamValues } from './params';
 
 export interface EvalSetConfig {
@@ -269,10 +270,6 @@ export const COSINE_FINAL_FRACTION = 0.05;
  * warm-up longer than the run is cut to the run (so a preset's warm-up never rejects a short run).
  */
 export function studentLearningRate(config: Pick<RunConfig, 'lr' | 'lrSchedule' | 'warmupSteps' | 'steps'>, s: number): number {
-  const { lr, steps } = config;
-  const warmupSteps = Math.min(config.warmupSteps, steps);
-  if (s < warmupSteps) return (lr * (s + 1)) / warmupSteps;
-  if (config.lrSchedule === 'constant') return lr;
-  const p = Math.min(1, (s - warmupSteps) / Math.max(1, steps - warmupSteps - 1));
-  return lr * (COSINE_FINAL_FRACTION + (1 - COSINE_FINAL_FRACTION) * 0.5 * (1 + Math.cos(Math.PI * p)));
+  const { lr, steps, warmupSteps, lrSchedule } = config;
+  return scheduledRate({ lr, steps, warmupSteps, finalFraction: COSINE_FINAL_FRACTION, kind: lrSchedule }, s);
 }

@@ -8,6 +8,7 @@ import { deadLeavesSource, mixedSource, sceneSourceWith, type CleanSource } from
 import { deriveSeed, Rng } from '../data/rng';
 import { WEATHER_TYPES, type WeatherType } from '../data/weather';
 import { checkInputSize, restorerPreset, validateRestorerConfig, type RestorerConfig, type RestorerPresetName } from '../models/restorer-config';
+import { scheduledRate } from './schedule';
 import { l1Loss } from './supervised';
 import { ssimTensor } from '../metrics/tensor-metrics';
 
@@ -153,10 +154,7 @@ export function teacherLoss(recipe: TeacherRecipe, predicted: tf.Tensor4D, clean
 /** Learning rate of step s (0-based): linear warm-up to lr, then cosine decay to lr * final. */
 export function learningRate(recipe: TeacherRecipe, s: number): number {
   const { lr, warmupSteps, steps, finalLrFraction } = recipe;
-  if (s < warmupSteps) return (lr * (s + 1)) / warmupSteps;
-  const span = Math.max(1, steps - warmupSteps - 1);
-  const p = Math.min(1, (s - warmupSteps) / span);
-  return lr * (finalLrFraction + (1 - finalLrFraction) * 0.5 * (1 + Math.cos(Math.PI * p)));
+  return scheduledRate({ lr, steps, warmupSteps, finalFraction: finalLrFraction, kind: 'cosine' }, s);
 }
 
 /** Seed of the batch of step s: every step draws fresh pairs, reproducibly. */
