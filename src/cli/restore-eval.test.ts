@@ -233,7 +233,7 @@ describe('weatherkd train-teacher', () => {
     expectOneLineFailure(await weatherkd('train-teacher', '--resume', tuned, '--init', run), /--init starts a new run/, 2);
     expectOneLineFailure(await weatherkd('train-teacher', '--init', path.join(dir, 'nothing'), '--out', path.join(dir, 'x')), /no model/);
     expectOneLineFailure(await weatherkd('train-teacher', '--identity-share', '2', '--out', path.join(dir, 'y')), /identity-share/, 2);
-    expectOneLineFailure(await weatherkd('train-teacher', '--weathers', 'rain,fog', '--out', path.join(dir, 'y')), /unknown weather type "fog"/, 2);
+    expectOneLineFailure(await weatherkd('train-teacher', '--weathers', 'rain,fog', '--out', path.join(dir, 'y')), /--weathers: unknown value "fog"/, 2);
     expectOneLineFailure(await weatherkd('train-teacher', '--weathers', 'rain,rain', '--out', path.join(dir, 'y')), /twice/, 2);
   });
 

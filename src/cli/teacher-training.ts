@@ -43,7 +43,7 @@ function describeValidation(v: ValidationRecord): string {
 
 function newRecipe(args: TrainTeacherArgs): TeacherRecipe {
   const recipe = defaultTeacherRecipe(args.steps ?? DEFAULT_STEPS);
-  const { batch, patch, lr, warmup, seed, identityShare, paleSkyShare, farDepth, litterShare, ssimWeight, weathers } = args.recipe;
+  const { batch, patch, lr, warmupSteps, seed, identityShare, paleSkyShare, farDepth, litterShare, ssimWeight, weathers } = args.recipe;
   if (weathers !== undefined) recipe.weathers = weathers;
   if (farDepth !== undefined) recipe.farDepth = farDepth;
   if (identityShare !== undefined) recipe.identityShare = identityShare;
@@ -53,7 +53,7 @@ function newRecipe(args: TrainTeacherArgs): TeacherRecipe {
   if (batch !== undefined) recipe.batch = batch;
   if (patch !== undefined) recipe.patch = patch;
   if (lr !== undefined) recipe.lr = lr;
-  if (warmup !== undefined) recipe.warmupSteps = warmup;
+  if (warmupSteps !== undefined) recipe.warmupSteps = warmupSteps;
   if (seed !== undefined) recipe.seed = seed;
   return recipe;
 }

@@ -6,29 +6,43 @@
 import { UsageError, defineCommand } from '../command';
 import { backendOption } from '../common-options';
 import { floatOption, intOption } from '../number-option';
-import { WEATHER_TYPES, type WeatherType } from '../../core/data/weather';
+import { TEACHER_PARAMS, type TeacherParams } from '../../core/train/teacher-recipe';
+import { formatParam, parseParamText, type ParamSpec, type ParamValue } from '../../core/run/params';
 
 export const DEFAULT_RUN_DIR = '.teacher-run';
 // About 90 minutes on one core (WASM); stage 1 of the shipped teacher ran 6500 steps.
 export const DEFAULT_STEPS = 7000;
 
-/** Recipe settings a new run may set; a resumed run keeps its own. */
-export interface RecipeFlags {
-  batch?: number;
-  patch?: number;
-  lr?: number;
-  warmup?: number;
-  seed?: number;
-  identityShare?: number;
-  paleSkyShare?: number;
-  farDepth?: number;
-  litterShare?: number;
-  ssimWeight?: number;
-  /** The weather types batches are drawn from, uniformly (default: all). */
-  weathers?: WeatherType[];
+/** Recipe settings a new run may set (TEACHER_PARAMS); a resumed run keeps its own. */
+export type RecipeFlags = Partial<TeacherParams> & {
   /** A folder of clean photos, and the share of scenes drawn from it. */
   photos?: { dir: string; share: number };
-}
+};
+
+/** Flag -> TEACHER_PARAMS row: the flags' checks and help come from the table. */
+const FLAGS = {
+  batch: 'batch',
+  patch: 'patch',
+  lr: 'lr',
+  warmup: 'warmupSteps',
+  seed: 'seed',
+  'identity-share': 'identityShare',
+  'pale-sky-share': 'paleSkyShare',
+  'far-depth': 'farDepth',
+  'litter-share': 'litterShare',
+  'ssim-weight': 'ssimWeight',
+  weathers: 'weathers',
+} as const satisfies Record<string, keyof typeof TEACHER_PARAMS>;
+type Flag = keyof typeof FLAGS;
+
+const RECIPE_OPTIONS = Object.fromEntries(
+  (Object.entries(FLAGS) as [Flag, keyof typeof TEACHER_PARAMS][]).map(([flag, key]) => {
+    const spec = TEACHER_PARAMS[key] as ParamSpec;
+    const valueName = spec.type === 'list' ? 'A,B,...' : spec.type === 'int' ? 'N' : 'X';
+    const dflt = key === 'warmupSteps' ? '' : `; default ${formatParam(spec.default as ParamValue)}`;
+    return [flag, { type: 'string', valueName, description: `${spec.help} (new runs${dflt})` }];
+  }),
+) as Record<Flag, { type: 'string'; valueName: string; description: string }>;
 
 export interface TrainTeacherArgs {
   /** Total steps to reach; undefined: DEFAULT_STEPS for a new run, the recipe's for a resumed one. */
@@ -42,22 +56,6 @@ export interface TrainTeacherArgs {
   checkpointEveryMs: number;
   logEvery: number;
   backend: string;
-}
-
-/** Parses --weathers: known types, each at most once. */
-function weatherList(value: string): WeatherType[] {
-  const names = value
-    .split(',')
-    .map((w) => w.trim())
-    .filter((w) => w !== '');
-  if (names.length === 0) throw new UsageError('--weathers needs at least one weather type');
-  for (const w of names) {
-    if (!(WEATHER_TYPES as readonly string[]).includes(w)) {
-      throw new UsageError(`--weathers: unknown weather type "${w}" (known: ${WEATHER_TYPES.join(', ')})`);
-    }
-  }
-  if (new Set(names).size !== names.length) throw new UsageError('--weathers lists a weather type twice');
-  return names as WeatherType[];
 }
 
 export const trainTeacherCommand = defineCommand({
@@ -83,34 +81,12 @@ export const trainTeacherCommand = defineCommand({
     steps: { type: 'string', valueName: 'N', description: `total steps to reach (default: ${DEFAULT_STEPS}, or the resumed run's)` },
     out: { type: 'string', valueName: 'DIR', description: `run folder (default: ${DEFAULT_RUN_DIR}, or the resumed one)` },
     resume: { type: 'string', valueName: 'DIR', description: 'continue the run saved in DIR' },
-    batch: { type: 'string', valueName: 'N', description: 'pairs per step (new runs; default 8)' },
-    patch: { type: 'string', valueName: 'PX', description: 'training patch side, a multiple of 8 (new runs; default 64)' },
-    lr: { type: 'string', valueName: 'RATE', description: 'peak learning rate (new runs; default 0.0003)' },
-    warmup: { type: 'string', valueName: 'N', description: 'warm-up steps (new runs; default 5% of the steps, at most 200)' },
-    seed: { type: 'string', valueName: 'N', description: 'seed of the initial weights and of the batches (new runs; default 1)' },
     init: {
       type: 'string',
       valueName: 'MODEL',
       description: 'start from these weights (teacher or a folder) with a fresh optimizer and schedule: fine-tuning (new runs)',
     },
-    'identity-share': {
-      type: 'string',
-      valueName: 'F',
-      description: 'share of pairs whose input is already clean, half made pale and flat (new runs; default 0)',
-    },
-    'pale-sky-share': { type: 'string', valueName: 'F', description: 'share of scenes with a pale, low-contrast sky (new runs; default 0)' },
-    'far-depth': {
-      type: 'string',
-      valueName: 'D',
-      description: "clip each image's depth at a level drawn from [D, 1], so haze leaves the sky partly visible (new runs; default 1)",
-    },
-    'litter-share': { type: 'string', valueName: 'F', description: 'share of scenes with fallen leaves and grass blades on the ground (new runs; default 0)' },
-    'ssim-weight': { type: 'string', valueName: 'W', description: 'add W x (1 - SSIM on Y) to the L1 loss, to keep fine texture (new runs; default 0)' },
-    weathers: {
-      type: 'string',
-      valueName: 'LIST',
-      description: `comma-separated weather types to train on (new runs; default all: ${WEATHER_TYPES.join(',')})`,
-    },
+    ...RECIPE_OPTIONS,
     photos: { type: 'string', valueName: 'DIR', description: 'also draw scenes from the clean photos in DIR (new runs)' },
     'photo-share': { type: 'string', valueName: 'F', description: 'share of scenes drawn from --photos (default 0.5)' },
     'checkpoint-every': { type: 'string', valueName: 'N', default: '500', description: 'write a checkpoint every N steps' },
@@ -119,25 +95,25 @@ export const trainTeacherCommand = defineCommand({
     backend: backendOption('wasm'),
   },
   async run({ values }, io) {
-    const recipe: RecipeFlags = {
-      ...(values.batch !== undefined ? { batch: intOption('batch', values.batch, 1, 1024) } : {}),
-      ...(values.patch !== undefined ? { patch: intOption('patch', values.patch, 8, 1024) } : {}),
-      ...(values.lr !== undefined ? { lr: floatOption('lr', values.lr, 0, 1) } : {}),
-      ...(values.warmup !== undefined ? { warmup: intOption('warmup', values.warmup, 0) } : {}),
-      ...(values.seed !== undefined ? { seed: intOption('seed', values.seed, 0, 2 ** 32 - 1) } : {}),
-      ...(values['identity-share'] !== undefined ? { identityShare: floatOption('identity-share', values['identity-share'], 0, 1) } : {}),
-      ...(values['pale-sky-share'] !== undefined ? { paleSkyShare: floatOption('pale-sky-share', values['pale-sky-share'], 0, 1) } : {}),
-      ...(values['far-depth'] !== undefined ? { farDepth: floatOption('far-depth', values['far-depth'], 0, 1) } : {}),
-      ...(values['litter-share'] !== undefined ? { litterShare: floatOption('litter-share', values['litter-share'], 0, 1) } : {}),
-      ...(values['ssim-weight'] !== undefined ? { ssimWeight: floatOption('ssim-weight', values['ssim-weight'], 0, 10) } : {}),
-      ...(values.weathers !== undefined ? { weathers: weatherList(values.weathers) } : {}),
-      ...(values.photos !== undefined
-        ? { photos: { dir: values.photos, share: values['photo-share'] === undefined ? 0.5 : floatOption('photo-share', values['photo-share'], 0, 1) } }
-        : {}),
-    };
+    const recipe: RecipeFlags = {};
+    const given: string[] = [];
+    for (const [flag, key] of Object.entries(FLAGS) as [Flag, keyof typeof TEACHER_PARAMS][]) {
+      const text = values[flag];
+      if (text === undefined) continue;
+      try {
+        (recipe as Record<string, ParamValue>)[key] = parseParamText(`--${flag}`, TEACHER_PARAMS[key] as ParamSpec, text);
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+      given.push(flag);
+    }
+    if (values.photos !== undefined) {
+      recipe.photos = { dir: values.photos, share: values['photo-share'] === undefined ? 0.5 : floatOption('photo-share', values['photo-share'], 0, 1) };
+      given.push('photos');
+    }
     if (values['photo-share'] !== undefined && values.photos === undefined) throw new UsageError('--photo-share needs --photos DIR');
-    if (values.resume !== undefined && Object.keys(recipe).length > 0) {
-      throw new UsageError(`--${Object.keys(recipe)[0]} cannot change when resuming: the run keeps the recipe it started with`);
+    if (values.resume !== undefined && given.length > 0) {
+      throw new UsageError(`--${given[0]} cannot change when resuming: the run keeps the recipe it started with`);
     }
     if (values.resume !== undefined && values.init !== undefined) {
       throw new UsageError('--init starts a new run; a resumed run keeps the weights it has');

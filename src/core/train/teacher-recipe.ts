@@ -8,6 +8,7 @@ import { deadLeavesSource, mixedSource, sceneSourceWith, type CleanSource } from
 import { deriveSeed, Rng } from '../data/rng';
 import { WEATHER_TYPES, type WeatherType } from '../data/weather';
 import { checkInputSize, restorerPreset, validateRestorerConfig, type RestorerConfig, type RestorerPresetName } from '../models/restorer-config';
+import { defineParams, type ParamValues } from '../run/params';
 import { scheduledRate } from './schedule';
 import { l1Loss } from './supervised';
 import { ssimTensor } from '../metrics/tensor-metrics';
@@ -75,6 +76,41 @@ export interface TeacherInit {
   recipe: unknown;
 }
 
+/**
+ * The recipe settings a new run may change: `weatherkd train-teacher` derives its flags, checks
+ * and help from these rows (as distillation runs do from RUN_PARAMS); defaultTeacherRecipe holds
+ * the same defaults.
+ */
+export const TEACHER_PARAMS = defineParams({
+  batch: { type: 'int', min: 1, max: 1024, default: 8, label: 'Batch', help: 'pairs per step' },
+  patch: { type: 'int', min: 8, max: 1024, default: 64, label: 'Patch', help: 'training patch side, a multiple of 8' },
+  lr: { type: 'number', min: 1e-7, max: 1, default: 3e-4, log: true, label: 'Learning rate', help: 'peak learning rate' },
+  warmupSteps: { type: 'int', min: 0, max: 1_000_000, default: 200, label: 'Warm-up', help: 'warm-up steps (by default 5% of the steps, at most 200)' },
+  seed: { type: 'int', min: 0, max: 2 ** 32 - 1, default: 1, label: 'Seed', help: 'seed of the initial weights and of the batches' },
+  identityShare: {
+    type: 'number',
+    min: 0,
+    max: 1,
+    default: 0,
+    label: 'Identity share',
+    help: 'share of pairs whose input is already clean, half made pale and flat',
+  },
+  paleSkyShare: { type: 'number', min: 0, max: 1, default: 0, label: 'Pale-sky share', help: 'share of scenes with a pale, low-contrast sky' },
+  farDepth: {
+    type: 'number',
+    min: 0,
+    max: 1,
+    default: 1,
+    label: 'Far depth',
+    help: "clip each image's depth at a level drawn from [value, 1], so haze leaves the sky partly visible",
+  },
+  litterShare: { type: 'number', min: 0, max: 1, default: 0, label: 'Litter share', help: 'share of scenes with fallen leaves and grass blades on the ground' },
+  ssimWeight: { type: 'number', min: 0, max: 10, default: 0, label: 'SSIM weight', help: 'add this times (1 - SSIM on Y) to the L1 loss, to keep fine texture' },
+  weathers: { type: 'list', values: WEATHER_TYPES, default: [...WEATHER_TYPES] as WeatherType[], label: 'Weathers', help: 'weather types to train on' },
+});
+
+export type TeacherParams = ParamValues<typeof TEACHER_PARAMS>;
+
 // Batch 8 of 64x64: a step of the teacher costs 3 x 5.9 GFLOP (forward + backward) and runs at
 // about 1.4 steps/s (25 GFLOP/s) on WASM in Node, one thread. Larger patches would help haze,
 // whose cue is global, but cost time in proportion; in a run of ~100 minutes more steps matter more.
@@ -82,19 +118,19 @@ export function defaultTeacherRecipe(steps = 7000): TeacherRecipe {
   return {
     model: 'teacher',
     steps,
-    batch: 8,
-    patch: 64,
+    batch: TEACHER_PARAMS.batch.default,
+    patch: TEACHER_PARAMS.patch.default,
     // Measured on this network (no normalisation layers): 4e-3 diverges at once; a long run at
     // 1e-3 collapsed after a few hundred steps and never recovered; 3e-4 ran 6500 steps stably.
-    lr: 3e-4,
-    warmupSteps: Math.min(200, Math.max(1, Math.round(0.05 * steps))),
+    lr: TEACHER_PARAMS.lr.default,
+    warmupSteps: Math.min(TEACHER_PARAMS.warmupSteps.default, Math.max(1, Math.round(0.05 * steps))),
     finalLrFraction: 0.02,
     beta1: 0.9,
     beta2: 0.999,
     epsilon: 1e-8,
-    seed: 1,
+    seed: TEACHER_PARAMS.seed.default,
     source: 'mixed',
-    weathers: [...WEATHER_TYPES],
+    weathers: [...TEACHER_PARAMS.weathers.default],
     loss: 'l1',
     validation: { count: 2, size: 96, seed: 7 },
   };
