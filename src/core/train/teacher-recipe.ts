@@ -105,7 +105,14 @@ export const TEACHER_PARAMS = defineParams({
     help: "clip each image's depth at a level drawn from [value, 1], so haze leaves the sky partly visible",
   },
   litterShare: { type: 'number', min: 0, max: 1, default: 0, label: 'Litter share', help: 'share of scenes with fallen leaves and grass blades on the ground' },
-  ssimWeight: { type: 'number', min: 0, max: 10, default: 0, label: 'SSIM weight', help: 'add this times (1 - SSIM on Y) to the L1 loss, to keep fine texture' },
+  ssimWeight: {
+    type: 'number',
+    min: 0,
+    max: 10,
+    default: 0,
+    label: 'SSIM weight',
+    help: 'add this times (1 - SSIM on Y) to the L1 loss, to keep fine texture',
+  },
   weathers: { type: 'list', values: WEATHER_TYPES, default: [...WEATHER_TYPES] as WeatherType[], label: 'Weathers', help: 'weather types to train on' },
 });
 
