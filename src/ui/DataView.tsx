@@ -145,7 +145,7 @@ export function DataView() {
                   {fixed[p.name] === undefined && <em className="hint"> · sampled</em>}
                 </span>
                 <output>
-                  {fmt(value, p.integer ? 0 : p.step < 0.01 ? 4 : 2)}
+                  {fmt(value, p.type === 'int' ? 0 : p.step < 0.01 ? 4 : 2)}
                   {p.unit ? ` ${p.unit}` : ''}
                 </output>
               </span>

@@ -1,38 +1,36 @@
-// Typed parameter tables for the weather synthesisers: one row per parameter, from which the
-// sampler, the defaults, the clamping and a UI's sliders are all derived.
+// Parameter tables of the weather synthesisers: one row per parameter, from which the sampler,
+// the defaults, the clamping and the Data view's sliders are all derived.
 
+import type { IntSpec, NumberSpec } from '../run/params';
 import type { Rng } from './rng.ts';
 
-export interface ParamSpec<K extends string = string> {
+/**
+ * A row of a weather's parameter table: a number or integer row of the project's one parameter
+ * system (core/run/params.ts: label, bounds, default, log), plus what sampling needs.
+ */
+export type SampledParamSpec<K extends string = string> = (Omit<NumberSpec, 'help'> | Omit<IntSpec, 'help'>) & {
   name: K;
-  label: string;
-  /** Slider bounds: every value a synthesiser accepts lies in [min, max]. */
-  min: number;
-  max: number;
+  /** Slider step. */
   step: number;
-  default: number;
   /** Range that sampleParams draws from (inside [min, max]); the slider may go further. */
   range: readonly [number, number];
   /** How severity moves the sampled value: 1 up, -1 down, 0 not at all (e.g. an angle). */
   severity: 1 | -1 | 0;
-  /** Draw in log space (densities, scales spanning decades). */
-  log?: boolean;
-  integer?: boolean;
   unit?: string;
   help?: string;
-}
+};
 
 /** How far around the severity point a severity-driven value may wander (fraction of range). */
 const SEVERITY_JITTER = 0.15;
 
-function clampTo(spec: ParamSpec, v: number): number {
+function clampTo(spec: SampledParamSpec, v: number): number {
   const x = Math.min(Math.max(v, spec.min), spec.max);
-  return spec.integer ? Math.round(x) : x;
+  return spec.type === 'int' ? Math.round(x) : x;
 }
 
-function fromUnit(spec: ParamSpec, u: number): number {
+function fromUnit(spec: SampledParamSpec, u: number): number {
   const [lo, hi] = spec.range;
-  if (spec.log && lo > 0) return lo * Math.pow(hi / lo, u);
+  if (spec.type === 'number' && spec.log && lo > 0) return lo * Math.pow(hi / lo, u);
   return lo + (hi - lo) * u;
 }
 
@@ -40,7 +38,7 @@ function fromUnit(spec: ParamSpec, u: number): number {
  * Draws one value per row. Without severity, uniform over each row's range; with severity in
  * [0, 1], severity-driven rows are drawn near that point of their range (0 lightest, 1 worst).
  */
-export function sampleFromSpecs<P extends Record<keyof P, number>>(specs: readonly ParamSpec<keyof P & string>[], rng: Rng, severity?: number): P {
+export function sampleFromSpecs<P extends Record<keyof P, number>>(specs: readonly SampledParamSpec<keyof P & string>[], rng: Rng, severity?: number): P {
   const out: Record<string, number> = {};
   for (const spec of specs) {
     let u: number;
@@ -53,14 +51,14 @@ export function sampleFromSpecs<P extends Record<keyof P, number>>(specs: readon
     }
     let v = fromUnit(spec, u);
     // Integers: spread the probability evenly over range ends instead of halving them.
-    if (spec.integer) v = Math.floor(spec.range[0] + (spec.range[1] - spec.range[0] + 1) * Math.min(u, 0.999999));
+    if (spec.type === 'int') v = Math.floor(spec.range[0] + (spec.range[1] - spec.range[0] + 1) * Math.min(u, 0.999999));
     out[spec.name] = clampTo(spec, v);
   }
   return out as P;
 }
 
 /** Fills missing values with defaults and clamps everything into [min, max]. */
-export function resolveParams<P extends Record<keyof P, number>>(specs: readonly ParamSpec<keyof P & string>[], partial: Partial<P> | undefined): P {
+export function resolveParams<P extends Record<keyof P, number>>(specs: readonly SampledParamSpec<keyof P & string>[], partial: Partial<P> | undefined): P {
   const out: Record<string, number> = {};
   const given = (partial ?? {}) as Record<string, number | undefined>;
   for (const spec of specs) {
@@ -68,8 +66,4 @@ export function resolveParams<P extends Record<keyof P, number>>(specs: readonly
     out[spec.name] = clampTo(spec, typeof v === 'number' && Number.isFinite(v) ? v : spec.default);
   }
   return out as P;
-}
-
-export function defaultsOf<P extends Record<keyof P, number>>(specs: readonly ParamSpec<keyof P & string>[]): P {
-  return resolveParams<P>(specs, undefined);
 }

@@ -3,7 +3,7 @@ import type { CleanSample } from './clean.ts';
 import { renderDeadLeaves } from './dead-leaves.ts';
 import { renderScene } from './scene.ts';
 import { createImage } from './image.ts';
-import { resolveParams, type ParamSpec } from './params.ts';
+import { resolveParams, type SampledParamSpec } from './params.ts';
 import { deriveSeed, Rng } from './rng.ts';
 import { applyMix, synthesizeWeather, WEATHER_TYPES, WEATHERS, type MixParams, type WeatherType } from './weather.ts';
 import { applyHaze } from './weathers/haze.ts';
@@ -34,14 +34,14 @@ function psnr(a: Float32Array, b: Float32Array): number {
 }
 
 /** Every numeric parameter of a flat params object, checked against its table. */
-function expectWithinSpecs(specs: readonly ParamSpec[], params: object): void {
+function expectWithinSpecs(specs: readonly SampledParamSpec[], params: object): void {
   const p = params as Record<string, unknown>;
   for (const spec of specs) {
     const v = p[spec.name];
     expect(typeof v, spec.name).toBe('number');
     expect(v as number, spec.name).toBeGreaterThanOrEqual(spec.min);
     expect(v as number, spec.name).toBeLessThanOrEqual(spec.max);
-    if (spec.integer) expect(Number.isInteger(v), spec.name).toBe(true);
+    if (spec.type === 'int') expect(Number.isInteger(v), spec.name).toBe(true);
   }
 }
 

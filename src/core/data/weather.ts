@@ -4,7 +4,7 @@
 // weather in weathers/; this file holds the table (WEATHERS) and the mixtures drawn from it.
 
 import { cloneImage, type RGBImage } from './image.ts';
-import { resolveParams, sampleFromSpecs, type ParamSpec } from './params.ts';
+import { resolveParams, sampleFromSpecs, type SampledParamSpec } from './params.ts';
 import { deriveSeed, Rng, rngFor } from './rng.ts';
 import { checkInputs } from './weathers/common.ts';
 import { HAZE, type HazeParams } from './weathers/haze.ts';
@@ -51,15 +51,15 @@ export interface WeatherSpec<K extends WeatherType> {
   label: string;
   description: string;
   /** One row per numeric parameter: slider bounds, default, sampling range. */
-  params: readonly ParamSpec<NumericKeys<WeatherParamsMap[K]>>[];
+  params: readonly SampledParamSpec<NumericKeys<WeatherParamsMap[K]>>[];
   /** Draws parameters; severity in [0, 1] (0 light, 1 worst), or undefined for the full range. */
   sampleParams(rng: Rng, severity?: number): WeatherParamsMap[K];
   /** Missing parameters take their defaults; all are clamped to the table's bounds. */
   apply(clean: RGBImage, depth: Float32Array, params: Partial<WeatherParamsMap[K]>, seed: number): WeatherResult<WeatherParamsMap[K]>;
 }
 
-export const MIX_PARAMS: readonly ParamSpec<'count'>[] = [
-  { name: 'count', label: 'Weathers combined', min: 2, max: 4, step: 1, default: 2, range: [2, 3], severity: 1, integer: true },
+export const MIX_PARAMS: readonly SampledParamSpec<'count'>[] = [
+  { type: 'int', name: 'count', label: 'Weathers combined', min: 2, max: 4, step: 1, default: 2, range: [2, 3], severity: 1 },
 ];
 
 const MIX_ORDER: Record<MixableWeather, number> = { haze: 0, rain: 1, snow: 2, raindrop: 3 };

@@ -1,7 +1,7 @@
 // Haze by the atmospheric scattering model.
 
 import { clamp01InPlace, cloneImage, type RGBImage } from '../image.ts';
-import { resolveParams, sampleFromSpecs, type ParamSpec } from '../params.ts';
+import { resolveParams, sampleFromSpecs, type SampledParamSpec } from '../params.ts';
 import { Rng } from '../rng.ts';
 import type { WeatherResult, WeatherSpec } from '../weather.ts';
 import { airlightColour, checkInputs, transmission } from './common.ts';
@@ -13,8 +13,9 @@ export interface HazeParams {
   nonuniform: number;
 }
 
-export const HAZE_PARAMS: readonly ParamSpec<keyof HazeParams>[] = [
+export const HAZE_PARAMS: readonly SampledParamSpec<keyof HazeParams>[] = [
   {
+    type: 'number',
     name: 'beta',
     label: 'Haze density (beta)',
     min: 0,
@@ -27,6 +28,7 @@ export const HAZE_PARAMS: readonly ParamSpec<keyof HazeParams>[] = [
     help: 'Scattering coefficient: t = exp(-beta * depth), depth in [0, 1]',
   },
   {
+    type: 'number',
     name: 'airlight',
     label: 'Airlight',
     min: 0.3,
@@ -38,6 +40,7 @@ export const HAZE_PARAMS: readonly ParamSpec<keyof HazeParams>[] = [
     help: 'Brightness A of the scattered light',
   },
   {
+    type: 'number',
     name: 'tint',
     label: 'Airlight tint',
     min: -0.2,
@@ -49,6 +52,7 @@ export const HAZE_PARAMS: readonly ParamSpec<keyof HazeParams>[] = [
     help: 'Positive warm (yellowish), negative cool (bluish)',
   },
   {
+    type: 'number',
     name: 'nonuniform',
     label: 'Patchiness',
     min: 0,

@@ -3,7 +3,7 @@
 import { addStreak } from '../raster.ts';
 import { gaussianBlur } from '../filters.ts';
 import { clamp01InPlace, cloneImage, type RGBImage } from '../image.ts';
-import { resolveParams, sampleFromSpecs, type ParamSpec } from '../params.ts';
+import { resolveParams, sampleFromSpecs, type SampledParamSpec } from '../params.ts';
 import { Rng } from '../rng.ts';
 import type { WeatherResult, WeatherSpec } from '../weather.ts';
 import { checkInputs, DEG, transmission } from './common.ts';
@@ -24,8 +24,9 @@ export interface HeavyRainParams extends RainParams {
   blur: number;
 }
 
-const STREAK_SPECS = (heavy: boolean): ParamSpec<keyof RainParams>[] => [
+const STREAK_SPECS = (heavy: boolean): SampledParamSpec<keyof RainParams>[] => [
   {
+    type: 'number',
     name: 'density',
     label: 'Streak density',
     min: 0.0005,
@@ -38,6 +39,7 @@ const STREAK_SPECS = (heavy: boolean): ParamSpec<keyof RainParams>[] => [
     help: 'Fraction of pixels seeding a streak, per layer (the thresholded sparse noise)',
   },
   {
+    type: 'number',
     name: 'length',
     label: 'Streak length',
     min: 2,
@@ -50,6 +52,7 @@ const STREAK_SPECS = (heavy: boolean): ParamSpec<keyof RainParams>[] => [
     help: 'Motion-blur length',
   },
   {
+    type: 'number',
     name: 'angle',
     label: 'Angle from vertical',
     min: -60,
@@ -61,6 +64,7 @@ const STREAK_SPECS = (heavy: boolean): ParamSpec<keyof RainParams>[] => [
     unit: 'deg',
   },
   {
+    type: 'number',
     name: 'width',
     label: 'Streak width',
     min: 0.4,
@@ -72,6 +76,7 @@ const STREAK_SPECS = (heavy: boolean): ParamSpec<keyof RainParams>[] => [
     unit: 'px',
   },
   {
+    type: 'number',
     name: 'intensity',
     label: 'Brightness',
     min: 0.05,
@@ -83,6 +88,7 @@ const STREAK_SPECS = (heavy: boolean): ParamSpec<keyof RainParams>[] => [
     help: 'Light a full streak adds',
   },
   {
+    type: 'int',
     name: 'layers',
     label: 'Layers',
     min: 1,
@@ -91,10 +97,10 @@ const STREAK_SPECS = (heavy: boolean): ParamSpec<keyof RainParams>[] => [
     default: heavy ? 3 : 1,
     range: heavy ? [2, 4] : [1, 3],
     severity: 1,
-    integer: true,
     help: 'Rain100H mixes several directions',
   },
   {
+    type: 'number',
     name: 'angleSpread',
     label: 'Layer angle spread',
     min: 0,
@@ -107,11 +113,12 @@ const STREAK_SPECS = (heavy: boolean): ParamSpec<keyof RainParams>[] => [
   },
 ];
 
-export const RAIN_PARAMS: readonly ParamSpec<keyof RainParams>[] = STREAK_SPECS(false);
+export const RAIN_PARAMS: readonly SampledParamSpec<keyof RainParams>[] = STREAK_SPECS(false);
 
-export const HEAVY_RAIN_PARAMS: readonly ParamSpec<keyof HeavyRainParams>[] = [
+export const HEAVY_RAIN_PARAMS: readonly SampledParamSpec<keyof HeavyRainParams>[] = [
   ...STREAK_SPECS(true),
   {
+    type: 'number',
     name: 'beta',
     label: 'Haze density (beta)',
     min: 0,
@@ -123,8 +130,9 @@ export const HEAVY_RAIN_PARAMS: readonly ParamSpec<keyof HeavyRainParams>[] = [
     log: true,
     help: 'Scattering coefficient: t = exp(-beta * depth)',
   },
-  { name: 'airlight', label: 'Airlight', min: 0.3, max: 1, step: 0.01, default: 0.85, range: [0.7, 0.95], severity: 0 },
+  { type: 'number', name: 'airlight', label: 'Airlight', min: 0.3, max: 1, step: 0.01, default: 0.85, range: [0.7, 0.95], severity: 0 },
   {
+    type: 'number',
     name: 'blur',
     label: 'Scene blur',
     min: 0,

@@ -2,7 +2,7 @@
 
 import { fbm, gaussianBlur, sampleBilinear3 } from '../filters.ts';
 import { clamp01InPlace, createImage, type RGBImage } from '../image.ts';
-import { resolveParams, sampleFromSpecs, type ParamSpec } from '../params.ts';
+import { resolveParams, sampleFromSpecs, type SampledParamSpec } from '../params.ts';
 import { Rng } from '../rng.ts';
 import type { WeatherResult, WeatherSpec } from '../weather.ts';
 import { airlightColour, checkInputs } from './common.ts';
@@ -20,8 +20,9 @@ export interface RaindropParams {
   sceneBlur: number;
 }
 
-export const RAINDROP_PARAMS: readonly ParamSpec<keyof RaindropParams>[] = [
+export const RAINDROP_PARAMS: readonly SampledParamSpec<keyof RaindropParams>[] = [
   {
+    type: 'number',
     name: 'coverage',
     label: 'Glass coverage',
     min: 0.01,
@@ -32,10 +33,11 @@ export const RAINDROP_PARAMS: readonly ParamSpec<keyof RaindropParams>[] = [
     severity: 1,
     help: 'Fraction of the glass covered by drops',
   },
-  { name: 'radiusMin', label: 'Smallest drop radius', min: 1, max: 30, step: 0.5, default: 2.5, range: [1.5, 4], severity: 0, unit: 'px' },
+  { type: 'number', name: 'radiusMin', label: 'Smallest drop radius', min: 1, max: 30, step: 0.5, default: 2.5, range: [1.5, 4], severity: 0, unit: 'px' },
   // Real drops (RainDrop) reach 20-40 px in radius at 720x480 and are often strongly defocused.
-  { name: 'radiusMax', label: 'Largest drop radius', min: 2, max: 60, step: 0.5, default: 10, range: [6, 28], severity: 1, unit: 'px' },
+  { type: 'number', name: 'radiusMax', label: 'Largest drop radius', min: 2, max: 60, step: 0.5, default: 10, range: [6, 28], severity: 1, unit: 'px' },
   {
+    type: 'number',
     name: 'blur',
     label: 'Defocus',
     min: 0,
@@ -48,6 +50,7 @@ export const RAINDROP_PARAMS: readonly ParamSpec<keyof RaindropParams>[] = [
     help: 'The camera focuses on the scene, so the drops are out of focus',
   },
   {
+    type: 'number',
     name: 'refraction',
     label: 'Refraction',
     min: 0.5,
@@ -58,12 +61,13 @@ export const RAINDROP_PARAMS: readonly ParamSpec<keyof RaindropParams>[] = [
     severity: 0,
     help: 'A drop shows an inverted view of a region this many times its size',
   },
-  { name: 'edgeDarkening', label: 'Rim darkening', min: 0, max: 1, step: 0.01, default: 0.35, range: [0.15, 0.55], severity: 0 },
-  { name: 'highlight', label: 'Specular highlight', min: 0, max: 1, step: 0.01, default: 0.3, range: [0.05, 0.5], severity: 0 },
-  { name: 'elongation', label: 'Vertical elongation', min: 1, max: 2.5, step: 0.05, default: 1.15, range: [1, 1.5], severity: 0 },
+  { type: 'number', name: 'edgeDarkening', label: 'Rim darkening', min: 0, max: 1, step: 0.01, default: 0.35, range: [0.15, 0.55], severity: 0 },
+  { type: 'number', name: 'highlight', label: 'Specular highlight', min: 0, max: 1, step: 0.01, default: 0.3, range: [0.05, 0.5], severity: 0 },
+  { type: 'number', name: 'elongation', label: 'Vertical elongation', min: 1, max: 2.5, step: 0.05, default: 1.15, range: [1, 1.5], severity: 0 },
   {
     // In the RainDrop pairs the wet glass brightens the input by 3 to 29 grey levels on average,
     // most in blue: a veil of about 0.04 to 0.25 towards a bluish white.
+    type: 'number',
     name: 'veil',
     label: 'Wet-glass veil',
     min: 0,
@@ -77,6 +81,7 @@ export const RAINDROP_PARAMS: readonly ParamSpec<keyof RaindropParams>[] = [
   {
     // The RainDrop targets have 1.5 to 1.85 times the fine detail (mean |Laplacian| of Y) of their
     // inputs; sharpening an input brings it closer to its target, blurring it moves it away.
+    type: 'number',
     name: 'sceneBlur',
     label: 'Wet-glass blur',
     min: 0,

@@ -2,7 +2,7 @@
 
 import { addBlob } from '../raster.ts';
 import { clamp01InPlace, cloneImage, type RGBImage } from '../image.ts';
-import { resolveParams, sampleFromSpecs, type ParamSpec } from '../params.ts';
+import { resolveParams, sampleFromSpecs, type SampledParamSpec } from '../params.ts';
 import { Rng } from '../rng.ts';
 import type { WeatherResult, WeatherSpec } from '../weather.ts';
 import { checkInputs, DEG } from './common.ts';
@@ -19,8 +19,9 @@ export interface SnowParams {
   veil: number;
 }
 
-export const SNOW_PARAMS: readonly ParamSpec<keyof SnowParams>[] = [
+export const SNOW_PARAMS: readonly SampledParamSpec<keyof SnowParams>[] = [
   {
+    type: 'number',
     name: 'density',
     label: 'Flake coverage',
     min: 0.002,
@@ -32,9 +33,10 @@ export const SNOW_PARAMS: readonly ParamSpec<keyof SnowParams>[] = [
     log: true,
     help: 'Fraction of the image covered by flakes, all layers',
   },
-  { name: 'sizeMin', label: 'Smallest flake radius', min: 0.3, max: 4, step: 0.1, default: 0.6, range: [0.4, 1], severity: 0, unit: 'px' },
-  { name: 'sizeMax', label: 'Largest flake radius', min: 0.5, max: 16, step: 0.1, default: 3.5, range: [1.5, 6], severity: 1, unit: 'px' },
+  { type: 'number', name: 'sizeMin', label: 'Smallest flake radius', min: 0.3, max: 4, step: 0.1, default: 0.6, range: [0.4, 1], severity: 0, unit: 'px' },
+  { type: 'number', name: 'sizeMax', label: 'Largest flake radius', min: 0.5, max: 16, step: 0.1, default: 3.5, range: [1.5, 6], severity: 1, unit: 'px' },
   {
+    type: 'int',
     name: 'layers',
     label: 'Layers',
     min: 1,
@@ -43,10 +45,10 @@ export const SNOW_PARAMS: readonly ParamSpec<keyof SnowParams>[] = [
     default: 3,
     range: [2, 4],
     severity: 0,
-    integer: true,
     help: 'Depth layers from small far flakes to large near ones',
   },
   {
+    type: 'number',
     name: 'blur',
     label: 'Near-flake defocus',
     min: 0,
@@ -58,10 +60,11 @@ export const SNOW_PARAMS: readonly ParamSpec<keyof SnowParams>[] = [
     unit: 'px',
     help: 'Blur of the nearest layer; farther layers are sharper',
   },
-  { name: 'motion', label: 'Motion smear', min: 0, max: 24, step: 0.5, default: 2, range: [0, 6], severity: 0, unit: 'px' },
-  { name: 'angle', label: 'Fall angle', min: -60, max: 60, step: 1, default: 0, range: [-30, 30], severity: 0, unit: 'deg' },
-  { name: 'opacity', label: 'Flake opacity', min: 0.2, max: 1, step: 0.01, default: 0.9, range: [0.65, 1], severity: 1 },
+  { type: 'number', name: 'motion', label: 'Motion smear', min: 0, max: 24, step: 0.5, default: 2, range: [0, 6], severity: 0, unit: 'px' },
+  { type: 'number', name: 'angle', label: 'Fall angle', min: -60, max: 60, step: 1, default: 0, range: [-30, 30], severity: 0, unit: 'deg' },
+  { type: 'number', name: 'opacity', label: 'Flake opacity', min: 0.2, max: 1, step: 0.01, default: 0.9, range: [0.65, 1], severity: 1 },
   {
+    type: 'number',
     name: 'veil',
     label: 'Snow veil',
     min: 0,
