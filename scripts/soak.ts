@@ -1,6 +1,6 @@
 // Soak test: runs each distillation method for many steps at a tiny size and prints, as JSON
 // lines, the tensors and bytes alive every --every steps (and GPU bytes where the backend reports
-// them). Flat numbers mean no step leaks.
+// them). Flat numbers mean no step leaks; a checkpoint is taken every second, as runs do.
 //   npx tsx scripts/soak.ts [--methods scratch,kd,dfl,d4ir] [--steps 10000] [--every 1000] [--backend wasm]
 // Every method of the registry by default. The teacher is an untrained student-10 (not the
 // identity): memory, not learning, is what is measured.
@@ -9,6 +9,7 @@ import { tf } from '../src/core/tf';
 import { METHODS } from '../src/core/methods/registry';
 import { createRestorer } from '../src/core/models/restorer';
 import { resolveRunConfig } from '../src/core/run/config';
+import { packCheckpoint } from '../src/core/run/checkpoint';
 import { runDistillation } from '../src/core/run/loop';
 
 const { values } = parseArgs({
@@ -53,6 +54,8 @@ for (const method of values.methods.split(',')) {
   const result = await runDistillation({
     config,
     teachers: { restorer: teacher },
+    // A checkpoint every second, packed as the CLI writes it: saving must not leak either.
+    checkpoints: { everySeconds: 1, save: async (cp) => void packCheckpoint(cp) },
     onEvent: (e) => {
       if (e.type !== 'step' || e.record.totalStep % every !== 0) return;
       const m = tf.memory() as tf.MemoryInfo & { numBytesInGPU?: number };

@@ -65,8 +65,11 @@ describe('memory', () => {
       const before = tf.memory().numTensors;
       // Per phase: [tensors, bytes] after each step. The first student step fills the preview slot.
       const seen = new Map<string, Set<string>>();
+      let saved = 0;
       const { result } = await run({
         config: config(method, 40, { methodOptions: options }),
+        // A checkpoint at every step: saving the state must not leak either.
+        checkpoints: { everySeconds: 0, save: async (cp) => void (saved += packCheckpoint(cp).length > 0 ? 1 : 0) },
         onEvent: (e) => {
           if (e.type !== 'step' || e.record.studentStep === 1) return;
           const phase = e.record.phase;
@@ -75,6 +78,7 @@ describe('memory', () => {
         },
       });
       expect(result.status, result.error?.message).toBe('completed');
+      expect(saved).toBe(result.totalSteps);
       const declared = new Set(METHODS.find((m) => m.id === method)!.losses.flatMap((g) => Object.keys(g.terms)));
       const reported = new Set(result.history.steps.flatMap((s) => Object.keys(s.losses)));
       expect([...reported].filter((name) => !declared.has(name))).toEqual([]);
