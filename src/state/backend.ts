@@ -20,7 +20,14 @@ export const useBackendStore = create<BackendState>((set) => ({
   setError: (error) => set({ error }),
 }));
 
-/** `?backend=webgpu|webgl|wasm|cpu` forces a backend for the page and its workers. */
+let sessionOverride: string | null = null;
+
+/** `?backend=webgpu|webgl|wasm|cpu` forces a backend for the page and its workers (as does a lost GPU, for the session). */
 export function backendOverride(): string | null {
-  return new URLSearchParams(globalThis.location?.search ?? '').get('backend');
+  return sessionOverride ?? new URLSearchParams(globalThis.location?.search ?? '').get('backend');
+}
+
+/** Workers started from now on use this backend (after the GPU was lost: WASM). */
+export function overrideBackendForSession(name: string): void {
+  sessionOverride = name;
 }

@@ -12,6 +12,7 @@ import { deleteArtifacts } from '../workers/artifact-store';
 import { deleteCheckpoint } from '../workers/checkpoint-store';
 import { distillWorker, type DistillWorkerApi } from '../workers/distill-client';
 import type { DistillOutcome } from '../workers/distill.worker';
+import { overrideBackendForSession } from './backend';
 import { useModelsStore } from './models';
 import { runsTrainingElsewhere, untilReleased, whileTraining } from './tab-lock';
 
@@ -51,6 +52,8 @@ export interface RunRecord {
   checkpoint?: { totalStep: number; studentStep: number; savedAt: number } | null;
   /** What the run made besides the student (its data is in workers/artifact-store.ts). */
   artifacts?: ArtifactInfo[];
+  /** Why the GPU was lost when that ended the run: continuing it then runs on WASM. */
+  gpuLost?: string | null;
   /** Something the user should know that did not stop the run (a checkpoint that could not be kept). */
   warning?: string | null;
 }
@@ -235,6 +238,7 @@ export const useRunsStore = create<RunsState>((set, get) => {
           modelId: outcome.modelId ?? r.modelId,
           backend: outcome.summary.backend,
           artifacts: outcome.artifacts,
+          gpuLost: outcome.gpuLost,
         }));
         // Saved before the lock goes: another tab reads the record then.
         const done = get().runs.find((r) => r.id === id);
@@ -281,7 +285,12 @@ export const useRunsStore = create<RunsState>((set, get) => {
       await checkIdle();
       const run = get().runs.find((r) => r.id === id);
       if (!run || !canContinue(run)) throw new Error('This run has no checkpoint to continue from.');
-      update(id, (r) => ({ ...r, state: 'starting', error: null }), 'now');
+      if (run.gpuLost) {
+        // The GPU is gone for this page: a fresh worker on WASM continues the run (the checkpoint is plain data).
+        overrideBackendForSession('wasm');
+        distillWorker.restart();
+      }
+      update(id, (r) => ({ ...r, state: 'starting', error: null, gpuLost: null }), 'now');
       set({ selected: id });
       await drive(id, (api, onEvent) => api.continueRun(id, run.label, onEvent));
     },

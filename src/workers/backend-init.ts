@@ -1,15 +1,19 @@
 // Backend start-up shared by the page and every worker: same choice, same WASM files. Memoised:
 // React's strict mode and repeated calls must not race two `setBackend`s.
 import { selectBackend, type BackendReport } from '../core/backend/select';
+import { tf } from '../core/tf';
 import { WASM_PATHS, wasmThreadCount } from './wasm-paths';
 
 let chosen: Promise<BackendReport> | null = null;
+let device: GPUDevice | null = null;
+let lostReason: Promise<string> | null = null;
 let announce: (p: Promise<BackendReport>) => void;
 const ready = new Promise<BackendReport>((resolve) => (announce = resolve));
 
 export function initBackend(override: string | null): Promise<BackendReport> {
   if (!chosen) {
     chosen = selectBackend({ override, wasmPaths: WASM_PATHS, wasmThreads: wasmThreadCount() });
+    void chosen.then(watchGpu, () => undefined);
     announce(chosen);
   }
   return chosen;
@@ -21,4 +25,26 @@ export function initBackend(override: string | null): Promise<BackendReport> {
  */
 export function backendReady(): Promise<BackendReport> {
   return ready;
+}
+
+/** On WebGPU, notes when the device goes away (a driver reset, a GPU taken by the system). */
+function watchGpu(report: BackendReport): void {
+  if (report.backend !== 'webgpu') return;
+  device = (tf.backend() as unknown as { device: GPUDevice }).device;
+  lostReason = device.lost.then((info) => info.message || `the GPU device was lost (${info.reason})`);
+}
+
+/**
+ * Why this worker's GPU device was lost, or null when it was not (or there is none). Asked after a
+ * failure: the failing call may reject before the device reports its loss, so it waits a little.
+ */
+export async function gpuLost(waitMs = 2000): Promise<string | null> {
+  if (!lostReason) return null;
+  return Promise.race([lostReason, new Promise<null>((resolve) => setTimeout(() => resolve(null), waitMs))]);
+}
+
+/** Fault injection for the browser tests (?faults): loses the device as a driver reset would. */
+export function loseGpuDevice(): boolean {
+  device?.destroy();
+  return device !== null;
 }

@@ -34,13 +34,16 @@ export interface BackendWorker {
 
 export type StartedWorker<T> = WorkerHandle<T> & { ready: Promise<BackendReport> };
 
+/** A lazily started worker of a kind; `restart()` ends it so the next call starts a fresh one. */
+export type WorkerSlot<T> = (() => StartedWorker<T>) & { restart(): void };
+
 /**
  * One lazily started worker of a kind: started (and its backend initialised) on first use, and
  * afresh after a crash, so a crashed worker costs one failed call, not the session.
  */
-export function workerSlot<T extends BackendWorker>(name: string, create: () => Worker): () => StartedWorker<T> {
+export function workerSlot<T extends BackendWorker>(name: string, create: () => Worker): WorkerSlot<T> {
   let handle: StartedWorker<T> | null = null;
-  return () => {
+  const slot = () => {
     if (!handle) {
       const started = startWorker<T>(name, create());
       const h: StartedWorker<T> = { ...started, ready: guarded(started, started.api.init(backendOverride()) as Promise<BackendReport>) };
@@ -53,4 +56,10 @@ export function workerSlot<T extends BackendWorker>(name: string, create: () => 
     }
     return handle;
   };
+  return Object.assign(slot, {
+    restart() {
+      handle?.terminate();
+      handle = null;
+    },
+  });
 }

@@ -1,7 +1,7 @@
 // The distillation worker: runs one method at a time with the shared training loop
 // (src/core/run/loop.ts) and streams its events to the page. The page never runs a step.
 import * as Comlink from 'comlink';
-import { backendReady, initBackend } from './backend-init';
+import { backendReady, gpuLost, initBackend, loseGpuDevice } from './backend-init';
 import { getArtifacts, putArtifacts } from './artifact-store';
 import { zipArtifact } from './artifact-zip';
 import { deleteCheckpoint, getCheckpoint, putCheckpoint } from './checkpoint-store';
@@ -33,6 +33,8 @@ export interface DistillOutcome {
   saveError: string | null;
   /** What the run made besides the student, stored in IndexedDB under the run's id (artifact-store.ts). */
   artifacts: ArtifactInfo[];
+  /** Set when the run failed because the GPU device was lost: it can go on, on WASM, from its checkpoint. */
+  gpuLost: string | null;
 }
 
 /** Keeps a trained student in IndexedDB under `id`; a failure (a full quota, say) is reported, not thrown. */
@@ -84,6 +86,9 @@ const api = {
     return Comlink.transfer(zip, [zip.buffer]);
   },
 
+  /** Fault injection for the browser tests (the page exposes it with ?faults): loses the GPU device. */
+  loseGpuDevice: () => loseGpuDevice(),
+
   pause: () => controller?.pause(),
   resume: () => controller?.resume(),
   stop: () => controller?.stop(),
@@ -132,13 +137,21 @@ async function execute(
           (e: unknown) =>
             (artifactError = `What the run made (${artifacts.map((a) => a.name).join(', ')}) could not be stored in this browser: ${e instanceof Error ? e.message : String(e)}`),
         );
-      // A student that never trained is the untrained network: nothing to restore with or download.
-      if (summary.studentSteps > 0)
+      // A student that never trained is the untrained network, and a failed run's may hold broken
+      // weights (NaN, or a lost GPU's): nothing to restore with or download. The CLI does the same.
+      if (summary.studentSteps > 0 && summary.status !== 'failed')
         stored = await storeStudent(`student-${runId}`, label, config.student, { runId, method: config.method, steps: summary.studentSteps }, studentModel);
     } finally {
       studentModel.dispose();
     }
+    const lost = summary.status === 'failed' ? await gpuLost() : null;
+    if (lost && summary.error)
+      summary.error = {
+        ...summary.error,
+        message: `The GPU device was lost (${lost}): continue the run on WASM from its last checkpoint. (${summary.error.message})`,
+      };
     return {
+      gpuLost: lost,
       summary: { ...summary, backend: `${summary.backend} (${report.device})` },
       ...stored,
       saveError: stored.saveError ?? artifactError,

@@ -65,7 +65,7 @@ export function RunMonitor({ run }: { run: RunRecord }) {
             title={busy ? 'Another run is in progress' : `From the checkpoint kept ${new Date(run.checkpoint!.savedAt).toLocaleString()}`}
             onClick={() => void continueRun(run.id)}
           >
-            Continue from step {run.checkpoint!.totalStep}
+            Continue {run.gpuLost ? 'on WASM ' : ''}from step {run.checkpoint!.totalStep}
           </button>
         )}
       </header>
@@ -79,7 +79,7 @@ export function RunMonitor({ run }: { run: RunRecord }) {
           ))}
         </ol>
       )}
-      <p className="run-stats">
+      <p className="run-stats" data-testid="run-stats">
         Step <span data-testid="run-step">{run.progress.totalStep}</span> of {run.totalSteps}
         {run.progress.phase && ` · phase: ${run.progress.phase}`} · {run.progress.stepsPerSecond.toFixed(2)} steps/s · {formatDuration(run.progress.seconds)}{' '}
         elapsed

@@ -1,0 +1,37 @@
+import { test, expect } from './fixtures';
+
+test('a run whose GPU device is lost fails with that reason and continues on WASM from its checkpoint', async ({ page, pageErrors }) => {
+  void pageErrors;
+  // Slow on SwiftShader's WebGPU, and the same code on both builds: the dev server's run is enough.
+  test.skip(test.info().project.name === 'prod', 'runs on the dev server only');
+  test.setTimeout(300_000);
+  await page.goto('/?backend=webgpu&faults#distill');
+  await page.getByTestId('method-select').selectOption('kd');
+  await page.getByTestId('run-preset').selectOption('quick');
+  await page.getByTestId('run-steps').fill('2000');
+  await page.getByTestId('run-start').click();
+  const monitor = page.getByTestId('run-monitor');
+  await expect(monitor).toHaveAttribute('data-state', 'running', { timeout: 120_000 });
+  // A pause keeps a checkpoint; then the device goes, as in a driver reset.
+  await expect.poll(async () => Number(await page.getByTestId('run-step').textContent()), { timeout: 120_000 }).toBeGreaterThan(2);
+  await page.getByTestId('run-pause').click();
+  await expect(monitor).toHaveAttribute('data-state', 'paused');
+  const checkpointAt = Number(await page.getByTestId('run-step').textContent());
+  await page.getByTestId('run-pause').click();
+  expect(await page.evaluate(() => window.weatherkdFaults!.loseGpu())).toBe(true);
+  await expect(monitor).toHaveAttribute('data-state', 'failed', { timeout: 120_000 });
+  await expect(page.getByTestId('run-error')).toContainText('The GPU device was lost');
+  // Its student may hold the lost device's garbage: not offered.
+  await expect(page.getByRole('button', { name: 'Restore photos with this student' })).toHaveCount(0);
+  await page.screenshot({ path: test.info().outputPath('gpu-lost.png') });
+  const resume = page.getByTestId('run-continue');
+  await expect(resume).toHaveText(new RegExp(`^Continue on WASM from step (\\d+)$`));
+  expect(Number((await resume.textContent())!.match(/\d+$/)![0])).toBeGreaterThanOrEqual(checkpointAt);
+  await resume.click();
+  await expect(monitor).toHaveAttribute('data-state', 'running', { timeout: 120_000 });
+  await expect(page.getByTestId('run-stats')).toContainText('wasm', { timeout: 60_000 });
+  const at = Number(await page.getByTestId('run-step').textContent());
+  await expect.poll(async () => Number(await page.getByTestId('run-step').textContent()), { timeout: 60_000 }).toBeGreaterThan(at);
+  await page.getByTestId('run-stop').click();
+  await expect(monitor).toHaveAttribute('data-state', 'stopped', { timeout: 60_000 });
+});
