@@ -9,6 +9,7 @@ import { createRestorer } from '../core/models/restorer';
 import { tf } from '../core/tf';
 import { REPO_ROOT, loadModelArg } from './model-arg';
 import { saveRestorerToDir } from './model-files';
+import { METHODS } from '../core/methods/registry';
 import { runCli } from './test-helpers';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'weatherkd-distill-'));
@@ -82,40 +83,63 @@ describe('weatherkd distill', () => {
     restorer.dispose();
   });
 
-  it('keeps a checkpoint while it trains; --resume DIR continues a stopped run and ends as the run never stopped', async () => {
-    const [whole, parted] = [path.join(dir, 'whole'), path.join(dir, 'parted')];
-    const args = ['--method', 'kd', '--steps', '12', '--eval-every', '4', ...TINY, '--teacher', teacherDir, '--json'];
-    const a = await weatherkd('distill', ...args, '--out', whole);
-    expect(a.code, a.stderr).toBe(0);
-    expect(existsSync(path.join(whole, 'checkpoint.wkd'))).toBe(false);
-    // Ctrl-C once the first checkpoint is on disk (our handler only: the test runner has its own).
-    const watch = setInterval(() => {
-      if (!existsSync(path.join(parted, 'checkpoint.wkd'))) return;
-      clearInterval(watch);
-      (process.listeners('SIGINT').at(-1) as () => void)();
-    }, 2);
-    const b = await weatherkd('distill', ...args, '--out', parted, '--checkpoint-every', '0');
-    clearInterval(watch);
-    expect(JSON.parse(b.stdout).status).toBe('stopped');
-    expect(b.stderr).toMatch(/stopping after this step, keeping a checkpoint/);
+  /** Short preparation phases, so that every method's run is a few seconds here. */
+  const SHORT: Readonly<Record<string, string[]>> = {
+    dfl: ['--option', 'generatorWarmup=2', '--option', 'studentStepsPerGenerator=2'],
+    d4ir: ['--option', 'adapterSteps=3', '--option', 'diffusionSteps=3', '--option', 'bankSize=4', '--option', 'samplerSteps=4'],
+  };
 
-    expect((await weatherkd('distill', '--resume', parted, '--steps', '3', '--teacher', teacherDir)).stderr).toMatch(/drop --teacher, --steps \(/);
-    const c = await weatherkd('distill', '--resume', parted, '--backend', 'wasm', '--json');
-    expect(c.code, c.stderr).toBe(0);
-    const [done, resumed] = [JSON.parse(a.stdout), JSON.parse(c.stdout)];
-    expect(resumed.status).toBe('completed');
-    expect(resumed.eval).toEqual(done.eval);
-    const metrics = (d: string) =>
-      readFileSync(path.join(d, 'metrics.jsonl'), 'utf8')
-        .trim()
-        .split('\n')
-        .map((l) => ({ ...JSON.parse(l), seconds: 0 }));
-    expect(metrics(parted)).toEqual(metrics(whole));
-    expect(existsSync(path.join(parted, 'checkpoint.wkd'))).toBe(false);
-    const again = await weatherkd('distill', '--resume', parted, '--backend', 'wasm');
-    expect(again.code).toBe(1);
-    expect(again.stderr).toMatch(/holds no checkpoint.wkd: .* deletes it once completed/);
-  });
+  it.each(METHODS.map((m) => m.id))(
+    '%s: keeps a checkpoint while it trains; --resume DIR continues a stopped run and ends as the run never stopped',
+    async (method) => {
+      const [whole, parted] = [path.join(dir, `${method}-whole`), path.join(dir, `${method}-parted`)];
+      const args = [
+        '--method',
+        method,
+        '--steps',
+        '12',
+        '--eval-every',
+        '4',
+        ...(SHORT[method] ?? []),
+        ...TINY,
+        '--teacher',
+        teacherDir,
+        '--cache',
+        'off',
+        '--json',
+      ];
+      const a = await weatherkd('distill', ...args, '--out', whole);
+      expect(a.code, a.stderr).toBe(0);
+      expect(existsSync(path.join(whole, 'checkpoint.wkd'))).toBe(false);
+      // Ctrl-C once the first checkpoint is on disk (our handler only: the test runner has its own).
+      const watch = setInterval(() => {
+        if (!existsSync(path.join(parted, 'checkpoint.wkd'))) return;
+        clearInterval(watch);
+        (process.listeners('SIGINT').at(-1) as () => void)();
+      }, 2);
+      const b = await weatherkd('distill', ...args, '--out', parted, '--checkpoint-every', '0');
+      clearInterval(watch);
+      expect(JSON.parse(b.stdout).status).toBe('stopped');
+      expect(b.stderr).toMatch(/stopping after this step, keeping a checkpoint/);
+
+      expect((await weatherkd('distill', '--resume', parted, '--steps', '3', '--teacher', teacherDir)).stderr).toMatch(/drop --teacher, --steps \(/);
+      const c = await weatherkd('distill', '--resume', parted, '--backend', 'wasm', '--json');
+      expect(c.code, c.stderr).toBe(0);
+      const [done, resumed] = [JSON.parse(a.stdout), JSON.parse(c.stdout)];
+      expect(resumed.status).toBe('completed');
+      expect(resumed.eval).toEqual(done.eval);
+      const metrics = (d: string) =>
+        readFileSync(path.join(d, 'metrics.jsonl'), 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => ({ ...JSON.parse(l), seconds: 0 }));
+      expect(metrics(parted)).toEqual(metrics(whole));
+      expect(existsSync(path.join(parted, 'checkpoint.wkd'))).toBe(false);
+      const again = await weatherkd('distill', '--resume', parted, '--backend', 'wasm');
+      expect(again.code).toBe(1);
+      expect(again.stderr).toMatch(/holds no checkpoint.wkd: .* deletes it once completed/);
+    },
+  );
 
   it("keeps D4IR's adapter and diffusion model in --cache DIR and reuses them", async () => {
     const cache = path.join(dir, 'cache');
