@@ -18,11 +18,12 @@ const MORE = (Object.keys(RUN_PARAMS) as RunParamKey[]).filter((k) => !MAIN.incl
 
 export function RunForm({ catalog }: { catalog: MethodCatalogItem[] }) {
   const form = useDistillForm();
-  const { start, runs } = useRunsStore();
+  // Only what the form needs: it must not re-render on every step of a run.
+  const start = useRunsStore((s) => s.start);
+  const busy = useRunsStore((s) => s.runs.some((r) => LIVE.includes(r.state)));
   const teacherAvailable = useModelsStore((s) => s.models.some((m) => m.id === TEACHER_ROLES.restorer.shippedModel));
   const [error, setError] = useState<string | null>(null);
   const method = catalog.find((m) => m.id === form.method) ?? catalog[0];
-  const busy = runs.some((r) => LIVE.includes(r.state));
   const options = form.methodOptions[method.id] ?? {};
   const params = formParams(form);
 

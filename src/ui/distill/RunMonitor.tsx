@@ -21,8 +21,8 @@ async function downloadModel(id: string) {
 /** D4IR's prompts in 2-D, one dot per held-out image, coloured by its true weather. */
 
 export function RunMonitor({ run }: { run: RunRecord }) {
-  const { pause, resume, stop, continueRun, runs } = useRunsStore();
-  const busy = runs.some((r) => LIVE.includes(r.state));
+  const { pause, resume, stop, continueRun } = useRunsStore.getState();
+  const busy = useRunsStore((s) => s.runs.some((r) => LIVE.includes(r.state)));
   const selectModel = useModelsStore((s) => s.select);
   const elsewhere = useRunsStore((s) => s.elsewhere.includes(run.id));
   const live = LIVE.includes(run.state) && !elsewhere;
