@@ -33,7 +33,10 @@ export function RunForm({ catalog }: { catalog: MethodCatalogItem[] }) {
     try {
       const w = distillWorker();
       const config = await guarded(w, w.api.validate(input, form.preset)); // clear errors before a run record exists
-      void start(input, form.preset, `${method.label} → ${config.student}, ${config.steps} steps, seed ${config.seed}`, TEACHER_ROLES.restorer.shippedModel);
+      // Resolves when the run ends; it rejects only when the run cannot start (another tab trains).
+      start(input, form.preset, `${method.label} → ${config.student}, ${config.steps} steps, seed ${config.seed}`, TEACHER_ROLES.restorer.shippedModel).catch(
+        (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+      );
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }

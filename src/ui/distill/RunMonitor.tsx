@@ -1,5 +1,5 @@
 // One run as it happens: progress, controls, loss and score charts, images.
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { WEATHERS, type WeatherType } from '../../core/data/weather';
 import { useModelsStore } from '../../state/models';
 import { canContinue, useRunsStore, type RunRecord, LIVE } from '../../state/runs';
@@ -23,6 +23,7 @@ async function downloadModel(id: string) {
 export function RunMonitor({ run }: { run: RunRecord }) {
   const { pause, resume, stop, continueRun } = useRunsStore.getState();
   const busy = useRunsStore((s) => s.runs.some((r) => LIVE.includes(r.state)));
+  const [continueError, setContinueError] = useState<string | null>(null);
   const selectModel = useModelsStore((s) => s.select);
   const elsewhere = useRunsStore((s) => s.elsewhere.includes(run.id));
   const live = LIVE.includes(run.state) && !elsewhere;
@@ -63,7 +64,7 @@ export function RunMonitor({ run }: { run: RunRecord }) {
             data-testid="run-continue"
             disabled={busy}
             title={busy ? 'Another run is in progress' : `From the checkpoint kept ${new Date(run.checkpoint!.savedAt).toLocaleString()}`}
-            onClick={() => void continueRun(run.id)}
+            onClick={() => continueRun(run.id).catch((e: unknown) => setContinueError(e instanceof Error ? e.message : String(e)))}
           >
             Continue {run.gpuLost ? 'on WASM ' : ''}from step {run.checkpoint!.totalStep}
           </button>
@@ -107,6 +108,11 @@ export function RunMonitor({ run }: { run: RunRecord }) {
       {elsewhere && (
         <p className="warning" data-testid="run-elsewhere">
           This run is training in another tab of the playground: follow it there. It shows here as it ends.
+        </p>
+      )}
+      {continueError && (
+        <p className="error" role="alert">
+          {continueError}
         </p>
       )}
       {run.warning && (
