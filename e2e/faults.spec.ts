@@ -2,8 +2,6 @@ import { test, expect } from './fixtures';
 
 test('a run whose GPU device is lost fails with that reason and continues on WASM from its checkpoint', async ({ page, pageErrors }) => {
   void pageErrors;
-  // Slow on SwiftShader's WebGPU, and the same code on both builds: the dev server's run is enough.
-  test.skip(test.info().project.name === 'prod', 'runs on the dev server only');
   test.setTimeout(300_000);
   await page.goto('/?backend=webgpu&faults#distill');
   await page.getByTestId('method-select').selectOption('kd');
