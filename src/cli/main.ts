@@ -11,9 +11,9 @@ import { distillCommand } from './commands/distill';
 import { evalCommand } from './commands/eval';
 import { metricsCommand } from './commands/metrics';
 import { restoreCommand } from './commands/restore';
-import { trainTeacherCommand } from './commands/train-teacher';
+import { trainAutoencoderCommand, trainTeacherCommand } from './commands/train-teacher';
 
-export const COMMANDS: readonly Command[] = [metricsCommand, trainTeacherCommand, restoreCommand, evalCommand, distillCommand];
+export const COMMANDS: readonly Command[] = [metricsCommand, trainTeacherCommand, trainAutoencoderCommand, restoreCommand, evalCommand, distillCommand];
 
 const PROCESS_IO: CliIO = { stdout: process.stdout, stderr: process.stderr };
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describeReport } from '../core/backend/select';
 import { countRestorerParams, restorerFlopsPerPixel } from '../core/models/complexity';
 import { DivergedError, TeacherTrainer, type ValidationRecord } from '../core/train/teacher';
-import { defaultTeacherRecipe, recipeConfig, type TeacherInit, type TeacherRecipe } from '../core/train/teacher-recipe';
+import { defaultTeacherRecipe, RECIPE_TASKS, recipeConfig, type TeacherInit, type TeacherRecipe } from '../core/train/teacher-recipe';
 import { readRestorerMetadata } from '../core/models/io';
 import type { RGBImage } from '../core/data/image';
 import { startBackend } from './backend-option';
@@ -15,7 +15,7 @@ import { loadModelArg } from './model-arg';
 import { MODEL_JSON } from './model-files';
 import { isImageFile } from './paired-dir';
 import { CliError, type CliIO } from './command';
-import { DEFAULT_STEPS, type TrainTeacherArgs } from './commands/train-teacher';
+import { TASK_DEFAULTS, type TrainTeacherArgs } from './commands/train-teacher';
 import { findCheckpointDir, readTeacherCheckpoint, writeTeacherCheckpoint } from './teacher-checkpoint';
 import { formatDuration } from '../core/format';
 
@@ -42,7 +42,7 @@ function describeValidation(v: ValidationRecord): string {
 }
 
 function newRecipe(args: TrainTeacherArgs): TeacherRecipe {
-  const recipe = defaultTeacherRecipe(args.steps ?? DEFAULT_STEPS);
+  const recipe = defaultTeacherRecipe(args.steps ?? TASK_DEFAULTS[args.task].steps, args.task);
   const { batch, patch, lr, warmupSteps, seed, identityShare, paleSkyShare, farDepth, litterShare, ssimWeight, weathers } = args.recipe;
   if (weathers !== undefined) recipe.weathers = weathers;
   if (farDepth !== undefined) recipe.farDepth = farDepth;
@@ -102,6 +102,12 @@ export async function trainTeacher(args: TrainTeacherArgs, io: CliIO): Promise<v
   }
   // Read the checkpoint before starting the backend: a wrong path fails fast.
   const resumed = args.resume !== undefined ? await readTeacherCheckpoint(args.resume) : undefined;
+  const resumedTask = resumed?.checkpoint.state.recipe.task ?? 'restore';
+  if (resumed && resumedTask !== args.task) {
+    throw new CliError(
+      `${args.resume} holds a ${resumedTask === 'restore' ? 'teacher' : 'autoencoder'} run: continue it with ${RECIPE_TASKS[resumedTask].command} --resume`,
+    );
+  }
   const report = await startBackend(args.backend, io);
   const session = { backend: report.backend, device: report.device };
   let trainer: TeacherTrainer;

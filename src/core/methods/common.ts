@@ -136,6 +136,41 @@ export function contrastiveRegularization(
   });
 }
 
+/** Colour c of K: hues spread by the golden angle, so neighbouring codes look different. */
+function paletteColor(c: number): [number, number, number] {
+  const h = (c * 0.618034) % 1;
+  const f = (k: number) => 0.5 + 0.4 * Math.cos(2 * Math.PI * (h - k / 3));
+  return [f(0), f(1), f(2)];
+}
+
+/**
+ * Codebook assignment maps as images: each position of each feature map ([n, h, w, c]) gets the
+ * colour of its nearest code in `codebook` ([K, c]), upsampled (nearest) to size x size.
+ */
+export function codeMapImages(features: readonly tf.Tensor[], codebook: tf.Tensor2D, size: number): Tensor4D[] {
+  return tf.tidy(() => {
+    const k = codebook.shape[0];
+    const palette = tf.tensor2d(Array.from({ length: k }, (_, c) => paletteColor(c)));
+    return features.map((f) => {
+      const [n, h, w, c] = f.shape;
+      const flat = tf.reshape(f, [-1, c]);
+      const d = tf.sub(tf.reshape(tf.sum(tf.square(codebook), 1), [1, -1]), tf.mul(tf.matMul(flat, codebook, false, true), 2));
+      const colours = tf.reshape(tf.gather(palette, tf.argMin(d, 1)), [n, h, w, 3]) as Tensor4D;
+      return tf.image.resizeNearestNeighbor(colours, [size, size]);
+    });
+  });
+}
+
+/** A feature statistic [n, h, w, 1] as grey images scaled to [0, 1] per image, upsampled (nearest) to size x size. */
+export function greyMapImages(map: Tensor4D, size: number): Tensor4D {
+  return tf.tidy(() => {
+    const lo = tf.min(map, [1, 2, 3], true);
+    const hi = tf.max(map, [1, 2, 3], true);
+    const scaled = tf.div(tf.sub(map, lo), tf.add(tf.sub(hi, lo), 1e-8)) as Tensor4D;
+    return tf.tile(tf.image.resizeNearestNeighbor(scaled, [size, size]), [1, 1, 1, 3]) as Tensor4D;
+  });
+}
+
 /** Total variation (mean absolute difference of neighbours) per batch, a scalar. */
 export function totalVariation(x: Tensor4D): tf.Scalar {
   return tf.tidy(() => {

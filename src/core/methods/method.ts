@@ -64,6 +64,8 @@ export interface PaperRef {
 export const TEACHER_ROLES = {
   /** The multi-weather restoration network the student learns from. */
   restorer: { label: 'teacher', shippedModel: 'teacher' },
+  /** The clean-image autoencoder (clean to clean, docs/autoencoder.md): DCKD's frozen encoder, SLKD's second teacher. */
+  autoencoder: { label: 'clean autoencoder', shippedModel: 'autoencoder' },
 } as const;
 
 export type TeacherRole = keyof typeof TEACHER_ROLES;

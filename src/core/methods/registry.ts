@@ -1,13 +1,15 @@
 // Every method, by id. Adding a method: write its file (a MethodDefinition) and add one line here.
 
 import { d4irMethod } from './d4ir';
+import { dckdMethod } from './dckd';
 import { dflMethod } from './dfl';
 import { kdMethod } from './kd';
 import type { MethodDefinition, MethodInfo } from './method';
 import { scratchMethod } from './scratch';
+import { slkdMethod } from './slkd';
 import type { ParamTable } from '../run/params';
 
-export const METHODS: readonly MethodDefinition[] = [scratchMethod, kdMethod, dflMethod, d4irMethod];
+export const METHODS: readonly MethodDefinition[] = [scratchMethod, kdMethod, dflMethod, d4irMethod, dckdMethod, slkdMethod];
 
 export const METHOD_IDS: readonly string[] = METHODS.map((m) => m.id);
 

@@ -3,7 +3,8 @@
 // complexity counts can read it without loading a backend.
 
 export type RestorerActivation = 'relu' | 'leakyRelu' | 'swish';
-export type SkipMode = 'add' | 'concat';
+/** How the decoder merges encoder feature i: add it, concatenate it (then a 1x1 conv), or not at all (a bottleneck). */
+export type SkipMode = 'add' | 'concat' | 'none';
 export type UpsampleMode = 'bilinear' | 'nearest';
 
 /**
@@ -11,7 +12,7 @@ export type UpsampleMode = 'bilinear' | 'nearest';
  * Encoder: head conv, then per level (a strided 3x3 conv down from level i-1 when i > 0, then
  * encoderBlocks[i] residual blocks). Decoder, from level levels-2 up to 0: a 3x3 conv at level
  * i+1 to widths[i] channels, a 2x resize, a merge with encoder feature i (add, or concat + 1x1
- * conv), then decoderBlocks[i] residual blocks. Tail: 3x3 conv to 3 channels, plus the input
+ * conv, or none: then everything passes through the coarsest level), then decoderBlocks[i] residual blocks. Tail: 3x3 conv to 3 channels, plus the input
  * when globalResidual. Input H and W must be divisible by 2^(levels-1).
  */
 export interface RestorerConfig {
@@ -32,7 +33,7 @@ export interface RestorerConfig {
 }
 
 export const RESTORER_ACTIVATIONS: readonly RestorerActivation[] = ['relu', 'leakyRelu', 'swish'];
-export const SKIP_MODES: readonly SkipMode[] = ['add', 'concat'];
+export const SKIP_MODES: readonly SkipMode[] = ['add', 'concat', 'none'];
 export const UPSAMPLE_MODES: readonly UpsampleMode[] = ['bilinear', 'nearest'];
 export const MAX_LEVELS = 6;
 export const MAX_WIDTH = 1024;
@@ -119,7 +120,7 @@ export function checkInputSize(config: RestorerConfig, height: number, width: nu
 // i with feature i) and only narrow the widths, to ~10% and ~5% of its FLOPs per pixel.
 // ---------------------------------------------------------------------------------------------
 
-export type RestorerPresetName = 'teacher' | 'student-10' | 'student-5';
+export type RestorerPresetName = 'teacher' | 'student-10' | 'student-5' | 'autoencoder';
 
 const COMMON = {
   skip: 'add',
@@ -145,9 +146,22 @@ export const RESTORER_PRESETS: Readonly<Record<RestorerPresetName, RestorerConfi
   'student-10': fourLevelPreset([8, 16, 28, 56]),
   // 67,839 parameters (4.4%), 9,180 FLOPs/pixel (5.1%).
   'student-5': fourLevelPreset([6, 10, 20, 40]),
+  // The clean-image autoencoder (docs/autoencoder.md): the same four levels, but no skips and no
+  // global residual, so every image passes through the coarsest level, 64 channels at 1/8 of the
+  // side: a third as many numbers as the image has. It cannot copy its input; it must encode it.
+  // 388,803 parameters, 70,848 FLOPs/pixel (40% of the teacher's).
+  autoencoder: Object.freeze({
+    ...fourLevelPreset([16, 32, 64, 64]),
+    skip: 'none',
+    globalResidual: false,
+    zeroInitOutput: false,
+  }) as RestorerConfig,
 });
 
 export const RESTORER_PRESET_NAMES = Object.keys(RESTORER_PRESETS) as RestorerPresetName[];
+
+/** The presets a run may train as its student: the restorers (the autoencoder is not one). */
+export const STUDENT_PRESET_NAMES = RESTORER_PRESET_NAMES.filter((n) => RESTORER_PRESETS[n].globalResidual);
 
 export function isRestorerPresetName(name: string): name is RestorerPresetName {
   return (RESTORER_PRESET_NAMES as string[]).includes(name);
@@ -228,7 +242,7 @@ export function encoderFeatureLayer(config: RestorerConfig, i: number): string {
 export function decoderFeatureLayer(config: RestorerConfig, i: number): string {
   const b = config.decoderBlocks[i];
   if (b > 0) return layerNames.block('dec', i, b - 1, 'add');
-  return config.skip === 'add' ? layerNames.merge(i) : layerNames.fuse(i);
+  return { add: layerNames.merge(i), concat: layerNames.fuse(i), none: layerNames.upResize(i) }[config.skip];
 }
 
 export function convSpecs(config: RestorerConfig): ConvSpec[] {

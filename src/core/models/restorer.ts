@@ -122,7 +122,7 @@ export function buildRestorerModel(config: RestorerConfig, options: BuildRestore
     x = tf.layers.upSampling2d({ size: [2, 2], interpolation: cfg.upsample, name: layerNames.upResize(i) }).apply(x) as SymbolicTensor;
     if (cfg.skip === 'add') {
       x = add(x, skips[i], layerNames.merge(i));
-    } else {
+    } else if (cfg.skip === 'concat') {
       x = tf.layers.concatenate({ axis: -1, name: layerNames.merge(i) }).apply([x, skips[i]]) as SymbolicTensor;
       x = conv(x, layerNames.fuse(i), widths[i], { kernel: 1 });
     }
@@ -145,6 +145,7 @@ export class Restorer {
   readonly featureModel: tf.LayersModel;
   /** Initialisation seed, when known. */
   readonly seed: number | undefined;
+  private encoderModel: tf.LayersModel | null = null;
   private isDisposed = false;
 
   /**
@@ -179,6 +180,17 @@ export class Restorer {
       const outs = this.featureModel.apply(x) as Tensor4D[];
       const L = this.config.levels;
       return { output: outs[0], encoder: outs.slice(1, 1 + L), decoder: outs.slice(1 + L) };
+    });
+  }
+
+  /** The encoder features only, shallow to deep; differentiable, and runs none of the decoder. */
+  encode(x: Tensor4D): Tensor4D[] {
+    this.checkInput(x);
+    const L = this.config.levels;
+    this.encoderModel ??= tf.model({ inputs: this.model.inputs, outputs: this.featureModel.outputs.slice(1, 1 + L), name: `${this.model.name}_encoder` });
+    return tf.tidy(() => {
+      const outs = this.encoderModel!.apply(x);
+      return Array.isArray(outs) ? (outs as Tensor4D[]) : [outs as Tensor4D];
     });
   }
 

@@ -11,7 +11,10 @@ export interface ShippedModel {
   trainedBy: string;
 }
 
-export const SHIPPED_MODELS: readonly ShippedModel[] = [{ id: 'teacher', label: 'Teacher (shipped)', preset: 'teacher', trainedBy: 'weatherkd train-teacher' }];
+export const SHIPPED_MODELS: readonly ShippedModel[] = [
+  { id: 'teacher', label: 'Teacher (shipped)', preset: 'teacher', trainedBy: 'weatherkd train-teacher' },
+  { id: 'autoencoder', label: 'Clean autoencoder (shipped)', preset: 'autoencoder', trainedBy: 'weatherkd train-autoencoder' },
+];
 
 export const shippedModel = (id: string): ShippedModel | undefined => SHIPPED_MODELS.find((m) => m.id === id);
 

@@ -5,7 +5,7 @@
 
 import { CLEAN_SOURCES, type CleanSourceName } from '../data/clean';
 import { WEATHER_TYPES, type WeatherType } from '../data/weather';
-import { RESTORER_PRESET_NAMES, restorerPreset, sizeMultiple, type RestorerPresetName } from '../models/restorer-config';
+import { STUDENT_PRESET_NAMES, restorerPreset, sizeMultiple, type RestorerPresetName } from '../models/restorer-config';
 import { scheduledRate } from '../train/schedule';
 import { checkParams, defaultsOf, defineParams, type ParamTable, type ParamValue, type ParamValues } from './params';
 
@@ -57,7 +57,7 @@ export type RunParamKey = Exclude<keyof RunConfig, 'method' | 'evalSet' | 'metho
 export const RUN_PARAMS = defineParams({
   student: {
     type: 'enum',
-    values: RESTORER_PRESET_NAMES,
+    values: STUDENT_PRESET_NAMES,
     default: 'student-10' as RestorerPresetName,
     label: 'Student',
     help: "Student architecture: student-10 has about 10% of the teacher's FLOPs, student-5 about 5%.",

@@ -29,17 +29,19 @@ function config(method: string, steps: number, extra: RunConfigInput = {}, more:
 }
 
 let teacher: Restorer;
+let autoencoder: Restorer;
 
 beforeAll(async () => {
   await tf.setBackend('wasm');
   // Untrained, but not the identity (the output conv is not zeroed): the machinery is what is tested.
   teacher = createRestorer({ ...createRestorer('student-10').config, zeroInitOutput: false }, { seed: 5 });
+  autoencoder = createRestorer('autoencoder', { seed: 6 });
 });
 
 async function run(options: RunOptions): Promise<{ result: Awaited<ReturnType<typeof runDistillation>>; events: RunEvent[] }> {
   const events: RunEvent[] = [];
   const result = await runDistillation({
-    teachers: { restorer: teacher },
+    teachers: { restorer: teacher, autoencoder },
     ...options,
     onEvent: (e) => {
       events.push(e);

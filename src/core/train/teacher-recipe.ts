@@ -14,6 +14,12 @@ import { l1Loss } from './supervised';
 import { ssimTensor } from '../metrics/tensor-metrics';
 
 export interface TeacherRecipe {
+  /**
+   * What the network learns: to restore weather (degraded -> clean), or to reconstruct clean
+   * images (clean -> clean: the clean-image autoencoder, docs/autoencoder.md). Absent in older
+   * runs: 'restore'.
+   */
+  task?: RecipeTask;
   /** Architecture: a preset name or a full config. */
   model: RestorerPresetName | RestorerConfig;
   /** Total optimizer steps; the cosine schedule ends here. */
@@ -66,6 +72,14 @@ export interface TeacherRecipe {
   /** The model this run's weights started from, when it fine-tunes one (provenance only). */
   init?: TeacherInit;
 }
+
+export type RecipeTask = 'restore' | 'autoencode';
+
+/** What each task trains by default and what the trained model is called. */
+export const RECIPE_TASKS = {
+  restore: { model: 'teacher', name: 'weatherkd_teacher', command: 'weatherkd train-teacher' },
+  autoencode: { model: 'autoencoder', name: 'weatherkd_autoencoder', command: 'weatherkd train-autoencoder' },
+} as const satisfies Record<RecipeTask, { model: RestorerPresetName; name: string; command: string }>;
 
 export interface TeacherInit {
   /** The --init argument: a shipped model's name or a folder. */
@@ -121,9 +135,10 @@ export type TeacherParams = ParamValues<typeof TEACHER_PARAMS>;
 // Batch 8 of 64x64: a step of the teacher costs 3 x 5.9 GFLOP (forward + backward) and runs at
 // about 1.4 steps/s (25 GFLOP/s) on WASM in Node, one thread. Larger patches would help haze,
 // whose cue is global, but cost time in proportion; in a run of ~100 minutes more steps matter more.
-export function defaultTeacherRecipe(steps = 7000): TeacherRecipe {
+export function defaultTeacherRecipe(steps = 7000, task: RecipeTask = 'restore'): TeacherRecipe {
   return {
-    model: 'teacher',
+    ...(task === 'restore' ? {} : { task }),
+    model: RECIPE_TASKS[task].model,
     steps,
     batch: TEACHER_PARAMS.batch.default,
     patch: TEACHER_PARAMS.patch.default,
@@ -171,6 +186,7 @@ export function checkRecipe(recipe: TeacherRecipe): void {
     if (!(share >= 0 && share <= 1)) throw new RangeError(`photos.share must be in [0, 1], got ${share}`);
     if (names.length === 0) throw new RangeError('photos: no photos listed');
   }
+  if (recipe.task !== undefined && !(recipe.task in RECIPE_TASKS)) throw new RangeError(`unknown task "${String(recipe.task)}"`);
   if (recipe.weathers.length === 0) throw new RangeError('weathers must not be empty');
   for (const w of recipe.weathers) {
     if (!(WEATHER_TYPES as readonly string[]).includes(w)) throw new RangeError(`unknown weather type "${w}"`);
@@ -254,8 +270,9 @@ export function teacherBatch(recipe: TeacherRecipe, s: number, photos?: CleanSou
   const { batch: n, patch } = recipe;
   const seed = batchSeed(recipe, s);
   const pairs = makePairBatch({ n, size: patch, seed, weathers: recipe.weathers, source: recipeSource(recipe, photos) });
-  const x = pairs.degraded.data;
   const y = pairs.clean.data;
+  // The autoencoder reconstructs the clean image: its input is the clean image itself.
+  const x = recipe.task === 'autoencode' ? y.slice() : pairs.degraded.data;
   const share = recipe.identityShare ?? 0;
   if (share > 0) {
     const len = patch * patch * 3;

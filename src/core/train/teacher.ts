@@ -17,7 +17,7 @@ import { serializeRestorer, deserializeRestorer, type RestorerFiles } from '../m
 import { createRestorer, type Restorer } from '../models/restorer';
 import { sameConfig } from '../models/restorer-config';
 import { Adam, packAdamMoments, unpackAdamMoments } from './adam';
-import { checkRecipe, learningRate, recipeConfig, teacherBatch, teacherLoss, type TeacherRecipe } from './teacher-recipe';
+import { checkRecipe, learningRate, RECIPE_TASKS, recipeConfig, teacherBatch, teacherLoss, type TeacherRecipe } from './teacher-recipe';
 
 export interface ValidationRecord {
   step: number;
@@ -117,7 +117,7 @@ export class TeacherTrainer {
     if (initial && !sameConfig(initial.config, config)) {
       throw new Error(`the initial model's architecture differs from the recipe's: ${JSON.stringify(initial.config)}`);
     }
-    const restorer = initial ?? createRestorer(config, { seed: recipe.seed, name: 'weatherkd_teacher' });
+    const restorer = initial ?? createRestorer(config, { seed: recipe.seed, name: RECIPE_TASKS[recipe.task ?? 'restore'].name });
     const adam = new Adam(restorer.trainableWeights, recipe);
     const state: TeacherState = {
       format: TEACHER_CHECKPOINT_FORMAT,
@@ -269,7 +269,7 @@ export class TeacherTrainer {
     };
     const model = await serializeRestorer(this.restorer, {
       info: {
-        trainedBy: 'weatherkd train-teacher',
+        trainedBy: RECIPE_TASKS[state.recipe.task ?? 'restore'].command,
         step: state.step,
         elapsedMs: state.elapsedMs,
         recipe: state.recipe,
