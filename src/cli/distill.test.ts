@@ -214,7 +214,7 @@ describe('weatherkd distill', () => {
     const missing = await weatherkd('distill', '--method', 'kd', ...TINY, '--teacher', path.join(dir, 'nowhere'));
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim().split('\n')).toHaveLength(1);
-    expect(missing.stderr).toMatch(/^weatherkd distill: no model ".*nowhere": not a shipped model \(teacher\) and no such folder/);
+    expect(missing.stderr).toMatch(/^weatherkd distill: no model ".*nowhere": not a shipped model \(teacher, autoencoder\) and no such folder/);
     if (!existsSync(path.join(REPO_ROOT, 'public/models/teacher/model.json'))) {
       const unshipped = await weatherkd('distill', '--method', 'dfl', ...TINY);
       expect(unshipped.code).toBe(1);
