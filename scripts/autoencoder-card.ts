@@ -37,8 +37,7 @@ const { values } = parseArgs({
 });
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
-const cell = (s: EvalSummary) =>
-  `${s.output.psnr.toFixed(2)} / ${s.output.ssim.toFixed(4)} | ${s.output.psnr_y.toFixed(2)} / ${s.output.ssim_y.toFixed(4)}`;
+const cell = (s: EvalSummary) => `${s.output.psnr.toFixed(2)} / ${s.output.ssim.toFixed(4)} | ${s.output.psnr_y.toFixed(2)} / ${s.output.ssim_y.toFixed(4)}`;
 
 /** Clean photo folders in the shared data: unpaired clean/ folders and the paired sets' targets. */
 function cleanFolders(dataDir: string): { name: string; dir: string }[] {
