@@ -4,7 +4,9 @@
 //   npx tsx scripts/results-table.ts [--methods scratch,kd,dfl,dfl@900] [--steps 800] [--student student-10] [--parallel 2]
 // "METHOD@N" runs that method with N student steps instead of --steps. --equal-time A:B adds a row
 // for method A with as many steps as fit in B's wall time (A's time per step measured in its own
-// row). Nothing is cached between runs: each wall time includes every model a method trains.
+// row). --append keeps the rows already in docs/results.json (same budget and seed; a row with the
+// same label is replaced), so a new method joins the table without rerunning the others.
+// Nothing is cached between runs: each wall time includes every model a method trains.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -22,6 +24,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     parallel: { type: 'string', default: '2' },
     'equal-time': { type: 'string', multiple: true, default: [] },
+    append: { type: 'boolean', default: false },
     out: { type: 'string', default: path.join(ROOT, 'runs/results') },
   },
 });
@@ -153,12 +156,19 @@ async function main() {
     return `${a}@${Math.max(1, Math.round((rb.seconds / ra.seconds) * ra.steps))}`;
   });
   rows.push(...(await pool(extra, Number(values.parallel), runMethod)));
+  const jsonPath = path.join(ROOT, 'docs/results.json');
+  let commands = [process.argv.slice(2)];
+  if (values.append && existsSync(jsonPath)) {
+    const old = JSON.parse(readFileSync(jsonPath, 'utf8')) as { commands: string[][]; rows: Row[] };
+    commands = [...old.commands, ...commands];
+    rows.unshift(...old.rows.filter((o) => !rows.some((r) => r.label === o.label)));
+  }
   mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
-  writeFileSync(path.join(ROOT, 'docs/results.json'), JSON.stringify({ command: process.argv.slice(2), date: new Date().toISOString(), rows }, null, 2));
+  writeFileSync(jsonPath, JSON.stringify({ commands, date: new Date().toISOString(), rows }, null, 2));
   const md =
     `Synthetic evaluation set: PSNR (dB, RGB) / SSIM (RGB) per weather type; rain12: Y channel, the deraining convention. ` +
     `Student ${values.student}, ${values.steps} student steps each unless the row says otherwise, seed ${values.seed}; ` +
-    `command: \`npx tsx scripts/results-table.ts ${process.argv.slice(2).join(' ')}\`.\n\n${table(rows)}\n`;
+    `commands: ${commands.map((c) => `\`npx tsx scripts/results-table.ts ${c.join(' ')}\``).join(', then ')}.\n\n${table(rows)}\n`;
   const readme = path.join(ROOT, 'README.md');
   const text = readFileSync(readme, 'utf8');
   const start = '<!-- results:start -->';

@@ -21,6 +21,7 @@ import {
   type StepInfo,
   type StepResult,
   type TrainingPreview,
+  previewDue,
 } from './method';
 
 const OPTIONS = {
@@ -338,7 +339,8 @@ class Dckd implements DistillMethod {
         historyUpdate(this.history!.trainableWeights, this.ema);
         this.lastHistoryUpdate = s + 1;
       }
-      this.setPreview(ctx, x, t, negatives, fConst);
+      // Its columns cost extra passes: built only for the steps the loop shows.
+      if (previewDue(this.config.previewEvery, info.totalStep + 1)) this.setPreview(ctx, x, t, negatives, fConst);
       return { losses, stats: { ...stats, historyAge: s + 1 - this.lastHistoryUpdate } };
     } finally {
       tf.dispose([x, y, t, noisy, negatives, ...fConst, ...(lcTarget ? [lcTarget] : [])]);

@@ -20,14 +20,22 @@ export function gaussianWindow(size = 7, sigma = 7 / 6): number[][] {
  */
 export const MSCN_C = 0.01;
 
-/** Gaussian-weighted local mean, normalised by the window's mass inside the image (true means at the borders). */
+/**
+ * Gaussian-weighted local mean, normalised by the window's mass inside the image (true means at the borders).
+ * The window is separable (an outer product of its row sums), so it runs as a 7x1 and a 1x7 pass:
+ * 14 multiply-adds per value instead of 49, which is most of SLKD's step time.
+ */
 function localMean(x: Tensor4D, window: number[][]): Tensor4D {
   return tf.tidy(() => {
     const [, h, w, c] = x.shape;
     const k = window.length;
-    const filter = tf.tile(tf.tensor4d(window.flat(), [k, k, 1, 1]), [1, 1, c, 1]) as tf.Tensor4D;
-    const mass = tf.depthwiseConv2d(tf.ones([1, h, w, 1]) as Tensor4D, tf.tensor4d(window.flat(), [k, k, 1, 1]), 1, 'same');
-    return tf.div(tf.depthwiseConv2d(x, filter, 1, 'same'), mass) as Tensor4D;
+    const taps = window.map((row) => row.reduce((a, b) => a + b, 0));
+    const blur = (t: Tensor4D, channels: number) => {
+      const column = tf.tile(tf.tensor4d(taps, [k, 1, 1, 1]), [1, 1, channels, 1]) as tf.Tensor4D;
+      const row = tf.tile(tf.tensor4d(taps, [1, k, 1, 1]), [1, 1, channels, 1]) as tf.Tensor4D;
+      return tf.depthwiseConv2d(tf.depthwiseConv2d(t, column, 1, 'same'), row, 1, 'same');
+    };
+    return tf.div(blur(x, c), blur(tf.ones([1, h, w, 1]) as Tensor4D, 1)) as Tensor4D;
   });
 }
 

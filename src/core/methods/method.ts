@@ -130,6 +130,14 @@ export interface StepInfo {
   totalStep: number;
 }
 
+/**
+ * Whether the loop asks for a training preview once `stepsDone` steps are done: after the first
+ * step, then every `previewEvery`. Methods whose preview costs extra passes build it only then.
+ */
+export function previewDue(previewEvery: number, stepsDone: number): boolean {
+  return previewEvery > 0 && (stepsDone === 1 || stepsDone % previewEvery === 0);
+}
+
 export interface StepResult {
   /**
    * Named losses of this step, for the curves (e.g. {total, kd, cr} or {generator, adversarial}).

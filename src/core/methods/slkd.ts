@@ -21,6 +21,7 @@ import {
   type StepInfo,
   type StepResult,
   type TrainingPreview,
+  previewDue,
 } from './method';
 
 const OPTIONS = {
@@ -123,7 +124,7 @@ class Slkd implements DistillMethod {
 
   constructor(
     private readonly o: SlkdOptions,
-    config: RunConfig,
+    private readonly config: RunConfig,
   ) {
     this.phases = [{ id: 'distill', label: 'Distillation from two teachers', steps: config.steps, trainsStudent: true }];
     this.preview = new PreviewSlot(config.previewCount);
@@ -176,7 +177,8 @@ class Slkd implements DistillMethod {
         ]) as tf.Scalar;
         return { total, terms: { rec, kd, drl, irl }, stats: { relative: relativeError(st.output, x, t) } };
       });
-      this.setPreview(ctx, x, y, t, a, b);
+      // Its columns cost extra passes: built only for the steps the loop shows.
+      if (previewDue(this.config.previewEvery, info.totalStep + 1)) this.setPreview(ctx, x, y, t, a, b);
       return { losses, stats };
     } finally {
       tf.dispose([x, y, t, ...targetsA, ...targetsB, ...features(a), ...features(b)]);

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf, type Tensor4D } from '../tf';
 import { loadRestorerFromDir, saveRestorerToDir } from '../../cli/model-files';
@@ -94,6 +95,21 @@ describe('restorer save and load', () => {
     await sameOutputs(teacher, loaded);
     loaded.dispose();
     teacher.dispose();
+  });
+
+  it('the autoencoder (no skips, no global residual) round trips, and the shipped one loads as that preset', async () => {
+    const ae = createRestorer({ ...small, skip: 'none', globalResidual: false }, { seed: 5 });
+    const saved = await serializeRestorer(ae);
+    const loaded = await deserializeRestorer(saved.modelJson, saved.weightsBin);
+    expect(loaded.config.skip).toBe('none');
+    await sameOutputs(ae, loaded);
+    const shipped = await loadRestorerFromDir(fileURLToPath(new URL('../../../public/models/autoencoder', import.meta.url)));
+    expect(shipped.config).toEqual(restorerPreset('autoencoder'));
+    // Not the identity: no global residual, the image passes through the bottleneck.
+    const out = shipped.predict(x);
+    expect(tf.max(tf.abs(tf.sub(out, x))).dataSync()[0]).toBeGreaterThan(0.01);
+    tf.dispose(out);
+    [ae, loaded, shipped].forEach((r) => r.dispose());
   });
 
   it('the copy is independent of the original', async () => {

@@ -24,6 +24,7 @@ import {
   type TeacherRole,
   type TeacherSet,
   TEACHER_ROLES,
+  previewDue,
 } from '../methods/method';
 import { REFERENCE_ROLE } from '../methods/teachers';
 import { getMethod, METHODS } from '../methods/registry';
@@ -337,7 +338,7 @@ export async function runDistillation(options: RunOptions): Promise<RunResult> {
           lr,
         });
         if (phase.trainsStudent && studentStep % config.evalEvery === 0) await runEval('student', student);
-        if (config.previewEvery > 0 && (totalStep === 1 || totalStep % config.previewEvery === 0) && method.trainingPreview) {
+        if (previewDue(config.previewEvery, totalStep) && method.trainingPreview) {
           const preview = await method.trainingPreview(ctx);
           if (preview) emit({ type: 'preview', totalStep, studentStep, phase: phase.id, preview });
         }
