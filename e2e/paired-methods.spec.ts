@@ -2,7 +2,11 @@ import { test, expect } from './fixtures';
 
 // DCKD and SLKD, the two methods that need the clean-image autoencoder as a second frozen model:
 // each runs from the page with its own curves and gallery, and both students are then in the Restore view.
-test('DCKD and SLKD run from the page with their own curves and galleries; both students restore afterwards', async ({ page, pageErrors, offsite }) => {
+test('DCKD and SLKD run from the page with their own curves and galleries; both students are then in the Restore view', async ({
+  page,
+  pageErrors,
+  offsite,
+}) => {
   void pageErrors;
   void offsite;
   test.setTimeout(400_000);
