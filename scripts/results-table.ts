@@ -6,7 +6,9 @@
 // for method A with as many steps as fit in B's wall time (A's time per step measured in its own
 // row). --append keeps the rows already in docs/results.json (same budget and seed; a row with the
 // same label is replaced), so a new method joins the table without rerunning the others.
-// Nothing is cached between runs: each wall time includes every model a method trains.
+// --row 'LABEL=METHOD FLAG...' (repeatable) adds a row with its own distill flags, e.g.
+// --row 'scratch, full set=scratch --train-set 2000'. Nothing is cached between runs: each wall
+// time includes every model a method trains.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -24,6 +26,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     parallel: { type: 'string', default: '2' },
     'equal-time': { type: 'string', multiple: true, default: [] },
+    row: { type: 'string', multiple: true, default: [] },
     append: { type: 'boolean', default: false },
     out: { type: 'string', default: path.join(ROOT, 'runs/results') },
   },
@@ -53,9 +56,11 @@ interface Row extends DistillJson {
 const cli = (args: string[]) => run('node', [path.join(ROOT, 'bin/weatherkd.mjs'), ...args], { cwd: ROOT, maxBuffer: 64 << 20 });
 
 async function runMethod(entry: string): Promise<Row> {
-  const [method, steps = values.steps!] = entry.split('@');
-  const label = entry.includes('@') ? `${method} (${steps} steps)` : method;
-  const dir = path.join(values.out!, entry.replace('@', '-'));
+  const eq = entry.indexOf('=');
+  const [spec, ...flags] = (eq < 0 ? entry : entry.slice(eq + 1)).trim().split(/\s+/);
+  const [method, steps = values.steps!] = spec.split('@');
+  const label = eq >= 0 ? entry.slice(0, eq).trim() : spec.includes('@') ? `${method} (${steps} steps)` : method;
+  const dir = path.join(values.out!, label.replace(/[^a-z0-9@.-]+/gi, '-'));
   mkdirSync(dir, { recursive: true });
   const t0 = Date.now();
   process.stderr.write(`results: ${label} started\n`);
@@ -74,6 +79,7 @@ async function runMethod(entry: string): Promise<Row> {
     '--out',
     dir,
     '--json',
+    ...flags,
   ]);
   const d = JSON.parse(stdout) as DistillJson;
   let rain12: Row['rain12'] = null;
@@ -147,7 +153,7 @@ function table(rows: Row[]): string {
 }
 
 async function main() {
-  const methods = values.methods!.split(',');
+  const methods = [...(values.methods ? values.methods.split(',').filter(Boolean) : []), ...values.row!];
   const rows = await pool(methods, Number(values.parallel), runMethod);
   const extra = values['equal-time']!.map((pair) => {
     const [a, b] = pair.split(':');

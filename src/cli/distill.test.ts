@@ -87,6 +87,7 @@ describe('weatherkd distill', () => {
   const SHORT: Readonly<Record<string, string[]>> = {
     dfl: ['--option', 'generatorWarmup=2', '--option', 'studentStepsPerGenerator=2'],
     d4ir: ['--option', 'adapterSteps=3', '--option', 'diffusionSteps=3', '--option', 'bankSize=4', '--option', 'samplerSteps=4'],
+    tripled: ['--train-set', '24', '--option', 'scorerSteps=3', '--option', 'adjustSteps=3', '--option', 'keep=0.25'],
   };
 
   it.each(METHODS.map((m) => m.id))(
@@ -187,6 +188,77 @@ describe('weatherkd distill', () => {
     const off = await d4ir(path.join(dir, 'd4ir-3'), '--cache', 'off');
     expect(off.code, off.stderr).toBe(0);
     expect(phasesRun(path.join(dir, 'd4ir-3'))).toHaveLength(7);
+  });
+
+  it("writes TripleD's condensed set to DIR/subset, which --train-pairs trains on again (and a resumed run reads again)", async () => {
+    const out = path.join(dir, 'tripled');
+    const run = await weatherkd(
+      'distill',
+      '--method',
+      'tripled',
+      '--steps',
+      '2',
+      ...TINY,
+      '--train-set',
+      '40',
+      '--option',
+      'keep=0.1',
+      '--option',
+      'scorerSteps=2',
+      '--option',
+      'adjustSteps=2',
+      '--cache',
+      'off',
+      '--out',
+      out,
+      '--json',
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).subset).toMatchObject({ size: 4, of: 40, set: 'synthetic', selection: 'spread', adjusted: true });
+    const subset = path.join(out, 'subset');
+    const stems = readdirSync(path.join(subset, 'input')).sort();
+    expect(stems).toHaveLength(4);
+    for (const folder of ['target', 'original']) expect(readdirSync(path.join(subset, folder)).sort()).toEqual(stems);
+    expect(JSON.parse(readFileSync(path.join(out, 'scores', 'scores.json'), 'utf8')).data.complexity).toHaveLength(40);
+
+    // A later TripleD run condenses the user's pairs: all 4 of them are its full set.
+    const again = await weatherkd(
+      'distill',
+      '--method',
+      'tripled',
+      '--steps',
+      '2',
+      ...TINY,
+      '--train-pairs',
+      subset,
+      '--option',
+      'scorerSteps=1',
+      '--cache',
+      'off',
+      '--json',
+    );
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout).subset).toMatchObject({ size: 1, of: 4, set: 'user' });
+
+    // Scratch on them, stopped after its first checkpoint, continues on the same pairs (the checkpoint names the folder).
+    const args = ['--method', 'scratch', '--steps', '6', '--eval-every', '3', ...TINY, '--train-pairs', subset, '--json'];
+    const whole = await weatherkd('distill', ...args);
+    const parted = path.join(dir, 'scratch-pairs');
+    const watch = setInterval(() => {
+      if (!existsSync(path.join(parted, 'checkpoint.wkd'))) return;
+      clearInterval(watch);
+      (process.listeners('SIGINT').at(-1) as () => void)();
+    }, 2);
+    const stopped = await weatherkd('distill', ...args, '--out', parted, '--checkpoint-every', '0');
+    clearInterval(watch);
+    expect(JSON.parse(stopped.stdout).status).toBe('stopped');
+    expect((await weatherkd('distill', '--resume', parted, '--train-pairs', subset)).stderr).toMatch(/drop --train-pairs/);
+    const resumed = await weatherkd('distill', '--resume', parted, '--backend', 'wasm', '--json');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(JSON.parse(resumed.stdout).eval).toEqual(JSON.parse(whole.stdout).eval);
+    const missing = await weatherkd('distill', '--method', 'scratch', ...TINY, '--train-pairs', path.join(dir, 'nowhere'));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/cannot read input folder .*nowhere.input: no such folder/);
   });
 
   it('prints a table without --json, and method options change the run', async () => {

@@ -37,7 +37,7 @@ export const usePoolsStore = create<PoolsState>((set, get) => ({
     const problems: string[] = [];
     for (const file of files) {
       if (get().photos.filter((p) => p.kind === kind).length >= POOL_MAX_PHOTOS) {
-        problems.push(`The ${kind} pool holds at most ${POOL_MAX_PHOTOS} of your photos; "${file.name}" and the rest were not added.`);
+        problems.push(`At most ${POOL_MAX_PHOTOS} of your photos fit in one pool; "${file.name}" and the rest were not added.`);
         break;
       }
       try {

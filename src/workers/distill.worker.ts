@@ -7,7 +7,7 @@ import { zipArtifact } from './artifact-zip';
 import { deleteCheckpoint, getCheckpoint, putCheckpoint } from './checkpoint-store';
 import { indexedDbModelCache } from './method-cache';
 import { putStoredModel, readModelFiles } from './model-store';
-import { readUserPools } from './pool-store';
+import { readUserPairs, readUserPools } from './pool-store';
 import { deserializeRestorer, serializeRestorer } from '../core/models/io';
 import { restorerComplexity } from '../core/models/complexity';
 import { getMethod, methodCatalog, METHODS } from '../core/methods/registry';
@@ -110,6 +110,8 @@ async function execute(
     const method = getMethod(config.method);
     // Methods that learn from unpaired web pools also draw from the photos the user added to them.
     const pools = method.data === 'unpaired' ? await readUserPools() : undefined;
+    // Methods that learn from pairs train on the user's own pairs when there are any.
+    const trainPairs = method.data === 'paired' || method.data === 'subset' ? await readUserPairs() : [];
     // The restorer role is the model picked in the form; other roles are their shipped models.
     ({ teachers } = await loadTeachers(
       method,
@@ -122,6 +124,7 @@ async function execute(
       controller: own,
       onEvent,
       pools,
+      trainPairs,
       cache: indexedDbModelCache,
       checkpoints: { everySeconds: CHECKPOINT_EVERY_SECONDS, teachers: teacherId ? { restorer: teacherId } : {}, save: (cp) => putCheckpoint(runId, cp) },
       ...(resume ? { resume } : {}),

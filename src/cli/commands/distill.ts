@@ -31,6 +31,7 @@ import { CliError, UsageError, defineCommand, type CliIO } from '../command';
 import { backendOption } from '../common-options';
 import { intOption } from '../number-option';
 import { CHECKPOINT_FILE, readCheckpointFile, removeCheckpointFile, writeCheckpointFile } from '../run-checkpoint';
+import { readTrainPairs } from '../train-pairs';
 import { scoresToJson } from './metrics';
 
 /** CLI flag -> RUN_PARAMS key. Help texts and checks come from the table. */
@@ -45,6 +46,7 @@ const FLAGS = {
   warmup: 'warmupSteps',
   weathers: 'weathers',
   source: 'source',
+  'train-set': 'trainSet',
   'eval-every': 'evalEvery',
   'eval-count': 'evalSet.count',
   'eval-size': 'evalSet.size',
@@ -103,6 +105,7 @@ export function distillJson(summary: RunSummary): object {
     seed: summary.config.seed,
     student: { preset: summary.student.preset, params: summary.student.params, flops_per_pixel: summary.student.flopsPerPixel },
     eval: Object.fromEntries(subjects.map((s) => [s, scoresJson(summary.eval[s])])),
+    ...summary.report,
   };
 }
 
@@ -211,6 +214,11 @@ export const distillCommand = defineCommand({
       valueName: 'teacher|DIR',
       description: 'the shipped teacher (default), a restorer folder or a teacher training run',
     },
+    'train-pairs': {
+      type: 'string',
+      valueName: 'DIR',
+      description: "train on your own pairs, DIR/input/ and DIR/target/ by file stem (e.g. a TripleD run's DIR/subset): the run's finite training set",
+    },
     out: { type: 'string', valueName: 'DIR', description: 'write metrics.jsonl, run.json, the student and a checkpoint here' },
     resume: { type: 'string', valueName: 'DIR', description: 'continue the run whose --out was DIR from its checkpoint (settings and teacher come from it)' },
     'checkpoint-every': { type: 'string', valueName: 'SECONDS', default: '120', description: 'seconds between checkpoints in --out DIR' },
@@ -229,7 +237,9 @@ export const distillCommand = defineCommand({
     const checkpointEvery = intOption('checkpoint-every', values['checkpoint-every'], 0);
     const resumeDir = values.resume;
     if (resumeDir !== undefined) {
-      const settings = [...(['method', 'preset', 'option', 'teacher'] as const), ...(Object.keys(FLAGS) as Flag[])].filter((f) => values[f] !== undefined);
+      const settings = [...(['method', 'preset', 'option', 'teacher', 'train-pairs'] as const), ...(Object.keys(FLAGS) as Flag[])].filter(
+        (f) => values[f] !== undefined,
+      );
       if (settings.length) throw new UsageError(`--resume continues a run with its own settings and teacher; drop ${settings.map((f) => `--${f}`).join(', ')}`);
       if (values.out !== undefined && path.resolve(values.out) !== path.resolve(resumeDir))
         throw new UsageError('--resume writes into the folder it continues; drop --out');
@@ -298,6 +308,8 @@ export const distillCommand = defineCommand({
     );
     for (const note of notes) io.stderr.write(`note: ${note}\n`);
     const teacher = teachers.restorer ?? null;
+    const trainPairsDir = resume ? resume.trainPairs : values['train-pairs'];
+    const trainPairs = trainPairsDir === undefined ? undefined : await readTrainPairs(trainPairsDir);
 
     let metricsFile: string | null = null;
     if (outDir) {
@@ -327,12 +339,14 @@ export const distillCommand = defineCommand({
           teachers,
           controller,
           cache: values.cache === 'off' ? null : directoryModelCache(values.cache!),
+          ...(trainPairs ? { trainPairs } : {}),
           ...(resume ? { resume } : {}),
           ...(outDir
             ? {
                 checkpoints: {
                   everySeconds: checkpointEvery,
                   teachers: teacherArg === undefined ? {} : { restorer: teacherArg },
+                  ...(trainPairsDir === undefined ? {} : { trainPairs: trainPairsDir }),
                   save: (cp) => writeCheckpointFile(outDir, cp),
                 },
               }

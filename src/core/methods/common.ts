@@ -9,7 +9,8 @@ import type { FeatureExtractor } from '../models/feature-extractor';
 import type { Restorer } from '../models/restorer';
 import { Adam, type AdamState } from '../train/adam';
 import { stateField, type MethodState } from '../run/checkpoint';
-import { NonFiniteLossError, type LossGroup, type TrainingSample } from './method';
+import type { StoredModel } from '../models/param-set';
+import { NonFiniteLossError, type LossGroup, type MethodContext, type TrainingSample } from './method';
 
 import { l1Loss } from '../train/supervised';
 
@@ -242,4 +243,40 @@ export class PreviewSlot {
     this.input = null;
     this.targets = [];
   }
+}
+
+/** A model kept by an earlier run under `key`, or null when reuse is off, nothing is kept, or the cache cannot be read (the model is then trained again). */
+export async function loadCached(ctx: MethodContext, reuse: boolean, key: string): Promise<StoredModel | null> {
+  if (!reuse || !ctx.cache) return null;
+  try {
+    return await ctx.cache.load(key);
+  } catch {
+    return null;
+  }
+}
+
+/** Keeps a trained model for later runs. A full disk or a private window must not fail this run: the next one trains again. */
+export async function storeCached(ctx: MethodContext, key: string, model: StoredModel): Promise<void> {
+  try {
+    await ctx.cache?.save(key, model);
+  } catch {
+    // nothing to do: caching is an optimisation
+  }
+}
+
+/** A model restored from a cache entry, or null when the entry is broken (wrong shapes, bad bytes). */
+export function restoreOrNull<T>(restore: () => T): T | null {
+  try {
+    return restore();
+  } catch {
+    return null;
+  }
+}
+
+/** The phase note of a model reused from the cache: how it was trained. */
+export function describeStored(what: string, stored: StoredModel): string {
+  const t = stored.meta.training as Record<string, unknown> | undefined;
+  const steps = typeof t?.steps === 'number' ? `${t.steps} steps` : 'an earlier run';
+  const knn = typeof t?.knnAccuracy === 'number' ? `, kNN accuracy ${(t.knnAccuracy * 100).toFixed(0)}%` : '';
+  return `${what} reused from an earlier run (${steps}${knn})`;
 }

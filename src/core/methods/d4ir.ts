@@ -19,14 +19,27 @@ import type { WeatherType } from '../data/weather';
 import { chanceAccuracy, knnAccuracy, project2d } from '../metrics/embeddings';
 import { scoreTensors } from '../metrics/tensor-metrics';
 import { ConditionalDiffusion, DEFAULT_DIFFUSION } from '../models/diffusion';
-import type { StoredModel } from '../models/param-set';
 import { contrastiveLoss, DEFAULT_PROMPT_ADAPTER, PromptAdapter } from '../models/prompt-adapter';
 import { readVariables, stateField, writeVariables } from '../run/checkpoint';
 import type { RunConfig } from '../run/config';
 import { USER_LABEL } from '../run/data';
 import type { ParamValues } from '../run/params';
 import { Adam, type AdamState } from '../train/adam';
-import { l1Loss, loadAdam, optimize, readImages, relativeError, samplesFromBatches, studentAdam, studentLosses, teacherTarget } from './common';
+import {
+  l1Loss,
+  loadAdam,
+  describeStored,
+  loadCached,
+  restoreOrNull,
+  storeCached,
+  optimize,
+  readImages,
+  relativeError,
+  samplesFromBatches,
+  studentAdam,
+  studentLosses,
+  teacherTarget,
+} from './common';
 import {
   defineMethod,
   type Artifact,
@@ -277,7 +290,7 @@ class D4IR implements DistillMethod {
     this.keys = { adapter: adapterKey, diffusion: `d4ir-diffusion-${deriveSeed(0, JSON.stringify(diffusionDesc)).toString(16)}` };
     const probe = this.pools(ctx).webDegraded('d4ir-probe', 0, PROBE_PER_WEATHER * this.config.weathers.length, POOL_SIZE);
     this.probe = { x: ctx.data.tensor(probe.images), labels: probe.weather };
-    const stored = await this.cached(ctx, this.keys.adapter);
+    const stored = await loadCached(ctx, this.o.reuse, this.keys.adapter);
     const adapter = stored && restoreOrNull(() => PromptAdapter.fromStored(stored));
     this.adapter = adapter ?? new PromptAdapter(DEFAULT_PROMPT_ADAPTER, this.seed('adapter-init'));
     if (adapter) {
@@ -287,7 +300,7 @@ class D4IR implements DistillMethod {
       this.adapterAdam = new Adam(this.adapter.variables);
     }
     // A cached diffusion model is only valid with the adapter it was trained with (its key includes the adapter's).
-    const storedDiffusion = adapter ? await this.cached(ctx, this.keys.diffusion) : null;
+    const storedDiffusion = adapter ? await loadCached(ctx, this.o.reuse, this.keys.diffusion) : null;
     const diffusion = storedDiffusion && restoreOrNull(() => ConditionalDiffusion.fromStored(storedDiffusion));
     this.diffusion = diffusion ?? new ConditionalDiffusion({ ...DEFAULT_DIFFUSION, promptDim: this.adapter.config.dim }, this.seed('diffusion-init'));
     if (diffusion) this.phases[1] = { ...this.phases[1], steps: 0, reused: describeStored('diffusion model', storedDiffusion!) };
@@ -302,13 +315,13 @@ class D4IR implements DistillMethod {
       this.adapterAdam.dispose();
       this.adapterAdam = null;
       await this.updateProjection();
-      await this.store(ctx, this.keys.adapter, await this.adapter!.save({ steps: this.o.adapterSteps, knnAccuracy: this.projection!.score.value }));
+      await storeCached(ctx, this.keys.adapter, await this.adapter!.save({ steps: this.o.adapterSteps, knnAccuracy: this.projection!.score.value }));
     }
     if (phase.id === 'synthesis') {
       if (this.diffusionAdam) {
         this.diffusionAdam.dispose();
         this.diffusionAdam = null;
-        await this.store(ctx, this.keys.diffusion, await this.diffusion!.save({ steps: this.o.diffusionSteps, adapter: this.keys.adapter }));
+        await storeCached(ctx, this.keys.diffusion, await this.diffusion!.save({ steps: this.o.diffusionSteps, adapter: this.keys.adapter }));
       }
       const patch = this.config.patch;
       const size = phase.steps * this.config.batch;
@@ -491,25 +504,6 @@ class D4IR implements DistillMethod {
     await this.updateProjection();
   }
 
-  /** A cached model, or null when reuse is off, nothing is cached, or the cache cannot be read (the model is then trained again). */
-  private async cached(ctx: MethodContext, key: string): Promise<StoredModel | null> {
-    if (!this.o.reuse || !ctx.cache) return null;
-    try {
-      return await ctx.cache.load(key);
-    } catch {
-      return null;
-    }
-  }
-
-  /** Keeps a trained model for later runs. A full disk or a private window must not fail this run: the next one trains again. */
-  private async store(ctx: MethodContext, key: string, model: StoredModel): Promise<void> {
-    try {
-      await ctx.cache?.save(key, model);
-    } catch {
-      // nothing to do: caching is an optimisation
-    }
-  }
-
   /** Embeds the labelled probe images: the projection and the kNN score. */
   private async updateProjection(): Promise<void> {
     const { x, labels } = this.probe!;
@@ -625,22 +619,6 @@ class D4IR implements DistillMethod {
     this.probe = null;
     this.bank = null;
   }
-}
-
-/** A model restored from a cache entry, or null when the entry is broken (wrong shapes, bad bytes). */
-function restoreOrNull<T>(restore: () => T): T | null {
-  try {
-    return restore();
-  } catch {
-    return null;
-  }
-}
-
-function describeStored(what: string, stored: StoredModel): string {
-  const t = stored.meta.training as Record<string, unknown> | undefined;
-  const steps = typeof t?.steps === 'number' ? `${t.steps} steps` : 'an earlier run';
-  const knn = typeof t?.knnAccuracy === 'number' ? `, kNN accuracy ${(t.knnAccuracy * 100).toFixed(0)}%` : '';
-  return `${what} reused from an earlier run (${steps}${knn})`;
 }
 
 function copyBank(b: Bank): Bank {

@@ -15,7 +15,7 @@
 // whose phase does not train the student marks it so, and the loop neither counts its steps as
 // student steps nor evaluates the student during it.
 
-import type { PairBatch } from '../data/pairs';
+import type { TrainBatch, TrainSet } from '../data/train-set';
 import type { RGBBatch, RGBImage } from '../data/image';
 import type { WeatherType } from '../data/weather';
 import type { Restorer } from '../models/restorer';
@@ -171,6 +171,18 @@ export interface TrainingPreview {
   samples: TrainingSample[];
   /** A 2-D picture of learned embeddings (D4IR's prompts), coloured by a label the method never saw. */
   projection?: EmbeddingProjection;
+  /** A distribution of per-image scores (TripleD's complexity), with the part the method kept. */
+  histogram?: ScoreHistogram;
+}
+
+export interface ScoreHistogram {
+  caption: string;
+  /** Counts of equal-width bins over [lo, hi]. */
+  counts: number[];
+  /** Of each bin, how many the method kept. */
+  kept: number[];
+  lo: number;
+  hi: number;
 }
 
 export interface EmbeddingProjection {
@@ -195,8 +207,15 @@ export interface DataProvider {
   readonly patch: number;
   /** Weather types the run trains on. */
   readonly weathers: readonly WeatherType[];
-  /** Paired (degraded, clean) images from the teacher's training distribution. */
-  pairs(stream: string, index: number, n?: number, size?: number): PairBatch;
+  /**
+   * Paired (degraded, clean) images from the teacher's training distribution: fresh ones every
+   * call, or drawn from the run's finite training set when it has one (trainSet).
+   */
+  pairs(stream: string, index: number, n?: number, size?: number): TrainBatch;
+  /** The run's finite training set (config.trainSet synthetic pairs, or the user's pairs); null when every batch is fresh. */
+  readonly trainSet: TrainSet | null;
+  /** The finite set a method that needs one condenses (TripleD): trainSet, or DEFAULT_TRAIN_SET synthetic pairs. */
+  finiteTrainSet(): TrainSet;
   /** Unpaired clean "web" images: a seed domain of their own, never the teacher's pairs or the eval set. */
   webClean(stream: string, index: number, n?: number, size?: number): RGBBatch;
   /** Unpaired degraded "web" images with their weather types ('user' for photos the user added: weather unknown). */
@@ -247,7 +266,9 @@ export type Artifact =
       kind: 'pairs';
       inputLabel: string;
       targetLabel: string;
-      pairs: { stem: string; input: RGBImage; target: RGBImage; caption: string }[];
+      pairs: { stem: string; input: RGBImage; target: RGBImage; caption: string; original?: RGBImage }[];
+      /** Set when the inputs were changed from originals (TripleD's adjustment): those are written as <name>/original/<stem>.png. */
+      originalLabel?: string;
     }
   | {
       name: string;
@@ -286,6 +307,8 @@ export interface DistillMethod {
   loadState(ctx: MethodContext, state: MethodState): Promise<void>;
   /** What the run made besides the student; asked once, after the last step of a run that did not fail. */
   artifacts?(ctx: MethodContext): Promise<Artifact[]>;
+  /** A few facts for the run's summary and the CLI's --json (TripleD: {subset: {size, of, ...}}); asked with artifacts. */
+  report?(): Record<string, unknown>;
   /** The images the student trained on in the last step; null before the first step. */
   trainingPreview?(ctx: MethodContext): Promise<TrainingPreview | null>;
   /** Frees optimizers, extra models and kept tensors; safe to call twice. Never disposes student or teacher. */

@@ -7,9 +7,10 @@ import { kdMethod } from './kd';
 import type { MethodDefinition, MethodInfo } from './method';
 import { scratchMethod } from './scratch';
 import { slkdMethod } from './slkd';
+import { tripledMethod } from './tripled';
 import type { ParamTable } from '../run/params';
 
-export const METHODS: readonly MethodDefinition[] = [scratchMethod, kdMethod, dflMethod, d4irMethod, dckdMethod, slkdMethod];
+export const METHODS: readonly MethodDefinition[] = [scratchMethod, kdMethod, dflMethod, d4irMethod, dckdMethod, slkdMethod, tripledMethod];
 
 export const METHOD_IDS: readonly string[] = METHODS.map((m) => m.id);
 

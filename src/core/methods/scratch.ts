@@ -2,7 +2,7 @@
 // reference "with original data" that every distillation method is compared with.
 
 import { tf } from '../tf';
-import type { PairBatch } from '../data/pairs';
+import type { TrainBatch } from '../data/train-set';
 import type { Adam } from '../train/adam';
 import { l1Loss, loadAdam, optimize, relativeError, samplesFromBatches, studentAdam, studentLosses } from './common';
 import type { RunConfig } from '../run/config';
@@ -38,7 +38,7 @@ class Scratch implements DistillMethod {
   readonly info = scratchMethod;
   readonly phases: MethodPhase[];
   private adam: Adam | null = null;
-  private last: PairBatch | null = null;
+  private last: TrainBatch | null = null;
 
   constructor(config: RunConfig) {
     this.phases = [{ id: 'train', label: 'Supervised training', steps: config.steps, trainsStudent: true }];

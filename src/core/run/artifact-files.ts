@@ -9,11 +9,18 @@ export type ArtifactFile = { path: string; image: RGBImage } | { path: string; t
 
 export function artifactFiles(a: Artifact): ArtifactFile[] {
   if (a.kind === 'json') return [{ path: `${a.name}/${a.name}.json`, text: `${JSON.stringify({ title: a.title, data: a.data }, null, 1)}\n` }];
-  const captions = { title: a.title, input: a.inputLabel, target: a.targetLabel, pairs: a.pairs.map((p) => ({ stem: p.stem, caption: p.caption })) };
+  const captions = {
+    title: a.title,
+    input: a.inputLabel,
+    target: a.targetLabel,
+    ...(a.originalLabel ? { original: a.originalLabel } : {}),
+    pairs: a.pairs.map((p) => ({ stem: p.stem, caption: p.caption })),
+  };
   return [
     ...a.pairs.flatMap((p) => [
       { path: `${a.name}/input/${p.stem}.png`, image: p.input },
       { path: `${a.name}/target/${p.stem}.png`, image: p.target },
+      ...(p.original ? [{ path: `${a.name}/original/${p.stem}.png`, image: p.original }] : []),
     ]),
     { path: `${a.name}/captions.json`, text: `${JSON.stringify(captions, null, 1)}\n` },
   ];

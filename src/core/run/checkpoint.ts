@@ -28,6 +28,8 @@ export interface RunCheckpoint {
   config: RunConfig;
   /** Where each frozen model came from, as the caller named it (a shipped model's id, a folder): a continued run loads the same. */
   teachers: Partial<Record<TeacherRole, string>>;
+  /** Where the user's training pairs came from (a folder), when the run trains on them: a continued run reads the same. */
+  trainPairs?: string;
   /** The phases as this run planned them (a method may have shortened one at init, e.g. a model found in its cache). */
   phases: MethodPhase[];
   /** The next step to run: its phase, its index within the phase, and the counters before it. */

@@ -38,6 +38,8 @@ export interface RunConfig {
   weathers: WeatherType[];
   /** Clean image source of the synthetic training pairs. */
   source: CleanSourceName | 'mixed';
+  /** Pairs in the finite training set (docs/data.md#the-finite-training-set); 0: fresh pairs for every batch. */
+  trainSet: number;
   /** Evaluate the student every this many student steps (and at the end). */
   evalEvery: number;
   /** Restored evaluation images per weather type attached to each student evaluation (0: none). */
@@ -88,6 +90,14 @@ export const RUN_PARAMS = defineParams({
     default: 'mixed' as CleanSourceName | 'mixed',
     label: 'Clean source',
     help: 'Clean images of the synthetic training pairs: procedural scenes, dead leaves, or both.',
+  },
+  trainSet: {
+    type: 'int',
+    min: 0,
+    max: 100_000,
+    default: 0,
+    label: 'Training set',
+    help: 'Pairs in a fixed, finite training set that scratch, KD and TripleD draw from; 0 draws fresh synthetic pairs for every batch (TripleD then condenses 2000).',
   },
   evalEvery: { type: 'int', min: 1, max: 1_000_000, default: 100, label: 'Evaluate every', help: 'Student steps between evaluations.' },
   evalSamples: {
@@ -235,6 +245,7 @@ export function resolveRunConfig(input: RunConfigInput, methods: readonly Method
     warmupSteps: p.warmupSteps,
     weathers: p.weathers,
     source: p.source,
+    trainSet: p.trainSet,
     evalEvery: p.evalEvery,
     evalSamples: p.evalSamples,
     previewEvery: p.previewEvery,

@@ -7,6 +7,7 @@
 import { tf, type Tensor4D } from '../tf';
 import { cropImage, resizeBilinear, type RGBBatch, type RGBImage } from '../data/image';
 import { makeEvalSet, makePairBatch, type PairBatch } from '../data/pairs';
+import { DEFAULT_TRAIN_SET, drawBatch, syntheticTrainSet, userTrainSet, type TrainSet, type UserPair } from '../data/train-set';
 import { deriveSeed, rngFor, type Rng } from '../data/rng';
 import type { WeatherType } from '../data/weather';
 import type { DataProvider } from '../methods/method';
@@ -58,7 +59,16 @@ export function photosFingerprint(photos: readonly RGBImage[]): string {
   return deriveSeed(photos.length, ...keys).toString(16);
 }
 
-export function createDataProvider(config: RunConfig, userPools: UserPools = { clean: [], degraded: [] }): DataProvider {
+/**
+ * userPairs, when given, are the run's finite training set (the user's own pairs); otherwise
+ * config.trainSet > 0 fixes a synthetic one, and 0 draws fresh pairs for every batch.
+ */
+export function createDataProvider(config: RunConfig, userPools: UserPools = { clean: [], degraded: [] }, userPairs: readonly UserPair[] = []): DataProvider {
+  const trainSet: TrainSet | null = userPairs.length
+    ? userTrainSet(userPairs)
+    : config.trainSet > 0
+      ? syntheticTrainSet(config.trainSet, config.weathers, config.source)
+      : null;
   const draw = (domain: string, stream: string, index: number, n: number, size: number): PairBatch =>
     makePairBatch({
       n,
@@ -72,7 +82,10 @@ export function createDataProvider(config: RunConfig, userPools: UserPools = { c
     batch: config.batch,
     patch: config.patch,
     weathers: config.weathers,
-    pairs: (stream, index, n = config.batch, size = config.patch) => draw('train', stream, index, n, size),
+    pairs: (stream, index, n = config.batch, size = config.patch) =>
+      trainSet ? drawBatch(trainSet, n, size, rngFor(config.seed, 'train-set-draw', stream, index)) : draw('train', stream, index, n, size),
+    trainSet,
+    finiteTrainSet: () => trainSet ?? syntheticTrainSet(DEFAULT_TRAIN_SET, config.weathers, config.source),
     webClean: (stream, index, n = config.batch, size = config.patch) => {
       const images = draw('web-clean', stream, index, n, size).clean;
       mixIn(images, userPools.clean, rngFor(config.seed, 'user-clean', stream, index));
@@ -84,7 +97,7 @@ export function createDataProvider(config: RunConfig, userPools: UserPools = { c
       return { images: b.degraded, weather: b.weather.map((w, i) => (user[i] ? USER_LABEL : w)) };
     },
     tensor: (batch: RGBBatch) => tf.tensor4d(batch.data, [batch.n, batch.height, batch.width, 3]),
-    reseeded: (seed: number) => createDataProvider({ ...config, seed }, userPools),
+    reseeded: (seed: number) => createDataProvider({ ...config, seed }, userPools, userPairs),
     userDegradedFingerprint: photosFingerprint(userPools.degraded),
   };
 }

@@ -86,6 +86,8 @@ export interface RunSummary {
   /** The latest scores of each subject (student: the last evaluation, null if none). */
   eval: Record<EvalSubject, EvalScores | null>;
   history: { steps: StepRecord[]; evals: EvalRecord[] };
+  /** The method's own facts about the run (DistillMethod.report), e.g. TripleD's subset size; {} for most. */
+  report: Record<string, unknown>;
 }
 
 export interface RunResult extends RunSummary {

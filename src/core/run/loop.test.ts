@@ -18,6 +18,8 @@ const TINY: RunConfigInput = {
   batch: 2,
   patch: 16,
   weathers: ['haze', 'rain'],
+  // A small finite set: the methods that draw pairs draw from it, and TripleD condenses it.
+  trainSet: 24,
   evalEvery: 10,
   previewEvery: 4,
   previewCount: 2,
@@ -55,6 +57,7 @@ async function run(options: RunOptions): Promise<{ result: Awaited<ReturnType<ty
 const SHORT: Readonly<Record<string, Record<string, number>>> = {
   dfl: { generatorWarmup: 3, studentStepsPerGenerator: 2 },
   d4ir: { adapterSteps: 6, diffusionSteps: 6, bankSize: 6, samplerSteps: 4 },
+  tripled: { scorerSteps: 4, adjustSteps: 4, keep: 0.25 },
 };
 
 /** For test methods that keep nothing between steps. */

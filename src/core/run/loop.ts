@@ -31,6 +31,7 @@ import { getMethod, METHODS } from '../methods/registry';
 import { CHECKPOINT_FORMAT, CheckpointError, checkCheckpoint, readVariables, writeVariables, type RunCheckpoint } from './checkpoint';
 import { resolveRunConfig, studentLearningRate, type RunConfig } from './config';
 import { RunController } from './controller';
+import type { UserPair } from '../data/train-set';
 import { createDataProvider, createEvalSplits, disposeEvalSplits, type EvalSplit, type UserPools } from './data';
 import { evaluate } from './evaluate';
 import {
@@ -67,6 +68,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Photos the user added to the unpaired web pools (methods with data 'unpaired' draw from them). */
   pools?: UserPools;
+  /** The user's own training pairs: the run's finite training set (docs/data.md#the-finite-training-set). */
+  trainPairs?: readonly UserPair[];
   /** Where methods keep expensive models between runs (D4IR's adapter and diffusion model). */
   cache?: ModelCache | null;
   /** Called synchronously with every event; keep it cheap (post it, log it). */
@@ -82,6 +85,8 @@ export interface CheckpointOptions {
   everySeconds: number;
   /** Where each teacher came from, kept in the checkpoint for whoever continues the run. */
   teachers?: Partial<Record<TeacherRole, string>>;
+  /** Where the user's training pairs came from (a folder), kept likewise. */
+  trainPairs?: string;
   /** Keeps a checkpoint (replacing the previous one). A rejection is reported in a 'checkpoint' event; the run goes on. */
   save(checkpoint: RunCheckpoint): Promise<void>;
 }
@@ -171,6 +176,7 @@ export async function runDistillation(options: RunOptions): Promise<RunResult> {
   let lastSubstepEvent = 0;
   let evalMs = 0;
   let artifacts: Artifact[] = [];
+  let report: Record<string, unknown> = {};
   const recentMs: number[] = [];
   let phases: MethodPhase[] = [];
   /** The step about to run (or running), while the method's state is that of just before it. */
@@ -188,6 +194,7 @@ export async function runDistillation(options: RunOptions): Promise<RunResult> {
         method: definition.id,
         config,
         teachers: options.checkpoints.teachers ?? {},
+        ...(options.checkpoints.trainPairs === undefined ? {} : { trainPairs: options.checkpoints.trainPairs }),
         phases,
         position: { ...position },
         seconds: seconds(),
@@ -243,7 +250,7 @@ export async function runDistillation(options: RunOptions): Promise<RunResult> {
     config,
     student,
     teachers,
-    data: createDataProvider(config, options.pools),
+    data: createDataProvider(config, options.pools, options.trainPairs),
     backend,
     cache: options.cache ?? null,
     seed: (...keys) => deriveSeed(config.seed, 'method', ...keys),
@@ -366,8 +373,9 @@ export async function runDistillation(options: RunOptions): Promise<RunResult> {
     if (status !== 'failed' && splits.length > 0 && studentStep > 0 && lastStudentEval?.studentStep !== studentStep) {
       await runEval('student', student);
     }
-    if (status !== 'failed' && method?.artifacts) {
-      artifacts = await method.artifacts(ctx);
+    if (status !== 'failed' && method) {
+      artifacts = (await method.artifacts?.(ctx)) ?? [];
+      report = method.report?.() ?? {};
       const bad = artifacts.filter((a) => !ARTIFACT_NAME.test(a.name)).map((a) => JSON.stringify(a.name));
       if (bad.length) throw new Error(`artifact names must be lower-case letters, digits and dashes: ${bad.join(', ')}`);
     }
@@ -399,6 +407,7 @@ export async function runDistillation(options: RunOptions): Promise<RunResult> {
     teacher: teacher ? modelSummary(teacher) : null,
     eval: latest,
     history: { steps, evals },
+    report,
   };
   emit({ type: 'end', summary });
   return { ...summary, studentModel: student, artifacts };

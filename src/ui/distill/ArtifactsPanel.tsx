@@ -1,4 +1,4 @@
-// What a run made besides its student (D4IR's synthesised bank, later TripleD's condensed set):
+// What a run made besides its student (D4IR's synthesised bank, TripleD's condensed set):
 // a few of its images, and each artifact as a zip in the layout `weatherkd distill --out` writes.
 import { useEffect, useState } from 'react';
 import type { Artifact } from '../../core/methods/method';
@@ -53,17 +53,22 @@ export function ArtifactsPanel({ runId, artifacts }: { runId: string; artifacts:
             {a?.kind === 'pairs' && (
               <>
                 <p className="hint">
-                  Columns: {a.inputLabel} · {a.targetLabel}
+                  Columns: {a.originalLabel && `${a.originalLabel} · `}
+                  {a.inputLabel} · {a.targetLabel}
                   {a.pairs.length > SHOWN && ` (the first ${SHOWN} of ${a.pairs.length})`}
                 </p>
                 <div className="grid-images">
                   {a.pairs.slice(0, SHOWN).map((p) => (
                     <figure key={p.stem} title={p.caption}>
                       <div className="triple">
+                        {p.original && <ImageCanvas image={p.original} label={a.originalLabel ?? 'original'} scale={2} />}
                         <ImageCanvas image={p.input} label={a.inputLabel} scale={2} />
                         <ImageCanvas image={p.target} label={a.targetLabel} scale={2} />
                       </div>
-                      <figcaption>{p.stem}</figcaption>
+                      <figcaption>
+                        {p.stem}
+                        {a.originalLabel && `: ${p.caption}`}
+                      </figcaption>
                     </figure>
                   ))}
                 </div>

@@ -10,6 +10,7 @@ import { useRunsStore, LIVE } from '../../state/runs';
 import { guarded } from '../../workers/client';
 import { distillWorker } from '../../workers/distill-client';
 import { ParamField } from '../ParamField';
+import { TrainPairs } from './TrainPairs';
 import { WebPools } from './WebPools';
 
 /** The settings every run shows; the others are under "More settings". */
@@ -93,6 +94,7 @@ export function RunForm({ catalog }: { catalog: MethodCatalogItem[] }) {
         />
       ))}
       {method.data === 'unpaired' && <WebPools />}
+      {(method.data === 'paired' || method.data === 'subset') && <TrainPairs />}
       {method.teachers.includes('restorer') && !teacherAvailable && <p className="error">This method needs the teacher, which is not available.</p>}
       {error && (
         <p className="error" role="alert" data-testid="run-config-error">

@@ -8,6 +8,7 @@ import { ImageCanvas } from '../ImageCanvas';
 import { LineChart } from '../LineChart';
 import { lossCharts, scoreChart } from '../../state/charts';
 import { EmbeddingScatter } from './EmbeddingScatter';
+import { ScoreHistogram } from './ScoreHistogram';
 import { downloadBlob } from '../download';
 import { ArtifactsPanel } from './ArtifactsPanel';
 import { formatDuration } from '../../core/format';
@@ -160,6 +161,7 @@ export function RunMonitor({ run }: { run: RunRecord }) {
         <LineChart title="Student PSNR on the evaluation set (dB)" yLabel="dB" x={psnr.x} series={psnr.series} testId="chart-psnr" />
       </div>
       {run.preview?.projection && <EmbeddingScatter projection={run.preview.projection} />}
+      {run.preview?.histogram && <ScoreHistogram histogram={run.preview.histogram} />}
       {run.samples.length > 0 && (
         <>
           <h3>Evaluation images (degraded · student · clean)</h3>

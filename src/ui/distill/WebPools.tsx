@@ -1,9 +1,8 @@
 // Photos the user adds to the unpaired web pools of methods that learn from them (D4IR).
 import { useEffect } from 'react';
 import { usePoolsStore } from '../../state/pools';
-import type { PoolKind } from '../../workers/pool-store';
 
-const POOL_TEXT: Record<PoolKind, { title: string; help: string }> = {
+const POOL_TEXT: Record<'clean' | 'degraded', { title: string; help: string }> = {
   degraded: {
     title: 'Degraded web pool',
     help: 'weather photos, no clean versions or labels needed: the prompt adapter and the diffusion model learn from them',
