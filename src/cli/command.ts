@@ -61,9 +61,13 @@ export interface CommandSpec<O extends Record<string, OptionSpec>> {
   positionals: string[];
   /** How many of the positionals may be left out at the end (default 0). */
   optionalPositionals?: number;
+  /** The last positional may repeat (`DIR...`). */
+  variadic?: boolean;
   options: O;
   /** Longer explanation printed by --help, after the usage line. */
   description?: string;
+  /** More help that depends on the other flags given with --help (e.g. a method's options). */
+  moreHelp?(values: OptionValues<O>): Promise<string>;
   run(args: { values: OptionValues<O>; positionals: string[] }, io: CliIO): Promise<void> | void;
 }
 
@@ -89,7 +93,12 @@ function optionsHelp(options: Record<string, OptionSpec>): string {
 export function defineCommand<const O extends Record<string, OptionSpec>>(spec: CommandSpec<O>): Command {
   const allOptions: Record<string, OptionSpec> = { ...spec.options, help: HELP_OPTION };
   const required = spec.positionals.length - (spec.optionalPositionals ?? 0);
-  const usage = [`weatherkd ${spec.name}`, ...spec.positionals.map((p, i) => (i < required ? p : `[${p}]`)), '[options]'].join(' ');
+  const usage = [
+    `weatherkd ${spec.name}`,
+    ...spec.positionals.map((p, i) => (i < required ? p : `[${p}]`)),
+    ...(spec.variadic ? ['...'] : []),
+    '[options]',
+  ].join(' ');
 
   const help = (): string => [`Usage: ${usage}`, '', spec.description ?? spec.summary, '', 'Options:', optionsHelp(allOptions), ''].join('\n');
 
@@ -107,19 +116,44 @@ export function defineCommand<const O extends Record<string, OptionSpec>>(spec: 
             { type, ...(short ? { short } : {}), ...(multiple ? { multiple } : {}), ...(d !== undefined ? { default: d } : {}) },
           ]),
         );
-        parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+        parsed = parseArgs({ args: withNegativeValues(argv, options), options, allowPositionals: true, strict: true });
       } catch (err) {
-        throw new UsageError(err instanceof Error ? err.message : String(err));
+        throw new UsageError(usageMessage(err instanceof Error ? err.message : String(err)));
       }
       if (parsed.values.help) {
-        io.stdout.write(help());
+        io.stdout.write(help() + ((await spec.moreHelp?.(parsed.values as OptionValues<O>)) ?? ''));
         return;
       }
       const n = parsed.positionals.length;
-      if (n < required || n > spec.positionals.length) {
+      if (n < required || (n > spec.positionals.length && !spec.variadic)) {
         throw new UsageError(`expected ${spec.positionals.join(' ')}, got ${n} argument${n === 1 ? '' : 's'}`);
       }
       await spec.run({ values: parsed.values as OptionValues<O>, positionals: parsed.positionals }, io);
     },
   };
+}
+
+/** `--steps -5` as `--steps=-5`: parseArgs takes a value that starts with a dash for an option, and refuses it. */
+function withNegativeValues(argv: readonly string[], options: Record<string, { type: string }>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i].startsWith('--') ? argv[i].slice(2) : null;
+    const next = argv[i + 1];
+    if (name && options[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${argv[i]}=${next}`);
+      i++;
+    } else {
+      out.push(argv[i]);
+    }
+  }
+  return out;
+}
+
+/** parseArgs' messages in our words, on one line. */
+function usageMessage(message: string): string {
+  const unknown = /^Unknown option '([^']+)'/.exec(message);
+  if (unknown) return `unknown option ${unknown[1]}`;
+  const missing = /^Option '([^']+?)(?: <value>)?' argument missing/.exec(message);
+  if (missing) return `${missing[1].split(', ').at(-1)} needs a value`;
+  return message.split('\n')[0];
 }

@@ -302,8 +302,12 @@ describe('weatherkd distill', () => {
   it.each([
     [['--method', 'nope'], /unknown --method "nope" \(expected one of scratch, kd, dfl/],
     [['--method', 'kd', '--option', 'alpha=1'], /method kd has no option "alpha" \(options: kdWeight, recWeight\)/],
-    [['--method', 'kd', '--option', 'kdWeight=-1'], /kd.kdWeight must be a number in \[0, 100\], got -1/],
-    [['--steps', '0'], /--steps must be an integer in \[1, 1000000\], got 0/],
+    [['--method', 'kd', '--option', 'kdWeight=-1'], /kd.kdWeight must be a number in \[0, 100\], got "-1"/],
+    [['--steps', '0'], /--steps must be an integer in \[1, 1000000\], got "0"/],
+    // Echoed as typed, in one line of our own words.
+    [['--steps', '-5'], /--steps must be an integer in \[1, 1000000\], got "-5"/],
+    [['--steps', 'abc'], /--steps must be an integer in \[1, 1000000\], got "abc"/],
+    [['--bogus', '1'], /unknown option --bogus \(see/],
     [['--weathers', 'fog'], /--weathers: unknown value "fog"/],
     [['--patch', '20'], /patch must be a multiple of 8 for student-10, got 20/],
     [['--preset', 'huge'], /unknown --preset "huge"/],

@@ -7,13 +7,24 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CliError, UsageError, type CliIO, type Command } from './command';
+import { compareCommand } from './commands/compare';
 import { distillCommand } from './commands/distill';
 import { evalCommand } from './commands/eval';
 import { metricsCommand } from './commands/metrics';
 import { restoreCommand } from './commands/restore';
+import { sweepCommand } from './commands/sweep';
 import { trainAutoencoderCommand, trainTeacherCommand } from './commands/train-teacher';
 
-export const COMMANDS: readonly Command[] = [metricsCommand, trainTeacherCommand, trainAutoencoderCommand, restoreCommand, evalCommand, distillCommand];
+export const COMMANDS: readonly Command[] = [
+  metricsCommand,
+  trainTeacherCommand,
+  trainAutoencoderCommand,
+  restoreCommand,
+  evalCommand,
+  distillCommand,
+  sweepCommand,
+  compareCommand,
+];
 
 const PROCESS_IO: CliIO = { stdout: process.stdout, stderr: process.stderr };
 

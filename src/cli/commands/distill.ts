@@ -145,10 +145,19 @@ function methodOptions(entries: readonly string[], table: Readonly<Record<string
   return out;
 }
 
-/** Progress on stderr: one line per evaluation, plus phase changes. */
+const PROGRESS_EVERY_MS = 15_000;
+
+/** Progress on stderr: one line per evaluation, plus phase changes, and a line at least every 15 s. */
 function progressPrinter(io: CliIO): (e: RunEvent) => void {
   let lastStep: Extract<RunEvent, { type: 'step' }> | null = null;
   let reference = '';
+  // Long stretches without an evaluation (preparation phases, scoring a set) print a line now and then.
+  let lastLine = Date.now();
+  const line = (text: string) => {
+    io.stderr.write(text);
+    lastLine = Date.now();
+  };
+  const due = () => Date.now() - lastLine >= PROGRESS_EVERY_MS;
   return (e) => {
     if (e.type === 'start') {
       const teacher = e.teacher ? `teacher ${e.teacher.params.toLocaleString('en')} params` : 'no teacher';
@@ -160,6 +169,9 @@ function progressPrinter(io: CliIO): (e: RunEvent) => void {
       io.stderr.write(`phase ${e.phaseIndex + 1}: ${e.phase.label} (${e.phase.steps} steps)\n`);
     } else if (e.type === 'step') {
       lastStep = e;
+      if (due()) line(`  ${e.record.phase}: step ${e.record.totalStep} of ${e.totalSteps}, eta ${formatDuration(e.etaSeconds)}\n`);
+    } else if (e.type === 'substep') {
+      if (due()) line(`  ${e.phase}: ${e.label} ${e.done} of ${e.total}\n`);
     } else if (e.type === 'eval') {
       const psnr = e.record.scores.mean.psnr.toFixed(2);
       if (e.record.subject !== 'student') {
@@ -175,7 +187,7 @@ function progressPrinter(io: CliIO): (e: RunEvent) => void {
             .join(' ')
         : '';
       const speed = s ? `${s.stepsPerSecond.toFixed(1)} steps/s, eta ${formatDuration(s.etaSeconds)}` : '';
-      io.stderr.write(`step ${e.record.studentStep}  ${losses}  ${speed}  student ${psnr} dB\n`);
+      line(`step ${e.record.studentStep}  ${losses}  ${speed}  student ${psnr} dB\n`);
     }
   };
 }
@@ -189,14 +201,15 @@ export const distillCommand = defineCommand({
     'the page uses, then prints mean PSNR/SSIM per weather type of the student, the teacher, the',
     'untrained student and the degraded input on a fixed synthetic evaluation set. Settings start',
     'from --preset (quick: seconds, standard, long) and any flag overrides them; method options are',
-    "set with --option KEY=VALUE (see the method's table in the page). Ctrl-C (or SIGTERM) stops the",
+    'set with --option KEY=VALUE (--help --method ID lists them). Ctrl-C (or SIGTERM) stops the',
     'run early and still reports and saves the student.',
     'With --json, prints {"method","status","steps","seconds","backend","seed","student":{"preset",',
     '"params","flops_per_pixel"},"eval":{"student"|"teacher"|"untrained"|"input":{WEATHER:{"psnr",',
-    '"ssim","psnr_y","ssim_y"},...,"mean":{...}}}} (a subject is null when absent).',
+    '"ssim","psnr_y","ssim_y"},...,"mean":{...}}}} (a subject is null when absent), plus what the method',
+    'reports (TripleD: "subset":{"size","of",...}). Progress goes to stderr, with --json too.',
     'With --out DIR, writes DIR/metrics.jsonl (one line per evaluation), DIR/run.json (configuration,',
     'status, losses), the student as DIR/model.json + weights.bin, and each artifact of the method',
-    '(D4IR: its synthesised bank) in DIR/<artifact>/. While it trains, and when stopped, the run keeps',
+    '(D4IR: its synthesised bank; TripleD: subset/ and scores/) in DIR/<artifact>/. While it trains, and when stopped, the run keeps',
     `DIR/${CHECKPOINT_FILE}; --resume DIR continues it (same settings and teacher) and ends exactly as`,
     'an uninterrupted run would; a completed run deletes its checkpoint.',
   ].join('\n'),
@@ -230,6 +243,22 @@ export const distillCommand = defineCommand({
     },
     json: { type: 'boolean', description: 'print one JSON object on stdout' },
     backend: backendOption(),
+  },
+  async moreHelp(values) {
+    if (values.method === undefined) return `\nAdd --method ID to --help for that method's --option keys.\n`;
+    const { findMethod, METHOD_IDS } = await import('../../core/methods/registry');
+    const method = findMethod(values.method);
+    if (!method) throw new UsageError(`unknown --method "${values.method}" (expected one of ${METHOD_IDS.join(', ')})`);
+    const entries = Object.entries(method.options as Record<string, ParamSpec>);
+    if (!entries.length) return `\n${method.label} has no --option keys.\n`;
+    const range = (spec: ParamSpec) =>
+      spec.type === 'int' || spec.type === 'number' ? `[${spec.min}, ${spec.max}]` : spec.type === 'bool' ? 'true|false' : spec.values.join('|');
+    return [
+      '',
+      `${method.label}: --option KEY=VALUE`,
+      ...entries.map(([key, spec]) => `  ${key}=${range(spec)}  (default ${formatParam(spec.default as ParamValue)})\n      ${spec.help}`),
+      '',
+    ].join('\n');
   },
   async run({ values }, io) {
     const preset = (values.preset ?? 'standard') as RunPresetName;
@@ -318,7 +347,8 @@ export const distillCommand = defineCommand({
       // A continued run rewrites the evaluations its checkpoint holds (not those of the stop).
       await writeFile(metricsFile, (resume?.history.evals ?? []).map(metricsLine).join(''));
     }
-    const progress = values.json ? null : progressPrinter(io);
+    // Progress goes to stderr with --json too: stdout holds the JSON alone.
+    const progress = progressPrinter(io);
     let pending: Promise<void> = Promise.resolve();
     const controller = new RunController();
     let interrupts = 0;

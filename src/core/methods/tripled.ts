@@ -82,7 +82,15 @@ const OPTIONS = {
     max: 1,
     default: 0.5,
     label: 'Easy stage share',
-    help: "Share of the student's steps in stage 1, on the low-complexity half of the condensed set; stage 2 trains on all of it, drawing each pair more often the higher the student's loss on it.",
+    help: "Share of the student's steps in stage 1, on the low-complexity half of the condensed set; stage 2 trains on all of it (see the uncertainty share).",
+  },
+  uncertainty: {
+    type: 'number',
+    min: 0,
+    max: 1,
+    default: 0.5,
+    label: 'Uncertainty share',
+    help: "Share of stage 2's draws weighted by the student's current loss on each pair (the rest uniform over the condensed set).",
   },
   scorerSteps: {
     type: 'int',
@@ -117,8 +125,6 @@ const ADJUST_WIDTH = 16;
 const CHUNK = 64;
 /** Steps between refreshes of the student's per-pair losses in stage 2. */
 const UNCERTAINTY_EVERY = 25;
-/** Stage 2 draws a pair with probability UNIFORM_SHARE / k + (1 - UNIFORM_SHARE) * its share of the losses. */
-const UNIFORM_SHARE = 0.5;
 /** Bandwidths of the MMD's Gaussian kernels, as multiples of the full set's median squared feature distance. */
 const KERNEL_SCALES = [0.25, 1, 4];
 const HISTOGRAM_BINS = 24;
@@ -481,7 +487,8 @@ class TripleD implements DistillMethod {
       if (info.phaseStep % UNCERTAINTY_EVERY === 0 || !this.uncertainty) this.uncertainty = await this.studentLosses(ctx);
       const u = this.uncertainty;
       const total = u.reduce((a, b) => a + b, 0) || 1;
-      const weights = Array.from(u, (v) => UNIFORM_SHARE / k + ((1 - UNIFORM_SHARE) * v) / total);
+      const share = this.o.uncertainty;
+      const weights = Array.from(u, (v) => (1 - share) / k + (share * v) / total);
       draw = () => rng.weighted(weights);
     }
     const positions = Array.from({ length: this.config.batch }, draw);

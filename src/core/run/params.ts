@@ -78,28 +78,30 @@ export function defaultsOf<T extends ParamTable>(table: T): ParamValues<T> {
 }
 
 /** Why `value` is not acceptable for `spec` (naming it `name`), or null when it is. */
-export function paramError(name: string, spec: ParamSpec, value: unknown): string | null {
+/** Why `value` does not fit `spec` (null when it does); `typed` is how the user wrote it, echoed instead of the parsed value. */
+export function paramError(name: string, spec: ParamSpec, value: unknown, typed?: string): string | null {
+  const got = typed === undefined ? JSON.stringify(value) : JSON.stringify(typed);
   switch (spec.type) {
     case 'int':
       if (typeof value !== 'number' || !Number.isInteger(value) || value < spec.min || value > spec.max) {
-        return `${name} must be an integer in [${spec.min}, ${spec.max}], got ${JSON.stringify(value)}`;
+        return `${name} must be an integer in [${spec.min}, ${spec.max}], got ${got}`;
       }
       return null;
     case 'number':
       if (typeof value !== 'number' || !Number.isFinite(value) || value < spec.min || value > spec.max) {
-        return `${name} must be a number in [${spec.min}, ${spec.max}], got ${JSON.stringify(value)}`;
+        return `${name} must be a number in [${spec.min}, ${spec.max}], got ${got}`;
       }
       return null;
     case 'enum':
       if (typeof value !== 'string' || !spec.values.includes(value)) {
-        return `${name} must be one of ${spec.values.join(', ')}, got ${JSON.stringify(value)}`;
+        return `${name} must be one of ${spec.values.join(', ')}, got ${got}`;
       }
       return null;
     case 'bool':
-      return typeof value === 'boolean' ? null : `${name} must be true or false, got ${JSON.stringify(value)}`;
+      return typeof value === 'boolean' ? null : `${name} must be true or false, got ${got}`;
     case 'list': {
       if (!Array.isArray(value) || value.length === 0) {
-        return `${name} must be a non-empty list of ${spec.values.join(', ')}, got ${JSON.stringify(value)}`;
+        return `${name} must be a non-empty list of ${spec.values.join(', ')}, got ${got}`;
       }
       const bad = value.filter((v) => typeof v !== 'string' || !spec.values.includes(v));
       if (bad.length)
@@ -157,7 +159,7 @@ export function parseParamText(name: string, spec: ParamSpec, text: string): Par
               .filter(Boolean);
       break;
   }
-  const problem = paramError(name, spec, value);
+  const problem = paramError(name, spec, value, text);
   if (problem) throw new RangeError(problem);
   return value as ParamValue;
 }
