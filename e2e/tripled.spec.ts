@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { test, expect } from './fixtures';
 
@@ -11,7 +12,7 @@ async function png(name: string, grey: number) {
 
 // TripleD condenses the training set: from the page it shows the complexity histogram while it
 // trains and, once done, the condensed set (original, adjusted input, clean) with each pair's score.
-// The user's own pairs are matched by file name.
+// The run exports as JSON. The user's own pairs are matched by file name.
 test('TripleD runs from the page, shows its score histogram and its condensed set; training pairs pair up by name', async ({ page, pageErrors, offsite }) => {
   void pageErrors;
   void offsite;
@@ -36,6 +37,11 @@ test('TripleD runs from the page, shows its score histogram and its condensed se
   await expect(subset.locator('figure').first().locator('canvas')).toHaveCount(3);
   await expect(subset.locator('figcaption').first()).toContainText(/complexity -?\d+\.\d{3} \(rank \d+ of 2000\)/);
   await expect(page.getByTestId('artifact-download-subset')).toBeVisible();
+  // The run as one JSON file: its configuration, curves and evaluations.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('run-export').click()]);
+  const doc = JSON.parse(await readFile((await download.path())!, 'utf8'));
+  expect(doc).toMatchObject({ format: 'weatherkd-run', version: 1, method: 'tripled', state: 'completed', config: { method: 'tripled', steps: 12 } });
+  expect(doc.evals.length).toBeGreaterThan(0);
   await page.screenshot({ path: test.info().outputPath('tripled-run.png'), fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: test.info().outputPath('tripled-phone.png'), fullPage: true });

@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
 import { DEFAULT_METHOD, defaultRunParams, type RunParamKey, type RunParams, type RunPresetName } from '../core/run/config';
 import type { ParamValue } from '../core/run/params';
+import type { SharedForm } from '../core/run/share';
 
 /**
  * The Distill view's form: only what the user changed, on top of the preset's values (the config
@@ -20,6 +21,8 @@ interface FormActions {
   setPreset(preset: RunPresetName): void;
   setValue(key: RunParamKey, value: ParamValue): void;
   setOption(method: string, name: string, value: ParamValue): void;
+  /** Replaces the form by a shared one (method, preset, settings and that method's options). */
+  load(shared: SharedForm): void;
 }
 
 /** Every run setting as the form shows it: the user's value, else the preset's. */
@@ -36,6 +39,13 @@ export const useDistillForm = create<DistillForm & FormActions>()(
       setPreset: (preset) => set({ preset, values: {} }),
       setValue: (key, value) => set((s) => ({ values: { ...s.values, [key]: value } })),
       setOption: (method, name, value) => set((s) => ({ methodOptions: { ...s.methodOptions, [method]: { ...s.methodOptions[method], [name]: value } } })),
+      load: (shared) =>
+        set((s) => ({
+          method: shared.method,
+          preset: shared.preset,
+          values: shared.values,
+          methodOptions: { ...s.methodOptions, [shared.method]: shared.methodOptions },
+        })),
     }),
     {
       name: 'weatherkd.distill-form',

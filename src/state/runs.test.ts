@@ -3,6 +3,7 @@ import { resolveRunConfig } from '../core/run/config';
 import { METHODS, getMethod } from '../core/methods/registry';
 import type { EvalScores, RunEvent } from '../core/run/events';
 import { applyEvent, newRunRecord } from './runs';
+import { evaluationsCsv, exportRun } from './run-export';
 
 const blank = newRunRecord('r', 'test', { method: 'kd', steps: 2 }, 'quick');
 
@@ -87,5 +88,45 @@ describe('applyEvent', () => {
       },
     );
     expect(r).toMatchObject({ state: 'running', error: null, losses: { step: [1, 2], series: { total: [1, 0.8] } }, evals: [{ step: 2, scores: scores(20) }] });
+  });
+});
+
+describe('run export', () => {
+  it('keeps the configuration, curves, evaluations and references, and writes the evaluations as CSV', () => {
+    const config = resolveRunConfig({ method: 'kd', steps: 2 }, METHODS, 'quick');
+    const method = getMethod('kd');
+    let r = applyEvent(blank, {
+      type: 'start',
+      method,
+      config,
+      phases: [{ id: 'distill', label: 'KD', steps: 2, trainsStudent: true }],
+      totalSteps: 2,
+      backend: 'wasm',
+      student: { params: 1, flopsPerPixel: 1, preset: 'student-5' },
+      teacher: null,
+      resumed: null,
+    });
+    r = applyEvent(r, step(1, { total: 0.5 }));
+    const rain = { psnr: 25, ssim: 0.8, psnr_y: 26, ssim_y: 0.81 };
+    r = { ...r, evals: [{ step: 1, scores: { weathers: { rain }, mean: rain } }], references: { input: scores(20), untrained: scores(20), teacher: null } };
+    const doc = JSON.parse(JSON.stringify(exportRun(r)));
+    expect(doc).toMatchObject({
+      format: 'weatherkd-run',
+      version: 1,
+      method: 'kd',
+      backend: 'wasm',
+      config,
+      evals: r.evals,
+      references: r.references,
+      losses: r.losses,
+    });
+    expect(doc.project.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(evaluationsCsv(r).trim().split('\n')).toEqual([
+      'subject,step,weather,psnr,ssim,psnr_y,ssim_y',
+      'input,,mean,20,0.5,20,0.5',
+      'untrained,,mean,20,0.5,20,0.5',
+      'student,1,rain,25,0.8,26,0.81',
+      'student,1,mean,25,0.8,26,0.81',
+    ]);
   });
 });

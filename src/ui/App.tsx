@@ -39,7 +39,8 @@ function useBackends() {
 
 /** The open tab lives in the URL hash, so a reload or a shared link opens the same view. */
 function useTab(): [TabId, (t: TabId) => void] {
-  const read = () => (TABS.find((t) => `#${t.id}` === location.hash)?.id ?? 'data') as TabId;
+  // "#distill?method=..." is a share link into the Distill view (core/run/share.ts).
+  const read = () => (TABS.find((t) => `#${t.id}` === location.hash.split('?')[0])?.id ?? 'data') as TabId;
   const [tab, setTab] = useState<TabId>(read);
   useEffect(() => {
     const onHash = () => setTab(read());

@@ -1,8 +1,9 @@
 // The Distill form: method, preset and settings, rendered from the parameter tables.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { MethodCatalogItem } from '../../core/methods/registry';
 import { inputFromParams, RUN_PARAMS, RUN_PRESET_NAMES, type RunParamKey, type RunPresetName } from '../../core/run/config';
 import type { ParamValue } from '../../core/run/params';
+import { decodeShare, encodeShare } from '../../core/run/share';
 import { formParams, useDistillForm } from '../../state/distill-form';
 import { TEACHER_ROLES } from '../../core/methods/method';
 import { useModelsStore } from '../../state/models';
@@ -24,6 +25,20 @@ export function RunForm({ catalog }: { catalog: MethodCatalogItem[] }) {
   const busy = useRunsStore((s) => s.runs.some((r) => LIVE.includes(r.state)));
   const teacherAvailable = useModelsStore((s) => s.models.some((m) => m.id === TEACHER_ROLES.restorer.shippedModel));
   const [error, setError] = useState<string | null>(null);
+  const [shared, setShared] = useState<{ note: string; problems: string[] } | null>(null);
+  const [shareUrl, setShareUrl] = useState('');
+  // A share link (#distill?method=...) fills the form once, then leaves the plain #distill.
+  useEffect(() => {
+    const [tab, query] = location.hash.split('?');
+    if (!query) return;
+    const { form: f, problems } = decodeShare(query, catalog);
+    useDistillForm.getState().load(f);
+    history.replaceState(null, '', tab);
+    setShared({
+      note: `The form holds the settings of a shared link (${f.method}, ${f.preset} budget, ${Object.keys(f.values).length + Object.keys(f.methodOptions).length} changed settings).`,
+      problems,
+    });
+  }, [catalog]);
   const method = catalog.find((m) => m.id === form.method) ?? catalog[0];
   const options = form.methodOptions[method.id] ?? {};
   const params = formParams(form);
@@ -43,6 +58,12 @@ export function RunForm({ catalog }: { catalog: MethodCatalogItem[] }) {
     }
   }
 
+  function onShare() {
+    const url = `${location.origin}${location.pathname}#distill?${encodeShare({ method: method.id, preset: form.preset, values: form.values, methodOptions: options })}`;
+    setShareUrl(url);
+    navigator.clipboard?.writeText(url).catch(() => undefined);
+  }
+
   const field = (key: RunParamKey) => (
     <ParamField key={key} spec={RUN_PARAMS[key]} value={params[key]} onChange={(v) => form.setValue(key, v)} testId={`run-${key}`} />
   );
@@ -50,6 +71,12 @@ export function RunForm({ catalog }: { catalog: MethodCatalogItem[] }) {
   return (
     <div className="panel">
       <h2>Distil a student</h2>
+      {shared && (
+        <div className="notice" role="status" data-testid="share-loaded">
+          {shared.note}
+          {shared.problems.length > 0 && ` Not used: ${shared.problems.join('; ')}.`}
+        </div>
+      )}
       <label className="field">
         Method
         <select data-testid="method-select" value={method.id} onChange={(e) => form.setMethod(e.target.value)}>
@@ -105,6 +132,17 @@ export function RunForm({ catalog }: { catalog: MethodCatalogItem[] }) {
         Start
       </button>
       {busy && <p className="hint">One run at a time: pause or stop the current one first.</p>}
+      <p>
+        <button className="secondary" data-testid="share-link" onClick={onShare} title="A link that opens this form with these settings">
+          Share link
+        </button>
+      </p>
+      {shareUrl && (
+        <label className="field">
+          Link (copied to the clipboard)
+          <input readOnly value={shareUrl} data-testid="share-url" onFocus={(e) => e.target.select()} />
+        </label>
+      )}
     </div>
   );
 }

@@ -12,6 +12,14 @@ import { ScoreHistogram } from './ScoreHistogram';
 import { downloadBlob } from '../download';
 import { ArtifactsPanel } from './ArtifactsPanel';
 import { formatDuration } from '../../core/format';
+import { evaluationsCsv, exportRun } from '../../state/run-export';
+
+/** A file name from a run's label: letters, digits and dashes. */
+const fileStem = (r: RunRecord) =>
+  r.label
+    .replace(/[^a-z0-9]+/gi, '-')
+    .replace(/^-|-$/g, '')
+    .toLowerCase() || r.id;
 
 async function downloadModel(id: string) {
   const files = await readModelFiles(id, import.meta.env.BASE_URL);
@@ -119,6 +127,25 @@ export function RunMonitor({ run }: { run: RunRecord }) {
       {run.warning && (
         <p className="warning" data-testid="run-warning">
           {run.warning}
+        </p>
+      )}
+      {!live && (
+        <p>
+          <button
+            className="secondary"
+            data-testid="run-export"
+            title="The configuration, curves, evaluations and references as one JSON file"
+            onClick={() => downloadBlob(new Blob([JSON.stringify(exportRun(run), null, 1)], { type: 'application/json' }), `${fileStem(run)}.json`)}
+          >
+            Export run (JSON)
+          </button>{' '}
+          <button
+            className="secondary"
+            data-testid="run-export-csv"
+            onClick={() => downloadBlob(new Blob([evaluationsCsv(run)], { type: 'text/csv' }), `${fileStem(run)}-evaluations.csv`)}
+          >
+            Evaluations (CSV)
+          </button>
         </p>
       )}
       {run.modelId && (

@@ -1,0 +1,31 @@
+import { test, expect } from './fixtures';
+
+// A share link carries the Distill form: opened in a fresh browser (no localStorage), it fills the
+// form and says so; a setting that does not fit is named and left at its default.
+test('a share link fills the Distill form in a fresh browser and names what it could not use', async ({ page, browser, pageErrors, offsite }) => {
+  void pageErrors;
+  void offsite;
+  await page.goto('/#distill');
+  await page.getByTestId('method-select').selectOption('tripled');
+  await page.getByTestId('run-preset').selectOption('standard');
+  await page.getByTestId('run-steps').fill('150');
+  await page.getByTestId('run-seed').fill('3');
+  await page.getByTestId('option-selection').selectOption('top');
+  await page.getByTestId('share-link').click();
+  const url = await page.getByTestId('share-url').inputValue();
+  expect(url).toContain('#distill?method=tripled&preset=standard');
+
+  const fresh = await browser.newContext();
+  const other = await fresh.newPage();
+  await other.goto(`${url}&patch=13`);
+  await expect(other.getByTestId('share-loaded')).toContainText('settings of a shared link (tripled, standard budget');
+  await expect(other.getByTestId('share-loaded')).toContainText('patch must be an integer');
+  await expect(other.getByTestId('method-select')).toHaveValue('tripled');
+  await expect(other.getByTestId('run-steps')).toHaveValue('150');
+  await expect(other.getByTestId('run-seed')).toHaveValue('3');
+  await expect(other.getByTestId('option-selection')).toHaveValue('top');
+  await expect(other.getByTestId('run-patch')).toHaveValue('64');
+  // The link is used once: the address is the plain view again.
+  expect(new URL(other.url()).hash).toBe('#distill');
+  await fresh.close();
+});
