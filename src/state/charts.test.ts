@@ -3,6 +3,10 @@ import type { EvalScores } from '../core/run/events';
 import { METHODS } from '../core/methods/registry';
 import type { LossGroup } from '../core/methods/method';
 import { lossCharts, scoreChart } from './charts';
+import { compareCurves, compareRows } from './compare';
+import { newRunRecord, type RunRecord } from './runs';
+import { configDiff } from '../core/run/compare';
+import { resolveRunConfig } from '../core/run/config';
 
 const groups: LossGroup[] = [
   { id: 'loss', title: 'Student losses', terms: { total: 'the sum', kd: 'to the teacher' } },
@@ -61,6 +65,51 @@ describe('scoreChart', () => {
       ['student mean', [20, 22]],
       ['teacher (mean)', [30, 30]],
       ['untrained (mean)', [18, 18]],
+    ]);
+  });
+});
+
+describe('compare', () => {
+  const run = (id: string, evals: [number, number, number][]) =>
+    ({
+      ...newRunRecord(id, `run ${id}`, { method: 'kd' }, 'quick'),
+      evals: evals.map(([step, seconds, psnr]) => ({ step, seconds, scores: { weathers: {}, mean: { psnr, ssim: psnr / 40, psnr_y: psnr, ssim_y: 0.5 } } })),
+    }) as RunRecord;
+
+  it('overlays runs on the union of their steps or seconds, a gap where a run has no value', () => {
+    const runs = [
+      run('a', [
+        [10, 5, 21],
+        [20, 10, 22],
+      ]),
+      run('b', [[20, 4, 23]]),
+    ];
+    const byStep = compareCurves(runs, 'psnr', 'step');
+    expect(byStep.x).toEqual([10, 20]);
+    expect(byStep.series.map((s) => s.values)).toEqual([
+      [21, 22],
+      [null, 23],
+    ]);
+    const byTime = compareCurves(runs, 'ssim', 'seconds');
+    expect(byTime.x).toEqual([4, 5, 10]);
+    expect(byTime.series[1].values).toEqual([23 / 40, null, null]);
+  });
+
+  it("tabulates each run's last evaluation and diffs the settings", () => {
+    const rows = compareRows([
+      run('a', [
+        [10, 5, 21],
+        [20, 10, 22],
+      ]),
+      run('empty', []),
+    ]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ run: 'run a', method: 'kd', scores: { mean: { psnr: 22, ssim: 22 / 40 } } });
+    const a = resolveRunConfig({ method: 'kd', steps: 10 }, METHODS, 'quick');
+    const b = resolveRunConfig({ method: 'kd', steps: 20, evalSet: { size: 64 } }, METHODS, 'quick');
+    expect(configDiff([a, b])).toEqual([
+      { key: 'evalSet.size', values: ['32', '64'] },
+      { key: 'steps', values: ['10', '20'] },
     ]);
   });
 });

@@ -49,7 +49,7 @@ describe('applyEvent', () => {
     r = applyEvent(r, { type: 'eval', record: { subject: 'teacher', studentStep: 0, totalStep: 0, seconds: 0, millis: 1, scores: scores(30) }, samples: [] });
     r = applyEvent(r, { type: 'eval', record: { subject: 'student', studentStep: 2, totalStep: 2, seconds: 2, millis: 1, scores: scores(25) }, samples: [] });
     expect(r.references.teacher!.mean.psnr).toBe(30);
-    expect(r.evals).toEqual([{ step: 2, scores: scores(25) }]);
+    expect(r.evals).toEqual([{ step: 2, scores: scores(25), seconds: 2 }]);
     expect(r.progress).toMatchObject({ totalStep: 2, studentStep: 2, phase: 'distill' });
   });
 

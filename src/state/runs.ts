@@ -4,7 +4,7 @@ import { create } from 'zustand';
 import * as Comlink from 'comlink';
 import { createStore, del, entries, get as idbGet, set as idbSet } from 'idb-keyval';
 import type { ArtifactInfo } from '../core/run/artifact-files';
-import type { EvalRecord, EvalScores, EvalSample, RunEvent } from '../core/run/events';
+import type { EvalRecord, EvalScores, EvalSample, ModelSummary, RunEvent } from '../core/run/events';
 import type { LossGroup, MethodPhase, TrainingPreview } from '../core/methods/method';
 import { DEFAULT_METHOD, type RunConfig, type RunConfigInput, type RunPresetName } from '../core/run/config';
 import { guarded } from '../workers/client';
@@ -35,8 +35,10 @@ export interface RunRecord {
   progress: { totalStep: number; studentStep: number; phase: string; stepsPerSecond: number; etaSeconds: number; seconds: number };
   /** Loss curves: x = total step, one series per loss name (thinned to keep the record small). */
   losses: { step: number[]; series: Record<string, number[]> };
-  /** Student evaluations over time. */
-  evals: { step: number; scores: EvalScores }[];
+  /** Student evaluations over time (seconds: run time at the evaluation; absent in older records). */
+  evals: { step: number; scores: EvalScores; seconds?: number }[];
+  /** The student's size (from the start event). */
+  student?: ModelSummary;
   /** Fixed reference lines: the teacher, the untrained student and the degraded input. */
   references: { teacher: EvalScores | null; untrained: EvalScores | null; input: EvalScores | null };
   samples: EvalSample[];
@@ -106,7 +108,7 @@ function rewind(r: RunRecord, totalStep: number, history: readonly EvalRecord[])
     step: r.losses.step.filter((_, i) => keep[i]),
     series: Object.fromEntries(Object.entries(r.losses.series).map(([k, v]) => [k, v.filter((_, i) => keep[i])])),
   };
-  r.evals = history.filter((e) => e.subject === 'student').map((e) => ({ step: e.totalStep, scores: e.scores }));
+  r.evals = history.filter((e) => e.subject === 'student').map((e) => ({ step: e.totalStep, scores: e.scores, seconds: e.seconds }));
 }
 
 /** Applies one worker event to a run record (a pure update on a copy). */
@@ -120,6 +122,7 @@ export function applyEvent(prev: RunRecord, e: RunEvent): RunRecord {
       r.backend = e.backend;
       r.phases = e.phases;
       r.config = e.config;
+      r.student = e.student;
       r.lossGroups = [...e.method.losses];
       if (e.resumed) rewind(r, e.resumed.totalStep, e.resumed.evals);
       break;
@@ -143,9 +146,9 @@ export function applyEvent(prev: RunRecord, e: RunEvent): RunRecord {
       break;
     }
     case 'eval': {
-      const { subject, scores, totalStep } = e.record;
+      const { subject, scores, totalStep, seconds } = e.record;
       if (subject === 'student') {
-        r.evals = [...r.evals, { step: totalStep, scores }];
+        r.evals = [...r.evals, { step: totalStep, scores, seconds }];
         if (e.samples.length) r.samples = e.samples;
       } else r.references = { ...r.references, [subject]: scores };
       break;

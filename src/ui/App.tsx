@@ -3,6 +3,7 @@ import { BackendNotice, BackendStatus } from './BackendStatus';
 import { DataView } from './DataView';
 import { RestoreView } from './RestoreView';
 import { DistillView } from './DistillView';
+import { CompareView } from './CompareView';
 import { distillWorker } from '../workers/distill-client';
 import { backendOverride, useBackendStore } from '../state/backend';
 import { labWorker } from '../workers/lab-client';
@@ -11,6 +12,7 @@ import { restoreWorker } from '../workers/restore-client';
 const TABS = [
   { id: 'data', label: 'Data', view: DataView },
   { id: 'distill', label: 'Distill', view: DistillView },
+  { id: 'compare', label: 'Compare', view: CompareView },
   { id: 'restore', label: 'Restore', view: RestoreView },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];

@@ -15,6 +15,7 @@ export function LineChart({
   series,
   title,
   yLabel,
+  xLabel = 'step',
   testId,
   height = 220,
 }: {
@@ -22,6 +23,7 @@ export function LineChart({
   series: Series[];
   title: string;
   yLabel: string;
+  xLabel?: string;
   testId?: string;
   height?: number;
 }) {
@@ -37,8 +39,8 @@ export function LineChart({
       width: Math.max(200, el.clientWidth),
       height,
       scales: { x: { time: false } },
-      axes: [{ label: 'step' }, { label: yLabel, size: 60 }],
-      series: [{ label: 'step' }, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 1.5, dash: s.dash, spanGaps: true }))],
+      axes: [{ label: xLabel }, { label: yLabel, size: 60 }],
+      series: [{ label: xLabel }, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 1.5, dash: s.dash, spanGaps: true }))],
       legend: { live: false },
     };
     plot.current = new uPlot(opts, [x, ...series.map((s) => s.values)] as uPlot.AlignedData, el);
@@ -51,7 +53,7 @@ export function LineChart({
     };
     // Rebuilt only when the series themselves change; data updates go through setData below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key, title, yLabel, height]);
+  }, [key, title, yLabel, xLabel, height]);
 
   useEffect(() => {
     plot.current?.setData([x, ...series.map((s) => s.values)] as uPlot.AlignedData);

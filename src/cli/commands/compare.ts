@@ -4,6 +4,7 @@
 
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { compareTable, tableCsv, tableMarkdown, type CompareRow } from '../../core/run/compare';
 import { CliError, UsageError, defineCommand } from '../command';
 
 interface Scores {
@@ -18,19 +19,6 @@ interface RunJson {
   seed: number;
   student: { preset: string | null; params: number; flops_per_pixel: number };
   eval: { student: Record<string, Scores> | null };
-}
-
-export interface CompareRow {
-  run: string;
-  method: string;
-  seed: number;
-  status: string;
-  steps: number;
-  seconds: number;
-  params: number;
-  flops_per_pixel: number;
-  /** Student PSNR / SSIM per weather type of the runs' shared evaluation set, and "mean". */
-  scores: Record<string, { psnr: number; ssim: number }>;
 }
 
 async function readRun(dir: string): Promise<CompareRow> {
@@ -52,7 +40,6 @@ async function readRun(dir: string): Promise<CompareRow> {
     run: dir,
     method: doc.method,
     seed: doc.seed,
-    status: doc.status,
     steps: doc.steps,
     seconds: doc.seconds,
     params: doc.student.params,
@@ -60,31 +47,6 @@ async function readRun(dir: string): Promise<CompareRow> {
     scores,
   };
 }
-
-/** Header and cells of the table; `best` marks each column's best value (highest score, fewest params/FLOPs/seconds). */
-export function compareTable(rows: readonly CompareRow[]): { head: string[]; cells: string[][]; best: boolean[][] } {
-  const weathers = Object.keys(rows[0].scores);
-  const columns: { name: string; value: (r: CompareRow) => number; text: (v: number) => string; higher: boolean }[] = [
-    ...weathers.flatMap((w) => [
-      { name: `${w} PSNR`, value: (r: CompareRow) => r.scores[w].psnr, text: (v: number) => v.toFixed(2), higher: true },
-      { name: `${w} SSIM`, value: (r: CompareRow) => r.scores[w].ssim, text: (v: number) => v.toFixed(4), higher: true },
-    ]),
-    { name: 'params', value: (r) => r.params, text: String, higher: false },
-    { name: 'FLOPs/px', value: (r) => r.flops_per_pixel, text: String, higher: false },
-    { name: 'steps', value: (r) => r.steps, text: String, higher: true },
-    { name: 'seconds', value: (r) => r.seconds, text: (v) => v.toFixed(1), higher: false },
-  ];
-  const bestOf = columns.map((c) => (c.higher ? Math.max : Math.min)(...rows.map(c.value)));
-  // A column where every run agrees marks nothing.
-  const differs = columns.map((c) => new Set(rows.map(c.value)).size > 1);
-  return {
-    head: ['run', 'method', 'seed', ...columns.map((c) => c.name)],
-    cells: rows.map((r) => [r.run, r.method, String(r.seed), ...columns.map((c) => c.text(c.value(r)))]),
-    best: rows.map((r) => [false, false, false, ...columns.map((c, j) => differs[j] && c.value(r) === bestOf[j])]),
-  };
-}
-
-const csvCell = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
 export const compareCommand = defineCommand({
   name: 'compare',
@@ -101,7 +63,7 @@ export const compareCommand = defineCommand({
   options: {
     json: {
       type: 'boolean',
-      description: 'print {"rows":[{"run","method","seed","status","steps","seconds","params","flops_per_pixel","scores":{WEATHER:{"psnr","ssim"}}}]}',
+      description: 'print {"rows":[{"run","method","seed","steps","seconds","params","flops_per_pixel","scores":{WEATHER:{"psnr","ssim"}}}]}',
     },
     csv: { type: 'boolean', description: 'print the table as CSV' },
     markdown: { type: 'boolean', description: 'print the table as Markdown' },
@@ -116,14 +78,12 @@ export const compareCommand = defineCommand({
       io.stdout.write(`${JSON.stringify({ rows })}\n`);
       return;
     }
-    const { head, cells, best } = compareTable(rows);
+    const t = compareTable(rows);
+    const { head, cells, best } = t;
     if (values.csv) {
-      io.stdout.write([head, ...cells].map((r) => r.map(csvCell).join(',')).join('\n') + '\n');
+      io.stdout.write(tableCsv(t));
     } else if (values.markdown) {
-      const line = (r: string[]) => `| ${r.join(' | ')} |`;
-      io.stdout.write(
-        [line(head), line(head.map(() => '---')), ...cells.map((r, i) => line(r.map((c, j) => (best[i][j] ? `**${c}**` : c))))].join('\n') + '\n',
-      );
+      io.stdout.write(tableMarkdown(t));
     } else {
       const marked = cells.map((r, i) => r.map((c, j) => (best[i][j] ? `${c}*` : c)));
       const widths = head.map((h, j) => Math.max(h.length, ...marked.map((r) => r[j].length)));

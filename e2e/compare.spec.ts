@@ -1,0 +1,41 @@
+import { test, expect } from './fixtures';
+
+// Two finished runs, ticked in the runs list, side by side in the Compare view.
+test('two finished runs compare side by side: curves, a table with the best marked, restorations and the settings that differ', async ({
+  page,
+  pageErrors,
+  offsite,
+}) => {
+  void pageErrors;
+  void offsite;
+  test.setTimeout(240_000);
+  await page.goto('/#distill');
+  const monitor = page.getByTestId('run-monitor');
+  for (const seed of ['1', '2']) {
+    await page.getByTestId('method-select').selectOption('scratch');
+    await page.getByTestId('run-preset').selectOption('quick');
+    await page.getByTestId('run-steps').fill('8');
+    await page.getByTestId('run-seed').fill(seed);
+    await page.getByTestId('run-start').click();
+    await expect(monitor).toContainText(`seed ${seed}`);
+    await expect(monitor).toHaveAttribute('data-state', 'completed', { timeout: 120_000 });
+  }
+  const toggles = page.getByTestId('run-compare-toggle');
+  await toggles.nth(0).check();
+  await toggles.nth(1).check();
+  await page.getByTestId('compare-open').click();
+  const view = page.getByTestId('compare-view');
+  await expect(view).toContainText('Compare 2 runs');
+  await expect(page.getByTestId('compare-table').locator('tbody tr')).toHaveCount(2);
+  await expect(page.getByTestId('compare-table').locator('td.best').first()).toBeVisible();
+  expect(Number(await page.getByTestId('chart-compare-psnr').getAttribute('data-points'))).toBeGreaterThan(0);
+  await expect(page.getByTestId('compare-config-diff')).toContainText('seed');
+  // Degraded, each student, clean.
+  await expect(page.getByTestId('compare-images').locator('figure').first().locator('canvas')).toHaveCount(4);
+  await page.getByTestId('compare-axis').selectOption('seconds');
+  expect(Number(await page.getByTestId('chart-compare-psnr').getAttribute('data-points'))).toBeGreaterThan(0);
+  await page.screenshot({ path: test.info().outputPath('compare.png'), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: test.info().outputPath('compare-phone.png'), fullPage: true });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth), 'page width on a phone').toBeLessThanOrEqual(390);
+});
