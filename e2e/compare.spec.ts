@@ -1,8 +1,10 @@
 import { test, expect } from './fixtures';
 
-// Two finished runs, ticked in the runs list, side by side in the Compare view.
+// Two finished runs, ticked in the runs list, side by side in the Compare view; one exported and
+// imported into a fresh browser.
 test('two finished runs compare side by side: curves, a table with the best marked, restorations and the settings that differ', async ({
   page,
+  browser,
   pageErrors,
   offsite,
 }) => {
@@ -38,4 +40,22 @@ test('two finished runs compare side by side: curves, a table with the best mark
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: test.info().outputPath('compare-phone.png'), fullPage: true });
   expect(await page.evaluate(() => document.documentElement.scrollWidth), 'page width on a phone').toBeLessThanOrEqual(390);
+  await page.setViewportSize({ width: 1400, height: 900 });
+
+  // Exported, and imported into a fresh browser: the run is there, ready to compare. A broken file changes nothing.
+  await page.goto('/#distill');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('run-export').click()]);
+  const file = (await download.path())!;
+  const fresh = await browser.newContext();
+  const other = await fresh.newPage();
+  await other.goto('/#distill');
+  await other.getByTestId('run-import').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "weatherkd-run"') });
+  await expect(other.getByTestId('run-import-error')).toContainText('broken.json is not JSON');
+  await expect(other.getByTestId('run-row')).toHaveCount(0);
+  await other.getByTestId('run-import').setInputFiles(file);
+  await expect(other.getByTestId('run-row')).toHaveCount(1);
+  await expect(other.getByTestId('run-row')).toContainText('seed 2 (imported)');
+  await expect(other.getByTestId('run-monitor')).toContainText('seed 2 (imported)');
+  await other.screenshot({ path: test.info().outputPath('imported.png'), fullPage: true });
+  await fresh.close();
 });

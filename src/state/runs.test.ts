@@ -3,7 +3,7 @@ import { resolveRunConfig } from '../core/run/config';
 import { METHODS, getMethod } from '../core/methods/registry';
 import type { EvalScores, RunEvent } from '../core/run/events';
 import { applyEvent, newRunRecord } from './runs';
-import { evaluationsCsv, exportRun } from './run-export';
+import { evaluationsCsv, exportRun, importRun } from './run-export';
 
 const blank = newRunRecord('r', 'test', { method: 'kd', steps: 2 }, 'quick');
 
@@ -128,5 +128,59 @@ describe('run export', () => {
       'student,1,rain,25,0.8,26,0.81',
       'student,1,mean,25,0.8,26,0.81',
     ]);
+  });
+});
+
+describe('run import', () => {
+  const config = resolveRunConfig({ method: 'kd', steps: 2 }, METHODS, 'quick');
+  const run = {
+    ...applyEvent(blank, {
+      type: 'start',
+      method: getMethod('kd'),
+      config,
+      phases: [{ id: 'distill', label: 'KD', steps: 2, trainsStudent: true }],
+      totalSteps: 2,
+      backend: 'wasm',
+      student: { params: 7, flopsPerPixel: 9, preset: 'student-5' },
+      teacher: null,
+      resumed: null,
+    }),
+    state: 'completed' as const,
+    evals: [{ step: 2, seconds: 1.5, scores: scores(24) }],
+    references: { input: scores(20), untrained: scores(20), teacher: scores(26) },
+  };
+
+  it('reads back exactly what was exported, as a new record', () => {
+    const back = importRun(JSON.stringify(exportRun(run)), 'imported-1', 'run.json');
+    expect(back).toMatchObject({ id: 'imported-1', label: 'test (imported)', method: 'kd', state: 'completed', backend: 'wasm', student: run.student });
+    for (const key of ['config', 'evals', 'references', 'losses', 'progress', 'phases', 'lossGroups'] as const) expect(back[key], key).toEqual(run[key]);
+  });
+
+  it("reads a weatherkd distill run.json: the final evaluation, the references, the student's size", () => {
+    const s = (psnr: number) => ({ psnr, ssim: 0.7, psnr_y: psnr, ssim_y: 0.7 });
+    const doc = {
+      method: 'kd',
+      status: 'completed',
+      steps: 6,
+      seconds: 3,
+      backend: 'wasm',
+      seed: 1,
+      student: { preset: 'student-5', params: 67839, flops_per_pixel: 9180 },
+      eval: { student: { haze: s(22), mean: s(22) }, teacher: null, untrained: { haze: s(20), mean: s(20) }, input: { haze: s(20), mean: s(20) } },
+      config,
+    };
+    const broken = JSON.parse(JSON.stringify(doc));
+    broken.eval.input.mean = 'x';
+    expect(() => importRun(JSON.stringify(broken), 'x', 'run.json')).toThrow(/run.json is not a run file: .*eval.input.mean/);
+    const back = importRun(JSON.stringify(doc), 'x', 'run.json');
+    expect(back.evals).toEqual([{ step: 6, seconds: 3, scores: { weathers: { haze: s(22) }, mean: s(22) } }]);
+    expect(back.student).toEqual({ params: 67839, flopsPerPixel: 9180, preset: 'student-5' });
+  });
+
+  it('refuses a truncated or wrong file with one message', () => {
+    const text = JSON.stringify(exportRun(run));
+    expect(() => importRun(text.slice(0, 200), 'x', 'a.json')).toThrow(/^a.json is not JSON \(.*\); is it cut short\?$/);
+    expect(() => importRun(text.replace('"version":1', '"version":9'), 'x', 'a.json')).toThrow(/a.json is not a run file: .* at version/);
+    expect(() => importRun('[1, 2]', 'x', 'a.json')).toThrow(/neither a playground export nor a weatherkd distill run.json/);
   });
 });

@@ -192,6 +192,8 @@ interface RunsState {
   stop(): void;
   select(id: string): void;
   remove(id: string): Promise<void>;
+  /** Adds a run read from a file (run-export.ts), kept like the others. */
+  add(record: RunRecord): Promise<void>;
 }
 
 let nextSave = 0;
@@ -302,6 +304,10 @@ export const useRunsStore = create<RunsState>((set, get) => {
     resume: () => void distillWorker().api.resume(),
     stop: () => void distillWorker().api.stop(),
     select: (selected) => set({ selected }),
+    async add(record) {
+      set((s) => ({ runs: [record, ...s.runs], selected: record.id }));
+      await save(record);
+    },
     async remove(id) {
       await Promise.all([del(id, runStore()), deleteCheckpoint(id), deleteArtifacts(id)]);
       set((s) => ({ runs: s.runs.filter((r) => r.id !== id), selected: s.selected === id ? null : s.selected }));

@@ -1,11 +1,48 @@
-// The runs kept in this browser: select, tick for the Compare view, delete.
+// The runs kept in this browser: select, tick for the Compare view, delete, import from a file.
+import { useState } from 'react';
 import { useCompareStore } from '../../state/compare';
+import { importRun } from '../../state/run-export';
 import { useRunsStore, LIVE } from '../../state/runs';
 
 export function RunsList() {
-  const { runs, selected, select, remove } = useRunsStore();
+  const { runs, selected, select, remove, add } = useRunsStore();
   const { ids, toggle } = useCompareStore();
-  if (!runs.length) return null;
+  const [importError, setImportError] = useState<string | null>(null);
+  async function onImport(files: readonly File[]) {
+    setImportError(null);
+    for (const file of files) {
+      try {
+        await add(importRun(await file.text(), `imported-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`, file.name));
+      } catch (e) {
+        setImportError(e instanceof Error ? e.message : String(e));
+      }
+    }
+  }
+  const importer = (
+    <p>
+      <label className="secondary button-like" title="A file from a run's Export button, or the run.json of weatherkd distill --out">
+        Import a run file
+        <input
+          type="file"
+          accept=".json,application/json"
+          multiple
+          hidden
+          data-testid="run-import"
+          onChange={(e) => {
+            void onImport([...(e.target.files ?? [])]);
+            e.target.value = '';
+          }}
+        />
+      </label>
+      {importError && (
+        <span className="error" role="alert" data-testid="run-import-error">
+          {' '}
+          {importError}
+        </span>
+      )}
+    </p>
+  );
+  if (!runs.length) return <div className="panel">{importer}</div>;
   const ticked = ids.filter((id) => runs.some((r) => r.id === id)).length;
   return (
     <div className="panel">
@@ -57,6 +94,7 @@ export function RunsList() {
           Compare the ticked runs ({ticked})
         </button>
       </p>
+      {importer}
     </div>
   );
 }
