@@ -107,6 +107,8 @@ async function pool<T, R>(items: T[], n: number, fn: (t: T) => Promise<R>): Prom
 }
 
 const f2 = (x: number) => x.toFixed(2);
+/** An argument as a shell would need it typed. */
+const shellWord = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
 const f3 = (x: number) => x.toFixed(3);
 
 function table(rows: Row[]): string {
@@ -174,7 +176,7 @@ async function main() {
   const md =
     `Synthetic evaluation set: PSNR (dB, RGB) / SSIM (RGB) per weather type; rain12: Y channel, the deraining convention. ` +
     `Student ${values.student}, ${values.steps} student steps each unless the row says otherwise, seed ${values.seed}; ` +
-    `commands: ${commands.map((c) => `\`npx tsx scripts/results-table.ts ${c.join(' ')}\``).join(', then ')}.\n\n${table(rows)}\n`;
+    `commands: ${commands.map((c) => `\`npx tsx scripts/results-table.ts ${c.map(shellWord).join(' ')}\``).join(', then ')}.\n\n${table(rows)}\n`;
   const readme = path.join(ROOT, 'README.md');
   const text = readFileSync(readme, 'utf8');
   const start = '<!-- results:start -->';

@@ -165,8 +165,8 @@ function progressPrinter(io: CliIO): (e: RunEvent) => void {
         `${e.method.id}: ${e.student.preset ?? 'custom'} student (${e.student.params.toLocaleString('en')} params), ${teacher}, ` +
           `${e.totalSteps} steps on ${e.backend}\n`,
       );
-    } else if (e.type === 'phase' && e.phase.steps > 0) {
-      io.stderr.write(`phase ${e.phaseIndex + 1}: ${e.phase.label} (${e.phase.steps} steps)\n`);
+    } else if (e.type === 'phase' && (e.phase.steps > 0 || e.phase.reused)) {
+      line(`phase ${e.phaseIndex + 1}: ${e.phase.label} (${e.phase.reused ?? `${e.phase.steps} steps`})\n`);
     } else if (e.type === 'step') {
       lastStep = e;
       if (due()) line(`  ${e.record.phase}: step ${e.record.totalStep} of ${e.totalSteps}, eta ${formatDuration(e.etaSeconds)}\n`);
