@@ -59,3 +59,22 @@ test('two finished runs compare side by side: curves, a table with the best mark
   await other.screenshot({ path: test.info().outputPath('imported.png'), fullPage: true });
   await fresh.close();
 });
+
+test('a sweep of two seeds queued from the form runs both, one after the other, and opens in the Compare view', async ({ page, pageErrors, offsite }) => {
+  void pageErrors;
+  void offsite;
+  test.setTimeout(240_000);
+  await page.goto('/#distill');
+  await page.getByTestId('method-select').selectOption('scratch');
+  await page.getByTestId('run-preset').selectOption('quick');
+  await page.getByTestId('run-steps').fill('6');
+  await page.getByTestId('sweep-form').locator('summary').click();
+  await page.getByTestId('sweep-seeds').fill('4,5');
+  await page.getByTestId('sweep-start').click();
+  await expect(page.getByTestId('sweep-progress')).toContainText('of 2');
+  await expect(page.getByTestId('compare-view')).toBeVisible({ timeout: 180_000 });
+  await expect(page.getByTestId('compare-view')).toContainText('Compare 2 runs');
+  await expect(page.getByTestId('compare-table').locator('tbody tr')).toHaveCount(2);
+  await expect(page.getByTestId('compare-legend')).toContainText('seed 4 (sweep)');
+  await expect(page.getByTestId('compare-legend')).toContainText('seed 5 (sweep)');
+});

@@ -184,7 +184,8 @@ interface RunsState {
   selected: string | null;
   loaded: boolean;
   load(): Promise<void>;
-  start(input: RunConfigInput, preset: RunPresetName, label: string, teacherId: string): Promise<void>;
+  /** Starts a run (with the given record id, e.g. a sweep's) and resolves when it ends. */
+  start(input: RunConfigInput, preset: RunPresetName, label: string, teacherId: string, id?: string): Promise<void>;
   /** Continues a stopped or interrupted run from its checkpoint. */
   continueRun(id: string): Promise<void>;
   pause(): void;
@@ -277,11 +278,11 @@ export const useRunsStore = create<RunsState>((set, get) => {
       }
     },
 
-    async start(input, preset, label, teacherId) {
+    async start(input, preset, label, teacherId, id = Date.now().toString(36)) {
       await checkIdle();
-      const id = `${Date.now().toString(36)}`;
       const record = newRunRecord(id, label, input, preset);
-      set((s) => ({ runs: [record, ...s.runs], selected: id }));
+      // A sweep restarts a run that was interrupted before its first checkpoint under the same id.
+      set((s) => ({ runs: [record, ...s.runs.filter((r) => r.id !== id)], selected: id }));
       void save(record);
       await drive(id, (api, onEvent) => api.run(id, label, input, preset, teacherId, onEvent));
     },

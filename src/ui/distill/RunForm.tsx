@@ -11,6 +11,7 @@ import { useRunsStore, LIVE } from '../../state/runs';
 import { guarded } from '../../workers/client';
 import { distillWorker } from '../../workers/distill-client';
 import { ParamField } from '../ParamField';
+import { SweepPanel } from './SweepPanel';
 import { TrainPairs } from './TrainPairs';
 import { WebPools } from './WebPools';
 
@@ -132,6 +133,7 @@ export function RunForm({ catalog }: { catalog: MethodCatalogItem[] }) {
         Start
       </button>
       {busy && <p className="hint">One run at a time: pause or stop the current one first.</p>}
+      <SweepPanel catalog={catalog} teacherId={TEACHER_ROLES.restorer.shippedModel} busy={busy} />
       <p>
         <button className="secondary" data-testid="share-link" onClick={onShare} title="A link that opens this form with these settings">
           Share link
