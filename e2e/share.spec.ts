@@ -2,7 +2,7 @@ import { test, expect } from './fixtures';
 
 // A share link carries the Distill form: opened in a fresh browser (no localStorage), it fills the
 // form and says so; a setting that does not fit is named and left at its default.
-test('a share link fills the Distill form in a fresh browser and names what it could not use', async ({ page, browser, pageErrors, offsite }) => {
+test('a share link fills the Distill form in a fresh browser and names what it could not use; the tabs take arrow keys', async ({ page, browser, pageErrors, offsite }) => {
   void pageErrors;
   void offsite;
   await page.goto('/#distill');
@@ -28,4 +28,13 @@ test('a share link fills the Distill form in a fresh browser and names what it c
   // The link is used once: the address is the plain view again.
   expect(new URL(other.url()).hash).toBe('#distill');
   await fresh.close();
+
+  // The tabs follow the ARIA pattern: arrow keys move between them.
+  await page.getByTestId('tab-distill').focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('tab-compare')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('tab-compare')).toBeFocused();
+  await page.keyboard.press('Home');
+  await expect(page.getByTestId('tab-data')).toHaveAttribute('aria-selected', 'true');
+  expect(new URL(page.url()).hash).toBe('#data');
 });

@@ -55,15 +55,34 @@ function useTab(): [TabId, (t: TabId) => void] {
 export function App() {
   useBackends();
   const [tab, setTab] = useTab();
+  // The ARIA tab pattern: arrow keys move between tabs, Home and End jump to the ends.
+  const onTabKey = (e: React.KeyboardEvent) => {
+    const i = TABS.findIndex((t) => t.id === tab);
+    const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: TABS.length - 1 }[e.key];
+    if (next === undefined) return;
+    e.preventDefault();
+    const t = TABS[(next + TABS.length) % TABS.length].id;
+    setTab(t);
+    document.getElementById(`tab-${t}`)?.focus();
+  };
   return (
     <>
       <header className="top">
         <h1>
           WeatherKD Playground <span>· knowledge distillation for weather restoration</span>
         </h1>
-        <nav className="tabs" role="tablist">
+        <nav className="tabs" role="tablist" aria-label="Views" onKeyDown={onTabKey}>
           {TABS.map((t) => (
-            <button key={t.id} role="tab" aria-selected={tab === t.id} data-testid={`tab-${t.id}`} onClick={() => setTab(t.id)}>
+            <button
+              key={t.id}
+              id={`tab-${t.id}`}
+              role="tab"
+              aria-selected={tab === t.id}
+              aria-controls={`view-${t.id}`}
+              tabIndex={tab === t.id ? 0 : -1}
+              data-testid={`tab-${t.id}`}
+              onClick={() => setTab(t.id)}
+            >
               {t.label}
             </button>
           ))}
@@ -75,7 +94,7 @@ export function App() {
       <main>
         {TABS.map(({ id, view: View }) => (
           // Views stay mounted so a running restore or a slider position survives a tab switch.
-          <div key={id} hidden={tab !== id}>
+          <div key={id} id={`view-${id}`} role="tabpanel" aria-labelledby={`tab-${id}`} hidden={tab !== id}>
             <View />
           </div>
         ))}
