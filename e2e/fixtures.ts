@@ -1,4 +1,13 @@
 import { test as base, expect } from '@playwright/test';
+import sharp from 'sharp';
+
+/** A small PNG of one colour, as a file the page's inputs accept. */
+export async function png(name: string, grey: number, width = 48, height = 40) {
+  const buffer = await sharp({ create: { width, height, channels: 3, background: { r: grey, g: grey, b: grey } } })
+    .png()
+    .toBuffer();
+  return { name, mimeType: 'image/png', buffer };
+}
 
 /**
  * Every page in these tests records requests that leave the machine and errors thrown in the page,

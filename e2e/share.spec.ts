@@ -2,7 +2,12 @@ import { test, expect } from './fixtures';
 
 // A share link carries the Distill form: opened in a fresh browser (no localStorage), it fills the
 // form and says so; a setting that does not fit is named and left at its default.
-test('a share link fills the Distill form in a fresh browser and names what it could not use; the tabs take arrow keys', async ({ page, browser, pageErrors, offsite }) => {
+test('a share link fills the Distill form in a fresh browser and names what it could not use; the tabs take arrow keys', async ({
+  page,
+  browser,
+  pageErrors,
+  offsite,
+}) => {
   void pageErrors;
   void offsite;
   await page.goto('/#distill');

@@ -1,14 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import sharp from 'sharp';
-import { test, expect } from './fixtures';
-
-/** A small PNG of one colour, as a file the page's inputs accept. */
-async function png(name: string, grey: number) {
-  const buffer = await sharp({ create: { width: 48, height: 40, channels: 3, background: { r: grey, g: grey, b: grey } } })
-    .png()
-    .toBuffer();
-  return { name, mimeType: 'image/png', buffer };
-}
+import { png, test, expect } from './fixtures';
 
 // TripleD condenses the training set: from the page it shows the complexity histogram while it
 // trains and, once done, the condensed set (original, adjusted input, clean) with each pair's score.

@@ -8,6 +8,8 @@ import { compareCurves, compareRows, useCompareStore } from '../state/compare';
 import { useRunsStore } from '../state/runs';
 import { ImageCanvas } from './ImageCanvas';
 import { LineChart } from './LineChart';
+import { EvalSets } from './EvalSets';
+import { TEACHER_ROLES } from '../core/methods/method';
 
 export function CompareView() {
   const allRuns = useRunsStore((s) => s.runs);
@@ -20,6 +22,11 @@ export function CompareView() {
   const table = useMemo(() => compareTable(compareRows(runs)), [runs]);
   const diff = useMemo(() => configDiff(runs.map((r) => r.config)), [runs]);
 
+  // The teacher and every compared student that was kept, for the user's evaluation photos.
+  const models = [
+    { id: TEACHER_ROLES.restorer.shippedModel, label: 'teacher' },
+    ...runs.flatMap((r, i) => (r.modelId ? [{ id: r.modelId, label: runs.length >= 2 ? `${String.fromCharCode(65 + (i % 26))}: ${r.label}` : r.label }] : [])),
+  ];
   if (runs.length < 2) {
     return (
       <div className="panel" data-testid="compare-view">
@@ -169,6 +176,7 @@ export function CompareView() {
           );
         })}
       </div>
+      <EvalSets models={models} />
     </div>
   );
 }

@@ -8,6 +8,8 @@ import { deserializeRestorer } from '../core/models/io';
 import type { Restorer } from '../core/models/restorer';
 import { restoreImage } from '../core/inference/restore';
 import { restorerComplexity } from '../core/models/complexity';
+import { scorePair, summarize, type EvalSummary } from '../core/inference/evaluate';
+import { getEvalSet } from './eval-set-store';
 
 export interface RestoreResult {
   width: number;
@@ -84,6 +86,20 @@ const api = {
     } finally {
       jobs.delete(jobId);
     }
+  },
+
+  /** Scores a model on one of the user's evaluation sets (eval-set-store.ts): per image and the mean. */
+  async scoreEvalSet(setName: string, modelId: string, onProgress: (done: number, total: number) => void): Promise<EvalSummary> {
+    await backendReady();
+    const [set, restorer] = await Promise.all([getEvalSet(setName), loadModel(modelId)]);
+    if (!set) throw new Error(`The evaluation set "${setName}" is no longer stored in this browser.`);
+    const float = (w: number, h: number, rgb: Uint8Array) => ({ width: w, height: h, data: Float32Array.from(rgb, (v) => v / 255) });
+    const images = [];
+    for (const [i, p] of set.pairs.entries()) {
+      images.push(await scorePair(restorer, p.stem, float(p.width, p.height, p.input), float(p.width, p.height, p.target)));
+      onProgress(i + 1, set.pairs.length);
+    }
+    return summarize(images);
   },
 
   cancel(jobId: string): void {
