@@ -59,12 +59,18 @@ export const evalCommand = defineCommand({
     const report = await startBackend(values.backend, io);
     const { restorer, dir } = await loadModelArg(values.model);
     const tty = (process.stderr as { isTTY?: boolean }).isTTY === true && io.stderr === process.stderr;
+    const t0 = Date.now();
+    let lastLine = t0;
     try {
       const summary = await evaluateFilePairs(restorer, pairs, {
         ...tiles,
-        // Progress only on a terminal: stderr stays clean for scripts.
+        // Progress on stderr (stdout keeps the result alone): a live line on a terminal, else a line every 10 s.
         onImage: (done, total, s) => {
           if (tty) io.stderr.write(`\r\x1b[K${done}/${total} ${s.name}${done === total ? '\r\x1b[K' : ''}`);
+          else if (Date.now() - lastLine >= 10_000 && done < total) {
+            lastLine = Date.now();
+            io.stderr.write(`eval: ${done} of ${total} images, ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
+          }
         },
       });
       if (values.json) {
