@@ -1,0 +1,26 @@
+import AxeBuilder from '@axe-core/playwright';
+import { test, expect } from './fixtures';
+
+const VIEWS = ['data', 'distill', 'compare', 'restore'] as const;
+
+// Every view, on a phone and for assistive technology: no horizontal scrolling at 390x844, and
+// axe-core finds nothing serious or critical.
+test('every view fits a 390 px phone and has no serious or critical accessibility violations', async ({ page, pageErrors, offsite }) => {
+  void pageErrors;
+  void offsite;
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const view of VIEWS) {
+    await page.goto(`/#${view}`);
+    await expect(page.getByTestId(`tab-${view}`)).toHaveAttribute('aria-selected', 'true');
+    // Let the view's first content (methods, models, the data preview) arrive.
+    await page.waitForTimeout(2500);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width, `${view}: page width on a 390 px phone`).toBeLessThanOrEqual(390);
+    const { violations } = await new AxeBuilder({ page }).include(`#view-${view}`).include('header').analyze();
+    const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(
+      bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.length} node(s), e.g. ${v.nodes[0]?.target.join(' ')}`),
+      `${view}: serious or critical accessibility violations`,
+    ).toEqual([]);
+  }
+});
