@@ -137,6 +137,8 @@ const CACHE_VERSION = 2;
 export const d4irMethod = defineMethod({
   id: 'd4ir',
   label: 'D4IR (degradation-prompt diffusion)',
+  plain:
+    "The student never sees the teacher's training pairs. Instead the method learns, from loose collections of weather photos and of clear photos, what each kind of weather looks like, and uses a small diffusion model to paint that weather onto clear photos. The teacher cleans these made-up weather photos, and the student learns to copy it on them.",
   summary: 'Unpaired web images: a prompt adapter and a conditional diffusion model synthesise training data for pixel KD.',
   description: [
     'D4IR distils without the teacher\'s training data. It uses two unpaired "web" pools instead: degraded photos (no clean versions, no weather labels) and clean photos (no degraded versions). Here both pools are synthetic images drawn from seed domains of their own, apart from the teacher\'s pairs and from the evaluation set; photos you add under "Web pools" join them (about half of each batch).',

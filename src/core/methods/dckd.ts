@@ -79,6 +79,8 @@ const KMEANS_ITERATIONS = 12;
 export const dckdMethod = defineMethod({
   id: 'dckd',
   label: 'DCKD (dynamic contrastive KD)',
+  plain:
+    'The student learns from real pairs and from the teacher, like KD, and one more thing: it is pushed away from its own earlier, worse answers. A frozen network that knows clean images measures how close the student is to the teacher and how far from its past self. As training goes on, its past self gets better, so the push keeps asking for more.',
   summary: "Paired data: pulled to the teacher, pushed away from its own past self's outputs, in a frozen encoder's features.",
   description: [
     "Dynamic contrastive knowledge distillation (Zhou et al., AAAI 2025). On paired data, the student is pulled towards the clean image and the teacher's output, as in logits KD, and two terms are added. The dynamic contrastive loss compares images in the feature space of a frozen encoder: the student's output S(x) (the anchor) must be closer to the teacher's output T(x) (the positive) than to five negatives, the outputs of a slowly updated history student on x and on four noisy copies of x. As the student improves its history improves too, so the negatives stay hard: that is what makes the contrast dynamic. The distribution mapping term matches, at every position of the encoder's bottleneck, the student's soft assignment to a codebook with the teacher's.",

@@ -118,6 +118,8 @@ type DflOptions = ParamValues<typeof OPTIONS>;
 export const dflMethod = defineMethod({
   id: 'dfl',
   label: 'DFL: data-free adversarial KD',
+  plain:
+    'Here the student never sees a real photo. A second small network, the generator, invents weather images, and it is rewarded for finding images on which the student still disagrees with the teacher. The student then learns to agree with the teacher on them. The two play this game until the invented images teach the student something useful.',
   summary: 'A weather generator and the student play a game: no real images, only the teacher.',
   description: [
     'Data-free learning (Wang, Huang, Luo and Qu, ISCAS 2024). Reconstructed: only the abstract was available, so what follows is our reading of it, and the regularisers are our design.',

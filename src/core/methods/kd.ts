@@ -25,6 +25,8 @@ const OPTIONS = {
 export const kdMethod = defineMethod({
   id: 'kd',
   label: 'Logits KD (paired data)',
+  plain:
+    "A large, already trained network (the teacher) shows the small one (the student) how it would clean each weather photo. The student tries to copy the teacher's answer and, at the same time, to match the real clean photo. Copying a good teacher is often easier than learning from the clean photos alone.",
   summary: 'Paired data plus the teacher: L1(S(x), T(x)) + L1(S(x), y).',
   description: [
     "Classic output distillation on the teacher's own kind of data. Each step draws fresh paired (degraded x, clean y) images; the teacher restores x, and the student is pulled both towards the teacher's restoration T(x) and towards the clean image y: L = w_kd L1(S(x), T(x)) + w_rec L1(S(x), y).",

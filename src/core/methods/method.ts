@@ -91,6 +91,8 @@ export interface MethodInfo {
   label: string;
   /** One line for menus and tables. */
   summary: string;
+  /** Three or four plain sentences, no formulas: what a student of the method learns from, for a classroom. */
+  plain: string;
   /**
    * The full explanation for the page (plain text, paragraphs separated by blank lines): what the
    * method does, which parts are verified and which reconstructed, the design choices and why.

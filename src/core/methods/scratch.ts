@@ -20,6 +20,8 @@ import {
 export const scratchMethod = defineMethod({
   id: 'scratch',
   label: 'Scratch (paired data)',
+  plain:
+    'The small network learns on its own, from pairs of weather photos and their clean versions. Each step it looks at a batch of weather images, makes its best guess at the clean picture, and is corrected by how far off it was. No teacher is involved. This is the baseline every other method has to beat.',
   summary: 'The student alone on paired (degraded, clean) data: L1(S(x), y). No teacher.',
   description: [
     "The student is trained like any restoration network, on paired synthetic data: each step draws a fresh batch of (degraded x, clean y) pairs from the same distribution as the teacher's training data and minimises L1(S(x), y).",

@@ -63,6 +63,8 @@ const OPTIONS = {
 export const slkdMethod = defineMethod({
   id: 'slkd',
   label: 'SLKD (simultaneous learning, two teachers)',
+  plain:
+    "The student has two teachers. One removes weather; the student copies how its inner layers see the degraded photo. The other knows only clean images; the student's later layers learn to look like it does on the clean photo. Image-quality statistics decide what each comparison pays attention to.",
   summary: 'Paired data and two teachers: one that removes weather, one that knows clean images.',
   description: [
     "Simultaneous learning knowledge distillation: the student learns from two teachers at once (Zhang and Yan, ICASSP 2025). Teacher A, the restorer, shows how to remove the weather: the student's encoder features on the degraded image must carry the same degradation statistics as teacher A's. Teacher B, the clean-image autoencoder, shows what clean images look like inside a network: the student's decoder features on the degraded image must carry the same quality statistics as teacher B's decoder features on the clean image. Both comparisons go through hand-made quality statistics rather than raw features, so the student may keep its own, narrower features.",

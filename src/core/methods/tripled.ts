@@ -134,6 +134,8 @@ const SELECTION_NOTE = { spread: 'spread over the levels of complexity', top: 't
 export const tripledMethod = defineMethod({
   id: 'tripled',
   label: 'TripleD (distribution-aware dataset distillation)',
+  plain:
+    'Instead of a teacher, this method shrinks the training data. It scores every training pair by how complex it is, keeps a small fraction (2%), and gently adjusts the kept photos so that, together, they look like the whole set. The student then learns from the easier half first, and from the harder photos after.',
   summary: 'Condenses the training set: keeps 2% chosen by complexity, adjusts them to match the full set, then trains easy-to-hard.',
   description: [
     'TripleD does not distil a teacher: it distils the data. From a finite paired training set (the "full" set: 2000 fixed synthetic pairs unless you set "Training set" or give your own pairs) it keeps a small fraction, 2% by default, and trains the student on that alone. Scratch with the same training set is the full-data reference.',

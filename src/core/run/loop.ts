@@ -414,6 +414,6 @@ export async function runDistillation(options: RunOptions): Promise<RunResult> {
 }
 
 function toInfo(d: MethodDefinition): MethodInfo {
-  const { id, label, summary, description, provenance, paper, data, teachers, losses } = d;
-  return { id, label, summary, description, provenance, ...(paper ? { paper } : {}), data, teachers, losses };
+  const { id, label, summary, plain, description, provenance, paper, data, teachers, losses } = d;
+  return { id, label, summary, plain, description, provenance, ...(paper ? { paper } : {}), data, teachers, losses };
 }

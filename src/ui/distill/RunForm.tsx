@@ -89,6 +89,9 @@ export function RunForm({ catalog }: { catalog: MethodCatalogItem[] }) {
         </select>
         <span className="hint">{method.summary}</span>
       </label>
+      <p className="method-plain" data-testid="method-plain">
+        {method.plain}
+      </p>
       <details className="method-description">
         <summary>How {method.label} works</summary>
         {method.description.split(/\n\s*\n/).map((p, i) => (
