@@ -1,6 +1,10 @@
+import { useState } from 'react';
 import type { BackendReport } from '../core/backend/select';
 import { useBackendStore } from '../state/backend';
 import { GradientCheck } from './GradientCheck';
+
+/** Dismissed for this tab's session: the next visit says it again. */
+const DISMISS_KEY = 'weatherkd.backend-notice-dismissed';
 
 const LABEL: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU' };
 
@@ -71,15 +75,36 @@ export function BackendStatus() {
 }
 
 /** A banner when the work does not run on a real GPU, so nobody wonders why it is slow. */
+/** What running without WebGPU means, in plain words. */
+const PLAIN: Record<string, string> = {
+  wasm: 'Running on your CPU: no usable GPU was found. Everything works; training is slower.',
+  webgl: 'Running on your GPU through WebGL: WebGPU is not available. Everything works; training is a little slower.',
+  cpu: 'Running on plain JavaScript: neither a GPU nor WebAssembly could be used. Everything works, but slowly.',
+};
+
 export function BackendNotice() {
   const { page, workers } = useBackendStore();
+  const [dismissed, setDismissed] = useState(() => sessionStorage.getItem(DISMISS_KEY) === '1');
   const report = workers.lab ?? page;
-  if (!report || report.backend === 'webgpu') return null;
+  if (!report || report.backend === 'webgpu' || dismissed) return null;
   const reason = report.skipped.find((s) => s.backend === 'webgpu')?.reason;
   return (
-    <div className="notice" role="status">
-      Running on <strong>{LABEL[report.backend]}</strong> ({report.device}), not WebGPU
-      {reason ? `: ${reason}.` : '.'} Everything works; training is slower than on a real GPU.
+    <div className="notice" role="status" data-testid="backend-notice">
+      {PLAIN[report.backend] ?? `Running on ${LABEL[report.backend]}.`}{' '}
+      <button
+        className="linkbutton"
+        aria-label="Dismiss this notice"
+        onClick={() => {
+          sessionStorage.setItem(DISMISS_KEY, '1');
+          setDismissed(true);
+        }}
+      >
+        Dismiss
+      </button>
+      <details>
+        <summary>Details</summary>
+        <strong>{LABEL[report.backend]}</strong> ({report.device}), not WebGPU{reason ? `: ${reason}.` : '.'}
+      </details>
     </div>
   );
 }
