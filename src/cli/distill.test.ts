@@ -25,6 +25,20 @@ beforeAll(async () => {
 
 const weatherkd = runCli;
 
+/** Runs weatherkd and presses Ctrl-C once `dir` holds its first checkpoint (our handler only: the test runner has its own). */
+async function stoppedAtFirstCheckpoint(dir: string, ...args: string[]) {
+  const watch = setInterval(() => {
+    if (!existsSync(path.join(dir, 'checkpoint.wkd'))) return;
+    clearInterval(watch);
+    (process.listeners('SIGINT').at(-1) as () => void)();
+  }, 2);
+  try {
+    return await weatherkd(...args);
+  } finally {
+    clearInterval(watch);
+  }
+}
+
 const TINY = ['--preset', 'quick', '--batch', '2', '--patch', '16', '--eval-size', '16', '--eval-count', '1', '--weathers', 'haze', '--backend', 'wasm'];
 const SCORE_KEYS = ['psnr', 'ssim', 'psnr_y', 'ssim_y'];
 
@@ -112,14 +126,7 @@ describe('weatherkd distill', () => {
       const a = await weatherkd('distill', ...args, '--out', whole);
       expect(a.code, a.stderr).toBe(0);
       expect(existsSync(path.join(whole, 'checkpoint.wkd'))).toBe(false);
-      // Ctrl-C once the first checkpoint is on disk (our handler only: the test runner has its own).
-      const watch = setInterval(() => {
-        if (!existsSync(path.join(parted, 'checkpoint.wkd'))) return;
-        clearInterval(watch);
-        (process.listeners('SIGINT').at(-1) as () => void)();
-      }, 2);
-      const b = await weatherkd('distill', ...args, '--out', parted, '--checkpoint-every', '0');
-      clearInterval(watch);
+      const b = await stoppedAtFirstCheckpoint(parted, 'distill', ...args, '--out', parted, '--checkpoint-every', '0');
       expect(JSON.parse(b.stdout).status).toBe('stopped');
       expect(b.stderr).toMatch(/stopping after this step, keeping a checkpoint/);
 
@@ -244,13 +251,7 @@ describe('weatherkd distill', () => {
     const args = ['--method', 'scratch', '--steps', '6', '--eval-every', '3', ...TINY, '--train-pairs', subset, '--json'];
     const whole = await weatherkd('distill', ...args);
     const parted = path.join(dir, 'scratch-pairs');
-    const watch = setInterval(() => {
-      if (!existsSync(path.join(parted, 'checkpoint.wkd'))) return;
-      clearInterval(watch);
-      (process.listeners('SIGINT').at(-1) as () => void)();
-    }, 2);
-    const stopped = await weatherkd('distill', ...args, '--out', parted, '--checkpoint-every', '0');
-    clearInterval(watch);
+    const stopped = await stoppedAtFirstCheckpoint(parted, 'distill', ...args, '--out', parted, '--checkpoint-every', '0');
     expect(JSON.parse(stopped.stdout).status).toBe('stopped');
     expect((await weatherkd('distill', '--resume', parted, '--train-pairs', subset)).stderr).toMatch(/drop --train-pairs/);
     const resumed = await weatherkd('distill', '--resume', parted, '--backend', 'wasm', '--json');

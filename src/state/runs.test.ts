@@ -91,21 +91,24 @@ describe('applyEvent', () => {
   });
 });
 
+const kdConfig = () => resolveRunConfig({ method: 'kd', steps: 2 }, METHODS, 'quick');
+/** The start event of a 2-step KD run. */
+const kdStart = (config: ReturnType<typeof kdConfig>): RunEvent => ({
+  type: 'start',
+  method: getMethod('kd'),
+  config,
+  phases: [{ id: 'distill', label: 'KD', steps: 2, trainsStudent: true }],
+  totalSteps: 2,
+  backend: 'wasm',
+  student: { params: 7, flopsPerPixel: 9, preset: 'student-5' },
+  teacher: null,
+  resumed: null,
+});
+
 describe('run export', () => {
   it('keeps the configuration, curves, evaluations and references, and writes the evaluations as CSV', () => {
-    const config = resolveRunConfig({ method: 'kd', steps: 2 }, METHODS, 'quick');
-    const method = getMethod('kd');
-    let r = applyEvent(blank, {
-      type: 'start',
-      method,
-      config,
-      phases: [{ id: 'distill', label: 'KD', steps: 2, trainsStudent: true }],
-      totalSteps: 2,
-      backend: 'wasm',
-      student: { params: 1, flopsPerPixel: 1, preset: 'student-5' },
-      teacher: null,
-      resumed: null,
-    });
+    const config = kdConfig();
+    let r = applyEvent(blank, kdStart(config));
     r = applyEvent(r, step(1, { total: 0.5 }));
     const rain = { psnr: 25, ssim: 0.8, psnr_y: 26, ssim_y: 0.81 };
     r = { ...r, evals: [{ step: 1, scores: { weathers: { rain }, mean: rain } }], references: { input: scores(20), untrained: scores(20), teacher: null } };
@@ -132,19 +135,9 @@ describe('run export', () => {
 });
 
 describe('run import', () => {
-  const config = resolveRunConfig({ method: 'kd', steps: 2 }, METHODS, 'quick');
+  const config = kdConfig();
   const run = {
-    ...applyEvent(blank, {
-      type: 'start',
-      method: getMethod('kd'),
-      config,
-      phases: [{ id: 'distill', label: 'KD', steps: 2, trainsStudent: true }],
-      totalSteps: 2,
-      backend: 'wasm',
-      student: { params: 7, flopsPerPixel: 9, preset: 'student-5' },
-      teacher: null,
-      resumed: null,
-    }),
+    ...applyEvent(blank, kdStart(config)),
     state: 'completed' as const,
     evals: [{ step: 2, seconds: 1.5, scores: scores(24) }],
     references: { input: scores(20), untrained: scores(20), teacher: scores(26) },
