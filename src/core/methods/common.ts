@@ -280,3 +280,14 @@ export function describeStored(what: string, stored: StoredModel): string {
   const knn = typeof t?.knnAccuracy === 'number' ? `, kNN accuracy ${(t.knnAccuracy * 100).toFixed(0)}%` : '';
   return `${what} reused from an earlier run (${steps}${knn})`;
 }
+
+/**
+ * The options of a method that caches the models it trains: reuse them, and their own seed (not
+ * the run's, so that runs differing only in their student share them).
+ */
+export function cachedModelOptions(what: string, reuseHelp: string, seedHelp: string) {
+  return {
+    reuse: { type: 'bool', default: true, label: `Reuse cached ${what}`, help: reuseHelp },
+    modelSeed: { type: 'int', min: 0, max: 2 ** 31 - 1, default: 1, label: 'Model seed', help: seedHelp },
+  } as const;
+}

@@ -26,6 +26,7 @@ import { USER_LABEL } from '../run/data';
 import type { ParamValues } from '../run/params';
 import { Adam, type AdamState } from '../train/adam';
 import {
+  cachedModelOptions,
   l1Loss,
   loadAdam,
   describeStored,
@@ -104,20 +105,11 @@ const OPTIONS = {
     label: 'Synthesised images',
     help: 'Images synthesised (and restored by the teacher) before KD; the student trains on random batches of them.',
   },
-  reuse: {
-    type: 'bool',
-    default: true,
-    label: 'Reuse cached models',
-    help: 'Load the adapter and the diffusion model from an earlier run with the same settings instead of training them again.',
-  },
-  modelSeed: {
-    type: 'int',
-    min: 0,
-    max: 2 ** 31 - 1,
-    default: 1,
-    label: 'Model seed',
-    help: 'Seed of the adapter and the diffusion model (not the run seed, so that runs differing only in their student share them).',
-  },
+  ...cachedModelOptions(
+    'models',
+    'Load the adapter and the diffusion model from an earlier run with the same settings instead of training them again.',
+    'Seed of the adapter and the diffusion model (not the run seed, so that runs differing only in their student share them).',
+  ),
 } as const;
 
 type D4IROptions = ParamValues<typeof OPTIONS>;

@@ -19,6 +19,7 @@ import type { RunConfig } from '../run/config';
 import type { ParamValues } from '../run/params';
 import { Adam, type AdamState } from '../train/adam';
 import {
+  cachedModelOptions,
   describeStored,
   l1Loss,
   loadAdam,
@@ -100,20 +101,11 @@ const OPTIONS = {
     label: 'Scorer steps',
     help: 'Training steps of the complexity scorer (skipped when an identical one is cached).',
   },
-  reuse: {
-    type: 'bool',
-    default: true,
-    label: 'Reuse cached scorer',
-    help: 'Load the complexity scorer from an earlier run on the same training set instead of training it again.',
-  },
-  modelSeed: {
-    type: 'int',
-    min: 0,
-    max: 2 ** 31 - 1,
-    default: 1,
-    label: 'Model seed',
-    help: 'Seed of the scorer, the selection and the adjustment network (not the run seed, so runs differing only in their student condense the same set).',
-  },
+  ...cachedModelOptions(
+    'scorer',
+    'Load the complexity scorer from an earlier run on the same training set instead of training it again.',
+    'Seed of the scorer, the selection and the adjustment network (not the run seed, so runs differing only in their student condense the same set).',
+  ),
 } as const;
 
 type TripleDOptions = ParamValues<typeof OPTIONS>;
