@@ -11,6 +11,9 @@ import { LineChart } from './LineChart';
 import { EvalSets } from './EvalSets';
 import { TEACHER_ROLES } from '../core/methods/method';
 
+/** Runs go by a letter in the table and under the images (their labels are long); the legend says which is which. */
+const letter = (i: number) => (i < 26 ? String.fromCharCode(65 + i) : `R${i + 1}`);
+
 export function CompareView() {
   const allRuns = useRunsStore((s) => s.runs);
   const { ids, toggle, clear } = useCompareStore();
@@ -25,7 +28,7 @@ export function CompareView() {
   // The teacher and every compared student that was kept, for the user's evaluation photos.
   const models = [
     { id: TEACHER_ROLES.restorer.shippedModel, label: 'teacher' },
-    ...runs.flatMap((r, i) => (r.modelId ? [{ id: r.modelId, label: runs.length >= 2 ? `${String.fromCharCode(65 + (i % 26))}: ${r.label}` : r.label }] : [])),
+    ...runs.flatMap((r, i) => (r.modelId ? [{ id: r.modelId, label: runs.length >= 2 ? `${letter(i)}: ${r.label}` : r.label }] : [])),
   ];
   if (runs.length < 2) {
     return (
@@ -44,8 +47,6 @@ export function CompareView() {
       () => setCopied(`${what}: the clipboard is not available here`),
     );
   const weathers = [...new Set(runs.flatMap((r) => r.samples.map((s) => s.weather)))] as WeatherType[];
-  // Runs go by a letter in the table and under the images (their labels are long); the list says which is which.
-  const letter = (i: number) => (i < 26 ? String.fromCharCode(65 + i) : `R${i + 1}`);
   return (
     <div className="panel" data-testid="compare-view">
       <h2>Compare {runs.length} runs</h2>

@@ -21,7 +21,8 @@ interface RunJson {
   eval: { student: Record<string, Scores> | null };
 }
 
-async function readRun(dir: string): Promise<CompareRow> {
+/** A run folder's row: its run.json's numbers, unchanged. */
+export async function readRun(dir: string): Promise<CompareRow> {
   const file = path.join(dir, 'run.json');
   let doc: RunJson;
   try {

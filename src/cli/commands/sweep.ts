@@ -11,7 +11,7 @@ import { CliError, UsageError, defineCommand } from '../command';
 import { intOption } from '../number-option';
 import { CHECKPOINT_FILE } from '../run-checkpoint';
 import { REPO_ROOT } from '../model-arg';
-import { compareCommand } from './compare';
+import { compareCommand, readRun } from './compare';
 
 export interface PlannedRun {
   id: string;
@@ -129,11 +129,7 @@ export const sweepCommand = defineCommand({
     const good = runs.filter((r) => outcome.get(r.id) !== 'failed');
     const failed = runs.length - good.length;
     if (values.json) {
-      const rows: unknown[] = [];
-      if (good.length) {
-        const buffer = { write: (s: string) => void rows.push(...(JSON.parse(s) as { rows: unknown[] }).rows) };
-        await compareCommand.run([...good.map((r) => r.out), '--json'], { stdout: buffer as never, stderr: io.stderr });
-      }
+      const rows = await Promise.all(good.map((r) => readRun(r.out)));
       io.stdout.write(`${JSON.stringify({ runs: runs.map((r) => ({ id: r.id, out: r.out, status: outcome.get(r.id) })), rows })}\n`);
     } else if (good.length) {
       await compareCommand.run(

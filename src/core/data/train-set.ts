@@ -89,21 +89,25 @@ export function userTrainSet(pairs: readonly UserPair[]): TrainSet {
       );
     }
   }
-  const keys: number[] = [];
-  for (const p of pairs) {
-    keys.push(p.input.width, p.input.height);
-    for (const img of [p.input, p.target]) {
-      const step = Math.max(1, Math.floor(img.data.length / 32));
-      for (let i = 0; i < img.data.length; i += step) keys.push(Math.round(img.data[i] * 255));
-    }
-  }
   return {
     origin: 'user',
     size: pairs.length,
-    fingerprint: `user:${pairs.length}:${deriveSeed(pairs.length, ...keys).toString(16)}`,
+    fingerprint: `user:${pairs.length}:${photosFingerprint(pairs.flatMap((p) => [p.input, p.target]))}`,
     stem: (i) => pairs[i].stem,
     pair: (i, side, rng) => cropUserPair(pairs[i], side, rng),
   };
+}
+
+/** A short hash of photos (sizes and a sample of their pixels): '' for none. Models fitted to them are cached under it. */
+export function photosFingerprint(photos: readonly RGBImage[]): string {
+  if (!photos.length) return '';
+  const keys: number[] = [];
+  for (const p of photos) {
+    keys.push(p.width, p.height);
+    const step = Math.max(1, Math.floor(p.data.length / 64));
+    for (let i = 0; i < p.data.length; i += step) keys.push(Math.round(p.data[i] * 255));
+  }
+  return deriveSeed(photos.length, ...keys).toString(16);
 }
 
 /** n items drawn uniformly from the set with `rng`, as one batch. */

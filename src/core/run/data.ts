@@ -7,7 +7,9 @@
 import { tf, type Tensor4D } from '../tf';
 import { cropImage, resizeBilinear, type RGBBatch, type RGBImage } from '../data/image';
 import { makeEvalSet, makePairBatch, type PairBatch } from '../data/pairs';
-import { DEFAULT_TRAIN_SET, drawBatch, syntheticTrainSet, userTrainSet, type TrainSet, type UserPair } from '../data/train-set';
+import { DEFAULT_TRAIN_SET, drawBatch, photosFingerprint, syntheticTrainSet, userTrainSet, type TrainSet, type UserPair } from '../data/train-set';
+
+export { photosFingerprint };
 import { deriveSeed, rngFor, type Rng } from '../data/rng';
 import type { WeatherType } from '../data/weather';
 import type { DataProvider } from '../methods/method';
@@ -45,18 +47,6 @@ function mixIn(batch: RGBBatch, photos: readonly RGBImage[], rng: Rng): boolean[
     batch.data.set(userCrop(photos, batch.width, rng).data, i * per);
     return true;
   });
-}
-
-/** A short hash of photos (sizes and a sample of their pixels): '' for none. */
-export function photosFingerprint(photos: readonly RGBImage[]): string {
-  if (!photos.length) return '';
-  const keys: number[] = [];
-  for (const p of photos) {
-    keys.push(p.width, p.height);
-    const step = Math.max(1, Math.floor(p.data.length / 64));
-    for (let i = 0; i < p.data.length; i += step) keys.push(Math.round(p.data[i] * 255));
-  }
-  return deriveSeed(photos.length, ...keys).toString(16);
 }
 
 /**

@@ -10,6 +10,8 @@ export function ScoreHistogram({ histogram }: { histogram: Histogram }) {
   const bw = (W - 2 * pad) / histogram.counts.length;
   const y = (c: number) => H - pad - (c / top) * (H - 2 * pad);
   const kept = histogram.kept.reduce((a, b) => a + b, 0);
+  // Kept pairs are scaled up so that a 2% subset is still visible: their tallest bar is as tall as the set's.
+  const keptScale = top / Math.max(1, ...histogram.kept);
   return (
     <figure className="panel scatter" data-testid="score-histogram">
       <figcaption>{histogram.caption}</figcaption>
@@ -20,13 +22,12 @@ export function ScoreHistogram({ histogram }: { histogram: Histogram }) {
             <rect x={pad + i * bw + 1} y={y(c)} width={bw - 2} height={H - pad - y(c)} fill="#b9c9e6">
               <title>{`${(histogram.lo + (i * (histogram.hi - histogram.lo)) / histogram.counts.length).toFixed(2)}…: ${c} pairs, ${histogram.kept[i]} kept`}</title>
             </rect>
-            {/* Kept pairs, scaled up so that a 2% subset is still visible: its own axis, the right one. */}
             {histogram.kept[i] > 0 && (
               <rect
                 x={pad + i * bw + bw / 4}
-                y={y(histogram.kept[i] * (top / Math.max(1, ...histogram.kept)))}
+                y={y(histogram.kept[i] * keptScale)}
                 width={bw / 2}
-                height={H - pad - y(histogram.kept[i] * (top / Math.max(1, ...histogram.kept)))}
+                height={H - pad - y(histogram.kept[i] * keptScale)}
                 fill="#2a4f8f"
               />
             )}
