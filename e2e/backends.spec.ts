@@ -17,3 +17,13 @@ for (const backend of ['wasm', 'webgpu', 'webgl'] as const) {
     await expect(summary).toHaveAttribute('data-failed', '0');
   });
 }
+
+// tfjs's threaded WASM build caps itself at half the cores unless told otherwise (docs/performance.md).
+test('WASM runs a thread per core, and one with ?threads=1', async ({ page, pageErrors }) => {
+  void pageErrors;
+  const cores = await page.evaluate(() => Math.min(8, navigator.hardwareConcurrency));
+  for (const [query, threads] of [['', cores], ['&threads=1', 1]] as const) {
+    await page.goto(`/?backend=wasm${query}`);
+    await expect(page.getByTestId('backend-status')).toContainText(`multithreaded, ${threads} pool thread(s)`, { timeout: 90_000 });
+  }
+});

@@ -1,10 +1,10 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './ui/App';
-import { exposeFaultHooks } from './ui/faults';
+import { exposeScriptHooks } from './ui/script-hooks';
 import './ui/styles.css';
 
-exposeFaultHooks();
+exposeScriptHooks();
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <App />

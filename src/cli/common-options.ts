@@ -13,13 +13,14 @@ export const MODEL_OPTION = {
 
 /** CLI tiles are larger than the page's (memory is plentiful): photos up to 512 px run in one pass. */
 export const TILE_OPTIONS = {
-  tile: { type: 'string', valueName: 'PX', default: '512', description: 'images with a side above this run in tiles of this size' },
-  overlap: { type: 'string', valueName: 'PX', default: '64', description: 'least overlap between neighbouring tiles' },
+  tile: { type: 'string', valueName: 'PX', description: 'largest tile side (default: the largest whose activations fit 512 MiB, at most 1024)' },
+  overlap: { type: 'string', valueName: 'PX', description: "least overlap between tiles (default: twice the model's measured border reach, plus 16)" },
 } as const;
 
-export function tileValues(values: { tile: string; overlap: string }): { tile: number; overlap: number } {
-  const tile = intOption('tile', values.tile, 16, 8192);
-  const overlap = intOption('overlap', values.overlap, 0, tile - 16);
+/** Tile flags as given; an absent one is chosen from the model (core/inference/restore.ts). */
+export function tileValues(values: { tile?: string; overlap?: string }): { tile?: number; overlap?: number } {
+  const tile = values.tile === undefined ? undefined : intOption('tile', values.tile, 16, 8192);
+  const overlap = values.overlap === undefined ? undefined : intOption('overlap', values.overlap, 0, (tile ?? 1024) - 16);
   return { tile, overlap };
 }
 

@@ -22,9 +22,21 @@ export const useBackendStore = create<BackendState>((set) => ({
 
 let sessionOverride: string | null = null;
 
-/** `?backend=webgpu|webgl|wasm|cpu` forces a backend for the page and its workers (as does a lost GPU, for the session). */
-export function backendOverride(): string | null {
-  return sessionOverride ?? new URLSearchParams(globalThis.location?.search ?? '').get('backend');
+/** What the page and each worker ask of their backend: the URL's choice, or the session's. */
+export interface BackendRequest {
+  /** `?backend=webgpu|webgl|wasm|cpu` forces a backend (as does a lost GPU, for the session). */
+  backend: string | null;
+  /** `?threads=N` sets the WASM threads (1: single-threaded); otherwise every core. */
+  threads: number | null;
+}
+
+export function backendRequest(): BackendRequest {
+  const params = new URLSearchParams(globalThis.location?.search ?? '');
+  const threads = Number(params.get('threads'));
+  return {
+    backend: sessionOverride ?? params.get('backend'),
+    threads: Number.isInteger(threads) && threads >= 1 ? Math.min(threads, 8) : null,
+  };
 }
 
 /** Workers started from now on use this backend (after the GPU was lost: WASM). */

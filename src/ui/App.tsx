@@ -5,7 +5,7 @@ import { RestoreView } from './RestoreView';
 import { DistillView } from './DistillView';
 import { CompareView } from './CompareView';
 import { distillWorker } from '../workers/distill-client';
-import { backendOverride, useBackendStore } from '../state/backend';
+import { backendRequest, useBackendStore } from '../state/backend';
 import { labWorker } from '../workers/lab-client';
 import { restoreWorker } from '../workers/restore-client';
 
@@ -20,13 +20,13 @@ type TabId = (typeof TABS)[number]['id'];
 function useBackends() {
   const { setPage, setWorker, setError } = useBackendStore();
   useEffect(() => {
-    const override = backendOverride();
+    const request = backendRequest();
     let alive = true;
     const fail = (where: string) => (e: unknown) => alive && setError(`${where}: ${e instanceof Error ? e.message : String(e)}`);
     // The page's own backend (light work only); loaded lazily so the first paint does not wait
     // for TensorFlow.js.
     import('../workers/backend-init')
-      .then(({ initBackend }) => initBackend(override))
+      .then(({ initBackend }) => initBackend(request))
       .then((r) => alive && setPage(r))
       .catch(fail('Page backend'));
     const workers = { lab: labWorker(), restore: restoreWorker(), distill: distillWorker() };

@@ -152,7 +152,7 @@ export function RestoreView() {
           </p>
         )}
         {summary && !('error' in summary) && (
-          <p className="hint" data-testid="model-summary">
+          <p className="hint" data-testid="model-summary" data-flops-per-pixel={summary.flopsPerPixel}>
             {summary.preset} · {(summary.params / 1e6).toFixed(2)} M parameters · {(summary.flopsPerPixel / 1e3).toFixed(1)} kFLOPs per pixel
           </p>
         )}

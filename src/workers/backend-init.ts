@@ -2,6 +2,7 @@
 // React's strict mode and repeated calls must not race two `setBackend`s.
 import { selectBackend, type BackendReport } from '../core/backend/select';
 import { tf } from '../core/tf';
+import type { BackendRequest } from '../state/backend';
 import { WASM_PATHS, wasmThreadCount } from './wasm-paths';
 
 let chosen: Promise<BackendReport> | null = null;
@@ -10,9 +11,9 @@ let lostReason: Promise<string> | null = null;
 let announce: (p: Promise<BackendReport>) => void;
 const ready = new Promise<BackendReport>((resolve) => (announce = resolve));
 
-export function initBackend(override: string | null): Promise<BackendReport> {
+export function initBackend(request: BackendRequest): Promise<BackendReport> {
   if (!chosen) {
-    chosen = selectBackend({ override, wasmPaths: WASM_PATHS, wasmThreads: wasmThreadCount() });
+    chosen = selectBackend({ override: request.backend, wasmPaths: WASM_PATHS, wasmThreads: request.threads ?? wasmThreadCount() });
     void chosen.then(watchGpu, () => undefined);
     announce(chosen);
   }

@@ -1,7 +1,7 @@
 // Starts workers, wraps them with Comlink, and turns a crashed worker into one clear error.
 import * as Comlink from 'comlink';
 import type { BackendReport } from '../core/backend/select';
-import { backendOverride } from '../state/backend';
+import { backendRequest, type BackendRequest } from '../state/backend';
 
 export interface WorkerHandle<T> {
   api: Comlink.Remote<T>;
@@ -29,7 +29,7 @@ export function guarded<R>(handle: WorkerHandle<unknown>, call: Promise<R>): Pro
 
 /** What every worker of the page answers: start your backend (honouring ?backend=). */
 export interface BackendWorker {
-  init(override: string | null): Promise<BackendReport>;
+  init(request: BackendRequest): Promise<BackendReport>;
 }
 
 export type StartedWorker<T> = WorkerHandle<T> & { ready: Promise<BackendReport> };
@@ -46,7 +46,7 @@ export function workerSlot<T extends BackendWorker>(name: string, create: () => 
   const slot = () => {
     if (!handle) {
       const started = startWorker<T>(name, create());
-      const h: StartedWorker<T> = { ...started, ready: guarded(started, started.api.init(backendOverride()) as Promise<BackendReport>) };
+      const h: StartedWorker<T> = { ...started, ready: guarded(started, started.api.init(backendRequest()) as Promise<BackendReport>) };
       h.ready.catch(() => undefined);
       h.crashed.catch(() => {
         h.terminate();

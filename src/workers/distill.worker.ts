@@ -1,6 +1,7 @@
 // The distillation worker: runs one method at a time with the shared training loop
 // (src/core/run/loop.ts) and streams its events to the page. The page never runs a step.
 import * as Comlink from 'comlink';
+import type { BackendRequest } from '../state/backend';
 import { backendReady, gpuLost, initBackend, loseGpuDevice } from './backend-init';
 import { getArtifacts, putArtifacts } from './artifact-store';
 import { zipArtifact } from './artifact-zip';
@@ -18,6 +19,7 @@ import { artifactInfo, type ArtifactInfo } from '../core/run/artifact-files';
 import type { RunCheckpoint } from '../core/run/checkpoint';
 import { resolveRunConfig, type RunConfig, type RunConfigInput, type RunPresetName } from '../core/run/config';
 import { RunController } from '../core/run/controller';
+import { benchModel, type Result as BenchResult } from '../core/bench/train-speed';
 import type { RunEvent, RunSummary } from '../core/run/events';
 import { runDistillation } from '../core/run/loop';
 
@@ -60,8 +62,16 @@ async function storeStudent(
 }
 
 const api = {
-  init: (override: string | null) => initBackend(override),
+  init: (request: BackendRequest) => initBackend(request),
   catalog: () => methodCatalog(),
+
+  /** Training and forward speed of each model on this worker's backend (scripts/bench-train-browser.ts). */
+  async benchTraining(models: string[], reps: number): Promise<BenchResult[]> {
+    await backendReady();
+    const results: BenchResult[] = [];
+    for (const model of models) results.push(await benchModel(model, reps));
+    return results;
+  },
 
   /** Checks a configuration without running it; throws the list of problems. */
   validate(input: RunConfigInput, preset: RunPresetName) {

@@ -1,12 +1,13 @@
 // The lab worker: synthesises weather for the Data view and (later) restores photos, off the
 // main thread. Exposed through Comlink; see LabApi for the calls.
 import * as Comlink from 'comlink';
+import type { BackendRequest } from '../state/backend';
 import { backendReady, initBackend } from './backend-init';
 import { synthesizeSample, type SynthesisRequest } from '../core/data/preview';
 import { runGradientChecks } from '../core/backend/gradcheck';
 
 const api = {
-  init: (override: string | null) => initBackend(override),
+  init: (request: BackendRequest) => initBackend(request),
   /** Checks every gradient the project relies on, on this worker's backend, against the CPU backend. */
   async checkGradients() {
     await backendReady(); // switching to the CPU reference mid-initialisation would race setBackend

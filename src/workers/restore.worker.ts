@@ -1,6 +1,7 @@
 // The restore worker: decodes a photo, restores it tile by tile with the chosen model, and sends
 // back 8-bit pixels. One job at a time; a cancel takes effect between tiles.
 import * as Comlink from 'comlink';
+import type { BackendRequest } from '../state/backend';
 import { backendReady, initBackend } from './backend-init';
 import { decodeToRGB, toRGBA } from './decode-image';
 import { readModelFiles } from './model-store';
@@ -45,7 +46,7 @@ function loadModel(id: string): Promise<Restorer> {
 }
 
 const api = {
-  init: (override: string | null) => initBackend(override),
+  init: (request: BackendRequest) => initBackend(request),
 
   async describeModel(id: string): Promise<ModelDescription> {
     const r = await loadModel(id);

@@ -71,9 +71,26 @@ function hasSharedMemory(): boolean {
   return typeof SharedArrayBuffer !== 'undefined' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
 }
 
-async function trySet(name: BackendName): Promise<string | null> {
+/**
+ * tfjs's threaded WASM build assumes two hardware threads per core: at start-up it halves
+ * `navigator.hardwareConcurrency` and caps its pool there, whatever `setThreadsCount` asked, so a
+ * 2-core machine gets one thread (docs/performance.md#threads). While the module starts, show it
+ * twice the threads we want, so the cap becomes exactly our count; the real value returns after.
+ */
+async function withThreadCap<T>(threads: number | undefined, start: () => Promise<T>): Promise<T> {
+  const nav = (globalThis as { navigator?: object }).navigator;
+  if (!threads || !nav || !hasSharedMemory()) return start();
+  Object.defineProperty(nav, 'hardwareConcurrency', { configurable: true, get: () => 2 * threads });
   try {
-    const ok = await tf.setBackend(name);
+    return await start();
+  } finally {
+    delete (nav as { hardwareConcurrency?: number }).hardwareConcurrency;
+  }
+}
+
+async function trySet(name: BackendName, threads?: number): Promise<string | null> {
+  try {
+    const ok = await (name === 'wasm' ? withThreadCap(threads, () => tf.setBackend(name)) : tf.setBackend(name));
     if (!ok) return `tfjs could not initialise ${name}`;
     await tf.ready();
     // A one-op smoke test: some backends initialise but fail on first use (lost context).
@@ -135,7 +152,7 @@ export async function selectBackend(options: SelectOptions = {}): Promise<Backen
       skipped.push({ backend: name, reason: `${name} is not available in this environment` });
       continue;
     }
-    const failure = await trySet(name);
+    const failure = await trySet(name, options.wasmThreads);
     if (failure === null) {
       return {
         backend: name,

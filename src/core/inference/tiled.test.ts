@@ -3,7 +3,8 @@ import { tf, type Tensor4D } from '../tf';
 import type { RGBImage } from '../data/image';
 import { renderScene } from '../data/scene';
 import { createRestorer, sizeMultiple, type Restorer, type RestorerConfig } from '../models/restorer';
-import { restoreImage, restorerPredict } from './restore';
+import { maxTileSide, restoreImage, restorerPredict, tileBorderReach } from './restore';
+import { activationBytesPerPixel, receptiveFieldRadius } from '../models/complexity';
 import { AbortError, planTiles, reflectIndex, restoreTiled, restoreWhole, type TilePredict } from './tiled';
 import { tinyRestorerConfig } from '../models/test-configs';
 
@@ -120,13 +121,15 @@ describe('planTiles', () => {
       const { starts, weights } = plan.x;
       const padded = Math.ceil(length / multiple) * multiple;
       expect(starts[0]).toBe(0);
-      expect(starts.at(-1)! + plan.tile).toBe(padded);
+      const size = plan.x.size;
+      expect(size).toBeLessThanOrEqual(plan.tile);
+      expect(starts.at(-1)! + size).toBe(padded);
       for (const s of starts) expect(s % multiple).toBe(0);
-      for (let i = 1; i < starts.length; i++) expect(starts[i - 1] + plan.tile - starts[i]).toBeGreaterThanOrEqual(plan.overlap);
+      for (let i = 1; i < starts.length; i++) expect(starts[i - 1] + size - starts[i]).toBeGreaterThanOrEqual(plan.overlap);
       for (let g = 0; g < padded; g++) {
         let sum = 0;
         starts.forEach((s, i) => {
-          if (g >= s && g < s + plan.tile) sum += weights[i][g - s];
+          if (g >= s && g < s + size) sum += weights[i][g - s];
         });
         expect(sum, `length ${length}, pixel ${g}`).toBeCloseTo(1, 5);
       }
@@ -134,10 +137,22 @@ describe('planTiles', () => {
       for (let i = 0; i < starts.length; i++) {
         for (let k = 0; k < plan.margin; k++) {
           if (i > 0) expect(weights[i][k]).toBe(0);
-          if (i < starts.length - 1) expect(weights[i][plan.tile - 1 - k]).toBe(0);
+          if (i < starts.length - 1) expect(weights[i][size - 1 - k]).toBe(0);
         }
       }
     }
+  });
+
+  it('fits the tiles to the image, so the network runs on little more than its pixels', () => {
+    // A 12-megapixel photo under the teacher's tiling (1024-pixel tiles, 120-pixel overlap), and
+    // the fixed 256-pixel tiles this replaced.
+    const fitted = planTiles(4000, 3000, { tile: 1024, overlap: 120, multiple: 8 });
+    const fixed = { total: Math.ceil((4000 - 64) / 192) * Math.ceil((3000 - 64) / 192), side: 256 };
+    const ratio = (fitted.total * fitted.x.size * fitted.y.size) / (4000 * 3000);
+    expect(ratio).toBeLessThan(1.3);
+    expect((fixed.total * fixed.side ** 2) / (4000 * 3000)).toBeGreaterThan(1.7);
+    expect(fitted.x.size % 32).toBe(0);
+    expect(fitted.y.size % 32).toBe(0);
   });
 
   it('uses one tile for an image no larger than a tile', () => {
@@ -181,9 +196,9 @@ describe('restoreTiled', () => {
     const plan = planTiles(img.width, img.height, { tile, overlap, margin, multiple: m });
     expect(plan.x.starts.length).toBeGreaterThanOrEqual(3);
     expect(plan.y.starts.length).toBeGreaterThanOrEqual(2);
-    // Fixed shapes: every call is one full tile.
+    // One shape for every call.
     expect(s.shapes).toHaveLength(plan.total);
-    for (const shape of s.shapes) expect(shape).toEqual([1, plan.tile, plan.tile, 3]);
+    for (const shape of s.shapes) expect(shape).toEqual([1, plan.y.size, plan.x.size, 3]);
     expect(maxAbsDiff(tiled.data, whole.data)).toBeLessThan(1e-4);
   });
 
@@ -205,11 +220,11 @@ describe('restoreTiled', () => {
     expect(Math.max(...columnJumps(blended, whole))).toBeLessThan(1 / (4 * 255));
   });
 
-  it('runs an image smaller than a tile as one padded tile of the fixed size', async () => {
+  it('runs an image smaller than a tile as one tile, padded only to the size multiple', async () => {
     const img = scene(37, 21, 6);
     const s = spy(restorerPredict(small));
     const out = await restoreTiled(s.predict, img, { tile: 64, overlap: 16, multiple: 2 });
-    expect(s.shapes).toEqual([[1, 64, 64, 3]]);
+    expect(s.shapes).toEqual([[1, 22, 38, 3]]);
     expect(out.width).toBe(37);
     expect(out.height).toBe(21);
     for (const v of out.data) expect(v >= 0 && v <= 1).toBe(true);
@@ -249,6 +264,40 @@ describe('restoreTiled', () => {
     const bad: TilePredict = (x) => tf.slice(x, [0, 0, 0, 0], [1, 8, 8, 3]) as Tensor4D;
     await expect(restoreTiled(bad, img, { tile: 48, overlap: 16 })).rejects.toThrow(/returned shape/);
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('tiles from the model', () => {
+  it('bounds the receptive field from above and the border reach within it', async () => {
+    for (const r of [small, wide]) {
+      const measured = await receptiveRadius(r);
+      expect(receptiveFieldRadius(r.config)).toBeGreaterThanOrEqual(measured);
+      const reach = await tileBorderReach(r);
+      expect(reach).toBeGreaterThan(0);
+      expect(reach).toBeLessThanOrEqual(receptiveFieldRadius(r.config));
+    }
+  });
+
+  it('tiles with the measured reach agree with the untiled result to a quarter of an 8-bit level', async () => {
+    const img = scene(150, 110, 13);
+    const m = sizeMultiple(wide.config);
+    const whole = await restoreWhole(restorerPredict(wide), img, { multiple: m, clamp: false });
+    const reach = await tileBorderReach(wide);
+    const s = spy(restorerPredict(wide));
+    const tile = 2 * (2 * reach + 16);
+    const tiled = await restoreImage({ ...wide, predict: s.predict } as Restorer, img, { tile, clamp: false });
+    expect(s.shapes.length).toBeGreaterThan(1);
+    expect(maxAbsDiff(tiled.data, whole.data)).toBeLessThan(1 / (4 * 255));
+  });
+
+  it('estimates activation memory above what a forward pass really holds', async () => {
+    const x = tf.zeros([1, 64, 64, 3]) as Tensor4D;
+    for (const r of [small, wide]) {
+      const { peakBytes } = await tf.profile(() => r.predict(x).dispose());
+      expect(activationBytesPerPixel(r.config) * 64 * 64).toBeGreaterThanOrEqual(peakBytes - x.size * 4);
+    }
+    x.dispose();
+    expect(maxTileSide(SMALL)).toBe(1024);
   });
 });
 

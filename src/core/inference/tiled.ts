@@ -5,8 +5,11 @@
 // - The image is read through reflect indexing, so any window, even one larger than the image,
 //   has content: the bottom/right padding to the model's size multiple, and edge tiles of
 //   images smaller than a tile, are both reflect padding, never zeros.
-// - Every tile has the same shape (tile x tile): WebGPU caches buffers by exact size, so fixed
-//   shapes keep GPU memory flat however large the image is.
+// - Tiles are fitted to the image: the fewest per axis that a tile of at most `tile` pixels
+//   allows, each just long enough to cover the image with the asked overlap, so the network runs
+//   on little more than the image's own pixels. Every tile of one image has the same shape
+//   (WebGPU caches buffers by exact size), and tiled sides are multiples of TILE_QUANTUM, so a
+//   few shapes serve every photo.
 // - Tile origins are multiples of the model's size multiple (2^(levels-1) for the U-Net): the
 //   strided convolutions then sample the same grid in every tile as in the whole image, which is
 //   what lets a tiled result equal the untiled one.
@@ -15,9 +18,8 @@
 //   (overlap - 2 * margin long), so the weights sum to 1 and there are no seams; and each tile
 //   gives no weight to the `margin` pixels next to a shared edge, whose convolutions saw the
 //   tile's zero border instead of the image. When margin >= the model's receptive-field radius,
-//   tiled equals untiled to float error, except within the receptive field of the bottom/right
-//   border of an image smaller than a tile, which sees reflected pixels up to the tile's edge
-//   where the untiled pass sees the zero border of the network.
+//   tiled equals untiled to float error; core/inference/restore.ts measures how much shorter a
+//   margin a trained model needs (its border reach).
 
 import { tf, type Tensor4D } from '../tf';
 import type { RGBImage } from '../data/image';
@@ -33,7 +35,7 @@ export interface WholeOptions {
 }
 
 export interface TiledOptions extends WholeOptions {
-  /** Tile side in pixels, rounded up to a multiple of `multiple`. Default 256. */
+  /** Largest tile side in pixels, rounded up to a multiple of `multiple`. Default 256. */
   tile?: number;
   /** Least overlap between neighbouring tiles, rounded up to a multiple of `multiple`. Default 64. */
   overlap?: number;
@@ -49,6 +51,8 @@ export const DEFAULT_TILE = 256;
 // Measured with the teacher on a 720x480 photo: overlap 64 (margin 16) puts tiled within 1e-5 of
 // untiled (130 dB PSNR between the two); overlap 32 (margin 8) within 3e-3 (80 dB) with 8 tiles, not 12.
 export const DEFAULT_OVERLAP = 64;
+/** Fitted tile sides are multiples of this (or of the size multiple, if larger). */
+export const TILE_QUANTUM = 32;
 
 /** Thrown (rejected) when the signal aborts a tiled restore. */
 export class AbortError extends Error {
@@ -145,13 +149,16 @@ export async function restoreWhole(predict: TilePredict, image: RGBImage, option
 
 /** Where the tiles go along one axis, and how each weights its pixels. */
 export interface AxisPlan {
+  /** Tile length along this axis: the same for every tile. */
+  size: number;
   /** Tile origins, increasing, each a multiple of the size multiple; the first is 0. */
   starts: number[];
-  /** weights[i][k]: weight of pixel k (0 <= k < tile) of tile i along this axis. */
+  /** weights[i][k]: weight of pixel k (0 <= k < size) of tile i along this axis. */
   weights: Float32Array[];
 }
 
 export interface TilePlan {
+  /** The largest tile side allowed; each axis's `size` is at most this. */
   tile: number;
   overlap: number;
   margin: number;
@@ -159,6 +166,19 @@ export interface TilePlan {
   y: AxisPlan;
   /** Number of tiles (x.starts.length * y.starts.length). */
   total: number;
+}
+
+/**
+ * The tile length along an axis: the padded length itself when one tile covers it; otherwise,
+ * with n = the fewest tiles of at most `tile` that cover it with `overlap`, the shortest length
+ * (in whole quanta) that n tiles need. The last tile then ends exactly at the padded length.
+ */
+function fittedSize(length: number, tile: number, overlap: number, multiple: number): number {
+  const padded = roundUp(length, multiple);
+  const quantum = Math.max(multiple, TILE_QUANTUM);
+  if (padded <= tile) return padded;
+  const n = Math.ceil((padded - overlap) / (tile - overlap));
+  return Math.min(roundUp(Math.ceil((padded + (n - 1) * overlap) / n), quantum), tile);
 }
 
 function axisStarts(length: number, tile: number, overlap: number, multiple: number): number[] {
@@ -218,8 +238,9 @@ export function planTiles(width: number, height: number, options: TiledOptions =
   checkInt('margin', margin, 0);
   if (2 * margin > overlap) throw new RangeError(`margin ${margin} must be at most half the overlap (${overlap})`);
   const plan = (length: number): AxisPlan => {
-    const starts = axisStarts(length, tile, overlap, m);
-    return { starts, weights: axisWeights(starts, tile, overlap, margin) };
+    const size = fittedSize(length, tile, overlap, m);
+    const starts = axisStarts(length, size, overlap, m);
+    return { size, starts, weights: axisWeights(starts, size, overlap, margin) };
   };
   const x = plan(width);
   const y = plan(height);
@@ -230,7 +251,7 @@ export function planTiles(width: number, height: number, options: TiledOptions =
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 /**
- * Restores an image tile by tile with fixed-size tiles and seamless blending (see the file
+ * Restores an image tile by tile with same-size tiles and seamless blending (see the file
  * header). Images smaller than a tile run as one reflect-padded tile. Every tensor is freed,
  * also on error or abort.
  */
@@ -238,11 +259,12 @@ export async function restoreTiled(predict: TilePredict, image: RGBImage, option
   checkImage(image);
   const { signal, onProgress } = options;
   const plan = planTiles(image.width, image.height, options);
-  const { tile, total } = plan;
+  const { total } = plan;
+  const [tw, th] = [plan.x.size, plan.y.size];
   const { width, height } = image;
   const acc = new Float32Array(width * height * 3);
   const wsum = new Float32Array(width * height);
-  const input = new Float32Array(tile * tile * 3);
+  const input = new Float32Array(tw * th * 3);
   let done = 0;
   const aborted = (): AbortError => new AbortError(`restore aborted after ${done} of ${total} tiles`);
 
@@ -254,15 +276,15 @@ export async function restoreTiled(predict: TilePredict, image: RGBImage, option
       if (signal?.aborted) throw aborted();
       const x0 = plan.x.starts[tx];
       const wx = plan.x.weights[tx];
-      readWindow(image, x0, y0, tile, tile, input);
-      const out = await runModel(predict, input, tile, tile);
+      readWindow(image, x0, y0, tw, th, input);
+      const out = await runModel(predict, input, th, tw);
       // Accumulate only the part of the tile that lies inside the image.
-      const rows = Math.min(tile, height - y0);
-      const cols = Math.min(tile, width - x0);
+      const rows = Math.min(th, height - y0);
+      const cols = Math.min(tw, width - x0);
       for (let r = 0; r < rows; r++) {
         const wr = wy[r];
         if (wr === 0) continue;
-        let o = r * tile * 3;
+        let o = r * tw * 3;
         let p = (y0 + r) * width + x0;
         for (let c = 0; c < cols; c++, o += 3, p++) {
           const w = wr * wx[c];

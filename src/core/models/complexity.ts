@@ -3,7 +3,7 @@
 // are left out (under 1% here). Counts are per input pixel: a conv at level i runs on 1/4^i
 // as many pixels as the input has.
 
-import { convSpecs, type ConvSpec, type RestorerConfig, validateRestorerConfig } from './restorer-config';
+import { convSpecs, IMAGE_CHANNELS, type ConvSpec, type RestorerConfig, validateRestorerConfig } from './restorer-config';
 
 export function convParams(spec: ConvSpec): number {
   return spec.kernel * spec.kernel * spec.inChannels * spec.outChannels + spec.outChannels;
@@ -62,4 +62,30 @@ export function restorerComplexity(config: RestorerConfig): RestorerComplexity {
     flopsPerPixelByLevel,
     paramsByLevel,
   };
+}
+
+/**
+ * Theoretical receptive-field radius in input pixels: how far an output pixel can see. A k x k
+ * conv at level l adds (k - 1) / 2 pixels of its own grid, 2^l input pixels each (a stride-2 conv
+ * reads the finer grid it came from); each 2x upsampling from level l adds one coarse pixel.
+ * An upper bound: the effective reach of a trained network is far shorter (docs/performance.md).
+ */
+export function receptiveFieldRadius(config: RestorerConfig): number {
+  validateRestorerConfig(config);
+  let radius = 0;
+  for (const c of convSpecs(config)) radius += ((c.kernel - 1) / 2) * 2 ** (c.stride === 2 ? c.level - 1 : c.level);
+  for (let i = config.levels - 2; i >= 0; i--) radius += 2 ** (i + 1);
+  return radius;
+}
+
+/**
+ * Bytes of activations alive at once per input pixel in a forward pass, an estimate for choosing
+ * tile sizes: tfjs frees each layer's output once its last reader has run, so the peak holds every
+ * level's encoder output (kept for its skip) plus a full-resolution conv's input, output and
+ * activation, and the image in and out. Measured on the teacher at 256x256 on WASM: 400 B.
+ */
+export function activationBytesPerPixel(config: RestorerConfig): number {
+  validateRestorerConfig(config);
+  const skips = config.widths.reduce((s, w, i) => s + w / 4 ** i, 0);
+  return 4 * (skips + 3 * config.widths[0] + 2 * IMAGE_CHANNELS);
 }
