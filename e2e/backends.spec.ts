@@ -22,7 +22,10 @@ for (const backend of ['wasm', 'webgpu', 'webgl'] as const) {
 test('WASM runs a thread per core, and one with ?threads=1', async ({ page, pageErrors }) => {
   void pageErrors;
   const cores = await page.evaluate(() => Math.min(8, navigator.hardwareConcurrency));
-  for (const [query, threads] of [['', cores], ['&threads=1', 1]] as const) {
+  for (const [query, threads] of [
+    ['', cores],
+    ['&threads=1', 1],
+  ] as const) {
     await page.goto(`/?backend=wasm${query}`);
     await expect(page.getByTestId('backend-status')).toContainText(`multithreaded, ${threads} pool thread(s)`, { timeout: 90_000 });
   }

@@ -22,7 +22,7 @@ async function canvasDiff(page: Page, a: string, b: string): Promise<number> {
 test('the page names its backend and the Data view renders degraded images', async ({ page, offsite, pageErrors }) => {
   void offsite;
   void pageErrors;
-  await page.goto('/');
+  await page.goto('/#data');
   const status = page.getByTestId('backend-status');
   await expect(status).toHaveText(/WebGPU|WebGL|WASM|CPU/, { timeout: 90_000 });
   // This machine's only WebGPU adapter is SwiftShader: the selector must pick WASM and say why.
@@ -44,7 +44,7 @@ test('the page names its backend and the Data view renders degraded images', asy
 });
 
 test('the Data view keeps its settings across a reload', async ({ page }) => {
-  await page.goto('/');
+  await page.goto('/#data');
   await page.getByTestId('data-weather').selectOption('snow');
   await page.getByTestId('data-seed').fill('42');
   await page.reload();
@@ -53,7 +53,7 @@ test('the Data view keeps its settings across a reload', async ({ page }) => {
 });
 
 test('?backend=cpu forces the CPU backend and says so', async ({ page }) => {
-  await page.goto('/?backend=cpu');
+  await page.goto('/?backend=cpu#data');
   await expect(page.getByTestId('backend-status')).toHaveAttribute('data-backend', 'cpu', { timeout: 90_000 });
   await page.getByTestId('backend-status').click();
   await expect(page.getByText('(forced by ?backend=)').first()).toBeVisible();

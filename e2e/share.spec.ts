@@ -40,6 +40,6 @@ test('a share link fills the Distill form in a fresh browser and names what it c
   await expect(page.getByTestId('tab-compare')).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByTestId('tab-compare')).toBeFocused();
   await page.keyboard.press('Home');
-  await expect(page.getByTestId('tab-data')).toHaveAttribute('aria-selected', 'true');
-  expect(new URL(page.url()).hash).toBe('#data');
+  await expect(page.getByTestId('tab-home')).toHaveAttribute('aria-selected', 'true');
+  expect(new URL(page.url()).hash).toBe('#home');
 });

@@ -4,12 +4,14 @@ import { DataView } from './DataView';
 import { RestoreView } from './RestoreView';
 import { DistillView } from './DistillView';
 import { CompareView } from './CompareView';
+import { HomeView, openLesson } from './HomeView';
 import { distillWorker } from '../workers/distill-client';
 import { backendRequest, useBackendStore } from '../state/backend';
 import { labWorker } from '../workers/lab-client';
 import { restoreWorker } from '../workers/restore-client';
 
 const TABS = [
+  { id: 'home', label: 'Home', view: HomeView },
   { id: 'data', label: 'Data', view: DataView },
   { id: 'distill', label: 'Distill', view: DistillView },
   { id: 'compare', label: 'Compare', view: CompareView },
@@ -42,10 +44,19 @@ function useBackends() {
 /** The open tab lives in the URL hash, so a reload or a shared link opens the same view. */
 function useTab(): [TabId, (t: TabId) => void] {
   // "#distill?method=..." is a share link into the Distill view (core/run/share.ts).
-  const read = () => (TABS.find((t) => `#${t.id}` === location.hash.split('?')[0])?.id ?? 'data') as TabId;
+  const read = () => (TABS.find((t) => `#${t.id}` === location.hash.split('?')[0])?.id ?? 'home') as TabId;
   const [tab, setTab] = useState<TabId>(read);
   useEffect(() => {
-    const onHash = () => setTab(read());
+    // "#lesson/N" starts lesson N; its steps then open their own views.
+    const lessonLink = () => {
+      const n = /^#lesson\/(\d+)$/.exec(location.hash)?.[1];
+      if (n) openLesson(Number(n) - 1);
+    };
+    lessonLink();
+    const onHash = () => {
+      lessonLink();
+      setTab(read());
+    };
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);

@@ -1,0 +1,79 @@
+// Runs a lesson of lessons.ts as a guided tour (driver.js): opens each step's view, points at its
+// control, and for a step that waits, hides Next until the real thing has happened, then moves on.
+// Progress is saved at every step, so a lesson left (closed, or the page reloaded) can be resumed.
+import { driver, type Driver } from 'driver.js';
+import 'driver.js/dist/driver.css';
+import { LESSON_PROGRESS_KEY, LESSONS, type LessonStep } from './lessons';
+
+let active: { tour: Driver; poll: number | undefined } | null = null;
+
+const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+
+export function startLesson(lessonIndex: number, fromStep = 0): void {
+  const lesson = LESSONS[lessonIndex];
+  if (!lesson) return;
+  stopLesson();
+  const steps = lesson.steps;
+  const tour = driver({
+    allowClose: true,
+    showProgress: true,
+    progressText: 'Step {{current}} of {{total}}',
+    nextBtnText: 'Next',
+    prevBtnText: 'Back',
+    doneBtnText: 'Finish',
+    popoverClass: 'lesson-popover',
+    // The highlighted control stays usable: most steps ask the user to press it.
+    disableActiveInteraction: false,
+    overlayClickBehavior: () => undefined,
+    steps: steps.map((s) => ({ element: s.target, popover: { title: s.title, description: s.text } })),
+    onNextClick: () => void go(active!.tour.getActiveIndex()! + 1),
+    onPrevClick: () => void go(active!.tour.getActiveIndex()! - 1),
+    onHighlighted: (_el, _step, { index }) => watch(steps[index ?? 0]),
+    onDestroyed: () => {
+      window.clearInterval(active?.poll);
+      active = null;
+    },
+  });
+  active = { tour, poll: undefined };
+
+  async function go(i: number) {
+    if (i >= steps.length) {
+      localStorage.removeItem(LESSON_PROGRESS_KEY);
+      tour.destroy();
+      return;
+    }
+    const step = steps[Math.max(0, i)];
+    localStorage.setItem(LESSON_PROGRESS_KEY, JSON.stringify({ lesson: lessonIndex, step: Math.max(0, i) }));
+    if (!location.hash.startsWith(`#${step.view}`)) location.hash = step.view;
+    await nextFrame(); // the view's panel is shown before the tour measures its control
+    if (tour.isActive()) tour.moveTo(Math.max(0, i));
+    else tour.drive(Math.max(0, i));
+  }
+
+  /** A waiting step shows what it waits for instead of Next, and moves on once it holds. */
+  function watch(step: LessonStep) {
+    window.clearInterval(active?.poll);
+    if (!step.until) return;
+    const { holds, waiting } = step.until;
+    if (holds()) return;
+    const pop = document.querySelector('.driver-popover');
+    const next = pop?.querySelector<HTMLButtonElement>('.driver-popover-next-btn');
+    if (next) next.style.display = 'none'; // driver.js's own styles override the hidden attribute
+    const note = document.createElement('p');
+    note.className = 'lesson-waiting';
+    note.setAttribute('role', 'status');
+    note.textContent = waiting;
+    pop?.querySelector('.driver-popover-description')?.after(note);
+    active!.poll = window.setInterval(() => {
+      if (!holds()) return;
+      window.clearInterval(active?.poll);
+      void go(tour.getActiveIndex()! + 1);
+    }, 500);
+  }
+
+  void go(fromStep);
+}
+
+export function stopLesson(): void {
+  active?.tour.destroy();
+}
