@@ -32,6 +32,8 @@ test('two finished runs compare side by side: curves, a table with the best mark
   await expect(page.getByTestId('compare-table').locator('td.best').first()).toBeVisible();
   expect(Number(await page.getByTestId('chart-compare-psnr').getAttribute('data-points'))).toBeGreaterThan(0);
   await expect(page.getByTestId('compare-config-diff')).toContainText('seed');
+  const [fromCompare] = await Promise.all([page.waitForEvent('download'), page.getByTestId('compare-download').first().click()]);
+  expect(fromCompare.suggestedFilename()).toMatch(/\.json$/);
   // Degraded, each student, clean.
   await expect(page.getByTestId('compare-images').locator('figure').first().locator('canvas')).toHaveCount(4);
   // The user's own photos: paired by name, then the teacher and both students scored on them.

@@ -14,7 +14,8 @@ export interface Photo {
   url: string;
   modelId: string;
   status: PhotoStatus;
-  progress: { done: number; total: number };
+  /** Tiles done of total, and when the first tile started (for the time left). */
+  progress: { done: number; total: number; startedAt?: number };
   result: RestoreResult | null;
   error: string | null;
 }
@@ -42,7 +43,12 @@ export const useRestoreStore = create<RestoreState>((set, get) => {
     patch(next.id, { status: 'running', progress: { done: 0, total: 1 }, error: null });
     const worker = restoreWorker();
     try {
-      const onProgress = Comlink.proxy((done: number, total: number) => patch(next.id, { progress: { done, total } }));
+      // The clock starts at the first tile, after the model and the photo have loaded.
+      let startedAt: number | undefined;
+      const onProgress = Comlink.proxy((done: number, total: number) => {
+        if (done === 0) startedAt = performance.now();
+        patch(next.id, { progress: { done, total, startedAt } });
+      });
       const result = await guarded(worker, worker.api.restore(next.id, next.file, next.name, next.modelId, onProgress));
       patch(next.id, { status: 'done', result });
     } catch (e) {

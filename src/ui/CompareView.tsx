@@ -8,6 +8,7 @@ import { compareCurves, compareRows, useCompareStore } from '../state/compare';
 import { useRunsStore } from '../state/runs';
 import { ImageCanvas } from './ImageCanvas';
 import { LineChart } from './LineChart';
+import { downloadRun } from './download';
 import { EvalSets } from './EvalSets';
 import { TEACHER_ROLES } from '../core/methods/method';
 
@@ -65,7 +66,10 @@ export function CompareView() {
       <ul className="compare-legend" data-testid="compare-legend">
         {runs.map((r, i) => (
           <li key={r.id}>
-            <span className="swatch" style={{ background: psnr.series[i]?.color }} /> <strong>{letter(i)}</strong> {r.label}
+            <span className="swatch" style={{ background: psnr.series[i]?.color }} /> <strong>{letter(i)}</strong> {r.label}{' '}
+            <button className="linklike" data-testid="compare-download" onClick={() => downloadRun(r)} aria-label={`Download ${r.label} as JSON`}>
+              download
+            </button>
           </li>
         ))}
       </ul>

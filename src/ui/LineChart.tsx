@@ -41,9 +41,15 @@ export function LineChart({
       scales: { x: { time: false } },
       axes: [{ label: xLabel }, { label: yLabel, size: 60 }],
       series: [{ label: xLabel }, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 1.5, dash: s.dash, spanGaps: true }))],
-      legend: { live: false },
+      // Live: hovering the chart shows each curve's value at that step in the legend.
+      legend: { live: true },
     };
     plot.current = new uPlot(opts, [x, ...series.map((s) => s.values)] as uPlot.AlignedData, el);
+    // A legend entry explains its curve on hover (the first entry is the x axis).
+    plot.current.root.querySelectorAll<HTMLElement>('.u-legend .u-series').forEach((row, i) => {
+      const explain = i > 0 ? series[i - 1]?.explain : undefined;
+      if (explain) row.title = explain;
+    });
     const ro = new ResizeObserver(() => plot.current?.setSize({ width: Math.max(200, el.clientWidth), height }));
     ro.observe(el);
     return () => {

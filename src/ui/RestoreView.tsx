@@ -14,6 +14,13 @@ function imagesOf(files: Iterable<File>): File[] {
   return [...files];
 }
 
+/** ", about 40 s left", from the pace of the tiles so far (all tiles of a photo have one size). */
+function timeLeft({ done, total, startedAt }: Photo['progress']): string {
+  if (!startedAt || done === 0 || done >= total) return '';
+  const seconds = (((performance.now() - startedAt) / done) * (total - done)) / 1000;
+  return seconds < 60 ? `, about ${Math.ceil(seconds / 5) * 5} s left` : `, about ${Math.round(seconds / 60)} min left`;
+}
+
 function PhotoCard({ photo, modelId }: { photo: Photo; modelId: string }) {
   const { cancel, remove, retry } = useRestoreStore();
   const pct = photo.progress.total ? Math.round((100 * photo.progress.done) / photo.progress.total) : 0;
@@ -23,7 +30,7 @@ function PhotoCard({ photo, modelId }: { photo: Photo; modelId: string }) {
         <strong>{photo.name}</strong>
         <span className="hint">
           {photo.status === 'queued' && 'waiting…'}
-          {photo.status === 'running' && `restoring… tile ${photo.progress.done} of ${photo.progress.total}`}
+          {photo.status === 'running' && `restoring… tile ${photo.progress.done} of ${photo.progress.total}${timeLeft(photo.progress)}`}
           {photo.status === 'done' &&
             photo.result &&
             `${photo.result.width}×${photo.result.height}, restored in ${(photo.result.millis / 1000).toFixed(1)} s on ${photo.result.backend}`}

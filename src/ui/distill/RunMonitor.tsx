@@ -9,17 +9,10 @@ import { LineChart } from '../LineChart';
 import { lossCharts, scoreChart } from '../../state/charts';
 import { EmbeddingScatter } from './EmbeddingScatter';
 import { ScoreHistogram } from './ScoreHistogram';
-import { downloadBlob } from '../download';
+import { downloadBlob, downloadRun, runFileStem } from '../download';
 import { ArtifactsPanel } from './ArtifactsPanel';
 import { formatDuration } from '../../core/format';
-import { evaluationsCsv, exportRun } from '../../state/run-export';
-
-/** A file name from a run's label: letters, digits and dashes. */
-const fileStem = (r: RunRecord) =>
-  r.label
-    .replace(/[^a-z0-9]+/gi, '-')
-    .replace(/^-|-$/g, '')
-    .toLowerCase() || r.id;
+import { evaluationsCsv } from '../../state/run-export';
 
 async function downloadModel(id: string) {
   const files = await readModelFiles(id, import.meta.env.BASE_URL);
@@ -135,14 +128,14 @@ export function RunMonitor({ run }: { run: RunRecord }) {
             className="secondary"
             data-testid="run-export"
             title="The configuration, curves, evaluations and references as one JSON file"
-            onClick={() => downloadBlob(new Blob([JSON.stringify(exportRun(run), null, 1)], { type: 'application/json' }), `${fileStem(run)}.json`)}
+            onClick={() => downloadRun(run)}
           >
             Export run (JSON)
           </button>{' '}
           <button
             className="secondary"
             data-testid="run-export-csv"
-            onClick={() => downloadBlob(new Blob([evaluationsCsv(run)], { type: 'text/csv' }), `${fileStem(run)}-evaluations.csv`)}
+            onClick={() => downloadBlob(new Blob([evaluationsCsv(run)], { type: 'text/csv' }), `${runFileStem(run)}-evaluations.csv`)}
           >
             Evaluations (CSV)
           </button>
