@@ -11,7 +11,7 @@ export const MODEL_OPTION = {
   description: 'the shipped teacher, a restorer folder (model.json + weights.bin) or a training run folder',
 } as const;
 
-/** CLI tiles are larger than the page's (memory is plentiful): photos up to 512 px run in one pass. */
+/** The same tiles as the page's by default, chosen from the model (core/inference/restore.ts). */
 export const TILE_OPTIONS = {
   tile: { type: 'string', valueName: 'PX', description: 'largest tile side (default: the largest whose activations fit 512 MiB, at most 1024)' },
   overlap: { type: 'string', valueName: 'PX', description: "least overlap between tiles (default: twice the model's measured border reach, plus 16)" },

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { BackendReport } from '../core/backend/select';
+import { MAX_WASM_THREADS } from '../workers/wasm-paths';
 
 /** Which backend runs where: the page itself and each worker, by name. */
 interface BackendState {
@@ -35,7 +36,7 @@ export function backendRequest(): BackendRequest {
   const threads = Number(params.get('threads'));
   return {
     backend: sessionOverride ?? params.get('backend'),
-    threads: Number.isInteger(threads) && threads >= 1 ? Math.min(threads, 8) : null,
+    threads: Number.isInteger(threads) && threads >= 1 ? Math.min(threads, MAX_WASM_THREADS) : null,
   };
 }
 

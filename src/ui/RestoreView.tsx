@@ -5,7 +5,6 @@ import { putStoredModel } from '../workers/model-store';
 import { guarded } from '../workers/client';
 import { restoreWorker } from '../workers/restore-client';
 import { labWorker } from '../workers/lab-client';
-import { toRgba } from '../core/data/image';
 import type { ModelDescription } from '../workers/restore.worker';
 import { BeforeAfter } from './BeforeAfter';
 import { ModelFilesInput } from './ModelFilesInput';
@@ -119,15 +118,12 @@ export function RestoreView() {
       );
   }
 
-  /** A synthetic rainy scene from the lab worker, added as if the user had dropped it. */
+  /** A synthetic rainy scene, made and encoded in the lab worker, added as if the user had dropped it. */
   async function addSample() {
     const seed = 1 + Math.floor(Math.random() * 1e6);
-    const { degraded } = await guarded(labWorker(), labWorker().api.synthesize({ source: 'scene', weather: 'rain', seed, size: 512 }));
-    const canvas = document.createElement('canvas');
-    [canvas.width, canvas.height] = [degraded.width, degraded.height];
-    canvas.getContext('2d')!.putImageData(new ImageData(toRgba(degraded), degraded.width, degraded.height), 0, 0);
-    const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'));
-    if (blob) add([new File([blob], `rainy-sample-${seed}.png`, { type: 'image/png' })], [`rainy sample ${seed}`], selected);
+    const lab = labWorker();
+    const blob = await guarded(lab, lab.api.synthesizePng({ source: 'scene', weather: 'rain', seed, size: 512 }));
+    add([new File([blob], `rainy-sample-${seed}.png`, { type: 'image/png' })], [`rainy sample ${seed}`], selected);
   }
 
   async function onModelLoaded(modelJson: object, weights: ArrayBuffer, fileName: string) {

@@ -5,6 +5,7 @@ import type { BackendRequest } from '../state/backend';
 import { backendReady, initBackend } from './backend-init';
 import { synthesizeSample, type SynthesisRequest } from '../core/data/preview';
 import { runGradientChecks } from '../core/backend/gradcheck';
+import { pngBlob } from './png';
 
 const api = {
   init: (request: BackendRequest) => initBackend(request),
@@ -12,6 +13,10 @@ const api = {
   async checkGradients() {
     await backendReady(); // switching to the CPU reference mid-initialisation would race setBackend
     return runGradientChecks();
+  },
+  /** The degraded image of a synthesis as a PNG file (the Restore view's sample photo). */
+  async synthesizePng(request: SynthesisRequest): Promise<Blob> {
+    return pngBlob(synthesizeSample(request).degraded);
   },
   synthesize(request: SynthesisRequest) {
     const result = synthesizeSample(request);

@@ -15,7 +15,7 @@ export function restorerPredict(restorer: Restorer): TilePredict {
 }
 
 /** Activation memory one tile may use: well inside WASM's heap and WebGPU's buffer limits. */
-export const TILE_MEMORY_BUDGET = 512 * 2 ** 20;
+const TILE_MEMORY_BUDGET = 512 * 2 ** 20;
 const MAX_TILE = 1024;
 /** Length of the cross-fade between neighbouring tiles, beyond the border reach on each side. */
 const BLEND = 16;

@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import type { RGBImage } from '../data/image';
 import { resolveRunConfig } from './config';
-import { createDataProvider, photosFingerprint, USER_LABEL } from './data';
+import { createDataProvider, USER_LABEL } from './data';
+import { photosFingerprint } from '../data/train-set';
 import { METHODS } from '../methods/registry';
 
 const flat = (w: number, h: number, v: number): RGBImage => ({ width: w, height: h, data: new Float32Array(w * h * 3).fill(v) });

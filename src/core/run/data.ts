@@ -8,8 +8,6 @@ import { tf, type Tensor4D } from '../tf';
 import { cropImage, resizeBilinear, type RGBBatch, type RGBImage } from '../data/image';
 import { makeEvalSet, makePairBatch, type PairBatch } from '../data/pairs';
 import { DEFAULT_TRAIN_SET, drawBatch, photosFingerprint, syntheticTrainSet, userTrainSet, type TrainSet, type UserPair } from '../data/train-set';
-
-export { photosFingerprint };
 import { deriveSeed, rngFor, type Rng } from '../data/rng';
 import type { WeatherType } from '../data/weather';
 import type { DataProvider } from '../methods/method';

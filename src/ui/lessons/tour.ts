@@ -36,18 +36,18 @@ export function startLesson(lessonIndex: number, fromStep = 0): void {
   });
   active = { tour, poll: undefined };
 
-  async function go(i: number) {
-    if (i >= steps.length) {
+  async function go(to: number) {
+    if (to >= steps.length) {
       localStorage.removeItem(LESSON_PROGRESS_KEY);
       tour.destroy();
       return;
     }
-    const step = steps[Math.max(0, i)];
-    localStorage.setItem(LESSON_PROGRESS_KEY, JSON.stringify({ lesson: lessonIndex, step: Math.max(0, i) }));
-    if (!location.hash.startsWith(`#${step.view}`)) location.hash = step.view;
+    const i = Math.max(0, to);
+    localStorage.setItem(LESSON_PROGRESS_KEY, JSON.stringify({ lesson: lessonIndex, step: i }));
+    if (!location.hash.startsWith(`#${steps[i].view}`)) location.hash = steps[i].view;
     await nextFrame(); // the view's panel is shown before the tour measures its control
-    if (tour.isActive()) tour.moveTo(Math.max(0, i));
-    else tour.drive(Math.max(0, i));
+    if (tour.isActive()) tour.moveTo(i);
+    else tour.drive(i);
   }
 
   /** A waiting step shows what it waits for instead of Next, and moves on once it holds. */
