@@ -31,6 +31,16 @@ import { loadModelArg, REPO_ROOT } from '../src/cli/model-arg';
 import { MODEL_JSON, saveRestorerToDir } from '../src/cli/model-files';
 import { pairByStem } from '../src/cli/paired-dir';
 import { findCheckpointDir, STATE_JSON } from '../src/cli/teacher-checkpoint';
+import {
+  INDEPENDENT_CONDITIONS,
+  independentWeatherPair,
+  kodakTestPhotos,
+  projectWeatherPair,
+  realSetPairs,
+  scorePairs,
+  syntheticPairs,
+} from '../src/cli/teacher-sets';
+import { KODAK_TEST_PHOTOS } from '../src/core/data/splits';
 
 const { values } = parseArgs({
   options: {
@@ -203,6 +213,47 @@ async function main(): Promise<void> {
     notes.push(`The real paired sets were skipped: ${values.data} does not exist.`);
     log(`skipping the real sets: ${values.data} does not exist`);
   }
+
+  // 3. Held-out tests (docs/data.md#splits): the far ends of the weather ranges, rain100h's two
+  //    halves, and the Kodak photos that training never saw, under the project's weather and
+  //    under the independent synthesiser.
+  const tests: SetResult[] = [];
+  const test = async (name: string, summary: EvalSummary, note?: string) => {
+    tests.push({ name, summary, ...(note ? { note } : {}) });
+    log(`${name}: ${fmt(summary.input)} -> ${fmt(summary.output)}`);
+  };
+  for (const w of ['haze', 'snow', 'heavy-rain'] as const) await test(`${w}, far ends`, await scorePairs(restorer, syntheticPairs(w, count, size, seed, true)));
+  if (existsSync(values.data)) {
+    for (const split of ['dev', 'test'] as const) {
+      const pairs = await realSetPairs(values.data, 'rain100h', split);
+      if (pairs)
+        await test(
+          `rain100h ${split}`,
+          await evaluateFilePairs(restorer, pairs, { tile: 512, overlap: 64 }),
+          split === 'dev' ? 'chose the checkpoint' : undefined,
+        );
+    }
+    const photos = existsSync(path.join(values.data, 'kodak24')) ? await kodakTestPhotos(values.data) : [];
+    const trainedOn = photoNames(training.recipe);
+    const seen = photos.filter((p) => trainedOn.some((n) => n.startsWith(p.name)));
+    if (photos.length > 0) {
+      const note = seen.length > 0 ? `${seen.length} of these photos were training scenes` : undefined;
+      for (const w of WEATHER_TYPES) {
+        const pairs = photos.flatMap((p) => [0.25, 0.75].map((sev, k) => ({ ...projectWeatherPair(p, w, sev, seed + k), name: `${p.name}-${w}-${k}` })));
+        await test(`kodak test photos, ${w}`, await scorePairs(restorer, pairs), note);
+      }
+      for (const c of INDEPENDENT_CONDITIONS) {
+        await test(
+          `kodak test photos, independent ${c}`,
+          await scorePairs(
+            restorer,
+            photos.map((p) => independentWeatherPair(p, c, seed)),
+          ),
+          note,
+        );
+      }
+    }
+  }
   const evalSeconds = (performance.now() - t0) / 1000;
 
   const params = countRestorerParams(config);
@@ -228,6 +279,7 @@ async function main(): Promise<void> {
         all: { count: allSynthetic.count, input: allSynthetic.input, output: allSynthetic.output },
       },
       sets: Object.fromEntries(sets.map((s) => [s.name, { weather: SET_WEATHER[s.name] ?? null, ...compactSummary(s.summary) }])),
+      heldOut: Object.fromEntries(tests.map((s) => [s.name, compactSummary(s.summary)])),
       cleanPhotos: Object.fromEntries(cleanSets.map((s) => [s.name, { count: s.summary.count, output: s.summary.output, images: s.summary.images }])),
       unpairedSetsNotScored: unpaired.filter((u) => !cleanSets.some((c) => c.name === u)),
       notes,
@@ -243,7 +295,7 @@ async function main(): Promise<void> {
   restorer.dispose();
   await writeFile(path.join(values.out, 'card.json'), `${JSON.stringify(card, null, 2)}\n`);
   const appendix = values.appendix ? await readFile(values.appendix, 'utf8') : '';
-  const md = markdown(card, synthetic, allSynthetic, sets, cleanSets, card.evaluation.unpairedSetsNotScored, notes);
+  const md = markdown(card, synthetic, allSynthetic, sets, tests, cleanSets, card.evaluation.unpairedSetsNotScored, notes);
   await writeFile(path.join(values.out, 'MODEL_CARD.md'), appendix ? `${md}\n${appendix.trim()}\n` : md);
   log(`wrote ${path.join(values.out, 'MODEL_CARD.md')}, card.json and the model (${evalSeconds.toFixed(0)} s of evaluation)`);
 }
@@ -294,6 +346,9 @@ function batchExtras(r: Record<string, unknown>): string[] {
       : []),
     ...(pale > 0 ? [`${Math.round(pale * 100)}% of the scenes with a pale, low-contrast sky`] : []),
     ...(litter > 0 ? [`${Math.round(litter * 100)}% of the scenes with fallen leaves and grass blades on the ground`] : []),
+    ...((num('extremeShare') ?? 0) > 0
+      ? [`${Math.round(num('extremeShare')! * 100)}% of the pairs with weather from the wider ranges (dense haze, fine and coarse snow, the heaviest rain)`]
+      : []),
     ...(far < 1 ? [`each image's depth clipped at a level drawn from [${far}, 1], so haze leaves the sky partly visible more often`] : []),
   ];
 }
@@ -319,10 +374,18 @@ function trainFlags(r: Record<string, unknown>, init?: string): string {
     ...opt('pale-sky-share', 'paleSkyShare'),
     ...opt('litter-share', 'litterShare'),
     ...opt('far-depth', 'farDepth'),
+    ...opt('extreme-share', 'extremeShare'),
     ...opt('ssim-weight', 'ssimWeight'),
     ...(Array.isArray(r.weathers) && r.weathers.length < WEATHER_TYPES.length ? [`--weathers ${r.weathers.join(',')}`] : []),
     ...(photos ? [`--photos ${photos.dir} --photo-share ${photos.share}`] : []),
+    ...(photos && heldOutPhotos(photos).length > 0 ? [`--exclude-photos ${heldOutPhotos(photos).join(',')}`] : []),
   ].join(' ');
+}
+
+/** The held-out Kodak photos a recipe left out of its photo folder. */
+function heldOutPhotos(photos: NonNullable<TeacherRecipe['photos']>): string[] {
+  if (!photos.names.some((n) => n.startsWith('kodim'))) return [];
+  return KODAK_TEST_PHOTOS.filter((p) => !photos.names.some((n) => n.startsWith(p)));
 }
 
 /** The stages of training, oldest first: each fine-tuning run records the model it started from. */
@@ -334,6 +397,19 @@ function trainingStages(t: TrainingInfo): { recipe: Record<string, unknown>; ste
     if (!init) return stages;
     stage = { recipe: (init.recipe ?? {}) as Record<string, unknown>, steps: init.steps, wallTimeMs: init.wallTimeMs };
   }
+}
+
+/** The photo file names any stage trained on. */
+function photoNames(recipe: unknown): string[] {
+  return trainingStages({ recipe } as TrainingInfo).flatMap((st) => (st.recipe.photos as TeacherRecipe['photos'])?.names ?? []);
+}
+
+/** The held-out rows that miss their target, in words. */
+function targetMisses(tests: SetResult[]): string {
+  const missed = tests.filter(({ name, summary: { input: a, output: b } }) =>
+    name.startsWith('rain100h') ? b.psnr_y - a.psnr_y < 0.5 : b.psnr - a.psnr < 1 || b.ssim < a.ssim,
+  );
+  return missed.length === 0 ? 'Every row meets its target.' : `Rows that miss their target: ${missed.map((m) => m.name).join('; ')}.`;
 }
 
 /** The photo folders any stage trained on, resolved. */
@@ -354,6 +430,7 @@ function markdown(
   synthetic: Partial<Record<WeatherType, EvalSummary>>,
   all: EvalSummary,
   sets: SetResult[],
+  tests: SetResult[],
   cleanSets: SetResult[],
   unpaired: string[],
   notes: string[],
@@ -448,6 +525,22 @@ function markdown(
       ? [...TABLE_HEAD, ...sets.map((s) => row(SET_WEATHER[s.name] ? `${s.name} (${SET_WEATHER[s.name]})` : s.name, s.summary))]
       : [notes.join(' ') || 'No paired sets were found.']),
     '',
+    ...(tests.length
+      ? [
+          `### Held-out tests`,
+          '',
+          `None of these chose anything: the far ends of haze, snow and heavy rain (\`makeEvalSet\` with the wider`,
+          `training ranges), rain100h split in two (docs/data.md#splits; only the dev half may choose checkpoints), and`,
+          `the Kodak photos ${KODAK_TEST_PHOTOS.join(', ')} (held out of training by \`--exclude-photos\`), centre`,
+          `crops of 256x256, under the project's weather (severities 0.25 and 0.75, depth rising to the top of the frame)`,
+          `and under a second, independent synthesiser (\`src/core/data/independent-weather.ts\`). Targets: +1 dB RGB with SSIM`,
+          `not lower on every weather; +0.5 dB Y on real sets. ${targetMisses(tests)}`,
+          '',
+          ...TABLE_HEAD,
+          ...tests.map((s) => row(s.note ? `${s.name} (${s.note})` : s.name, s.summary)),
+          '',
+        ]
+      : []),
     ...(cleanSets.length
       ? [
           `### Clean photos: what the model does to an image without weather`,

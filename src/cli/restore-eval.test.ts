@@ -2,7 +2,7 @@
 // main() (one bin/weatherkd.mjs spawn checks the real entry point).
 
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -105,6 +105,24 @@ describe('weatherkd eval', () => {
     expect(whole.output).toEqual(whole.input);
     const tiled = await weatherkd('eval', '--input', input, '--target', target, '--model', identityDir, '--json', '--tile', '24', '--overlap', '8');
     expect((JSON.parse(tiled.stdout) as EvalDoc).output).toEqual(whole.input);
+  });
+
+  it('scores one half of a set with a declared split (--split), and refuses other sets', async () => {
+    const set = path.join(dir, 'rain100h');
+    for (const side of ['input', 'target']) {
+      mkdirSync(path.join(set, side), { recursive: true });
+      for (const stem of ['3', '4', '6']) copyFileSync(path.join(side === 'input' ? input : target, 'rain.png'), path.join(set, side, `${stem}.png`));
+    }
+    const args = ['eval', '--input', path.join(set, 'input'), '--target', path.join(set, 'target'), '--model', identityDir, '--json'];
+    const names = async (split: string) => (JSON.parse((await weatherkd(...args, '--split', split)).stdout) as EvalDoc).images.map((i) => i.name);
+    expect(await names('dev')).toEqual(['3', '4']);
+    expect(await names('test')).toEqual(['6']);
+    expectOneLineFailure(
+      await weatherkd('eval', '--input', input, '--target', target, '--split', 'dev'),
+      /no dev\/test split is declared for the set "set"/,
+      2,
+    );
+    expectOneLineFailure(await weatherkd(...args, '--split', 'val'), /--split must be dev or test/, 2);
   });
 
   it('prints a table without --json', async () => {
@@ -212,6 +230,9 @@ describe('weatherkd train-teacher', () => {
       '0.4',
       '--litter-share',
       '0.3',
+      '--extreme-share',
+      '0.25',
+      '--keep-weights',
       '--ssim-weight',
       '0.2',
       '--weathers',
@@ -226,10 +247,15 @@ describe('weatherkd train-teacher', () => {
       identityShare: 0.5,
       paleSkyShare: 0.4,
       litterShare: 0.3,
+      extremeShare: 0.25,
       ssimWeight: 0.2,
       weathers: ['rain', 'snow'],
       init: { model: run, steps: 3 },
     });
+    // --keep-weights: each checkpoint's weights stay behind as a model folder.
+    const snapshot = path.join(tuned, 'snapshots/step-000001');
+    expect(readdirSync(snapshot).sort()).toEqual(['model.json', 'weights.bin']);
+    expect(readFileSync(path.join(snapshot, 'weights.bin'))).toEqual(readFileSync(path.join(tuned, 'checkpoint/weights.bin')));
     expectOneLineFailure(await weatherkd('train-teacher', '--resume', tuned, '--init', run), /--init starts a new run/, 2);
     expectOneLineFailure(await weatherkd('train-teacher', '--init', path.join(dir, 'nothing'), '--out', path.join(dir, 'x')), /no model/);
     expectOneLineFailure(await weatherkd('train-teacher', '--identity-share', '2', '--out', path.join(dir, 'y')), /identity-share/, 2);
@@ -248,6 +274,8 @@ describe('weatherkd train-teacher', () => {
       photos,
       '--photo-share',
       '0.7',
+      '--exclude-photos',
+      'rain,haze.png',
       '--steps',
       '1',
       '--batch',
@@ -259,10 +287,15 @@ describe('weatherkd train-teacher', () => {
     );
     expect(out.code, out.stderr).toBe(0);
     const state = JSON.parse(readFileSync(path.join(withPhotos, 'checkpoint/state.json'), 'utf8')) as TeacherState;
-    expect(state.recipe.photos).toEqual({ dir: photos, share: 0.7, names: ['haze.png', 'rain.png', 'snow.png'] });
+    expect(state.recipe.photos).toEqual({ dir: photos, share: 0.7, names: ['snow.png'] });
+    expectOneLineFailure(
+      await weatherkd('train-teacher', '--photos', photos, '--exclude-photos', 'fog', '--out', path.join(dir, 'z')),
+      /--exclude-photos: .* has no photo fog/,
+    );
 
     rmSync(path.join(photos, 'snow.png'));
     expectOneLineFailure(await weatherkd('train-teacher', '--resume', withPhotos, '--steps', '2'), /photos from .* that are gone: snow.png/);
+    expectOneLineFailure(await weatherkd('train-teacher', '--exclude-photos', 'rain', '--out', path.join(dir, 'z')), /--exclude-photos needs --photos/, 2);
     expectOneLineFailure(await weatherkd('train-teacher', '--photo-share', '0.5', '--out', path.join(dir, 'z')), /--photo-share needs --photos/, 2);
     expectOneLineFailure(
       await weatherkd('train-teacher', '--photos', path.join(dir, 'set'), '--out', path.join(dir, 'z')),

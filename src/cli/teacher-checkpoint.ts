@@ -38,6 +38,20 @@ export async function writeTeacherCheckpoint(runDir: string, checkpoint: Teacher
 }
 
 /**
+ * Keeps a checkpoint's weights as RUN/snapshots/step-NNNNNN (model.json + weights.bin, a model
+ * folder any command loads with --model), so that a run's checkpoints can be compared afterwards
+ * on a development set. Returns its path.
+ */
+export async function writeWeightsSnapshot(runDir: string, checkpoint: TeacherCheckpoint): Promise<string> {
+  const dir = join(runDir, 'snapshots', `step-${String(checkpoint.state.step).padStart(6, '0')}`);
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, DEFAULT_WEIGHTS_PATH), new Uint8Array(checkpoint.model.weightsBin));
+  // model.json last: a folder with a model.json is complete.
+  await writeFile(join(dir, MODEL_JSON), JSON.stringify(checkpoint.model.modelJson));
+  return dir;
+}
+
+/**
  * The checkpoint folder for a path: RUN/checkpoint, the folder itself when it holds a
  * state.json, or RUN/checkpoint.previous when a write was cut off between its two renames.
  */

@@ -16,7 +16,7 @@ import { MODEL_JSON } from './model-files';
 import { isImageFile } from './paired-dir';
 import { CliError, type CliIO } from './command';
 import { TASK_DEFAULTS, type TrainTeacherArgs } from './commands/train-teacher';
-import { findCheckpointDir, readTeacherCheckpoint, writeTeacherCheckpoint } from './teacher-checkpoint';
+import { findCheckpointDir, readTeacherCheckpoint, writeTeacherCheckpoint, writeWeightsSnapshot } from './teacher-checkpoint';
 import { formatDuration } from '../core/format';
 
 /** Steps per second over the last `window` steps of this session. */
@@ -43,12 +43,13 @@ function describeValidation(v: ValidationRecord): string {
 
 function newRecipe(args: TrainTeacherArgs): TeacherRecipe {
   const recipe = defaultTeacherRecipe(args.steps ?? TASK_DEFAULTS[args.task].steps, args.task);
-  const { batch, patch, lr, warmupSteps, seed, identityShare, paleSkyShare, farDepth, litterShare, ssimWeight, weathers } = args.recipe;
+  const { batch, patch, lr, warmupSteps, seed, identityShare, paleSkyShare, farDepth, litterShare, extremeShare, ssimWeight, weathers } = args.recipe;
   if (weathers !== undefined) recipe.weathers = weathers;
   if (farDepth !== undefined) recipe.farDepth = farDepth;
   if (identityShare !== undefined) recipe.identityShare = identityShare;
   if (paleSkyShare !== undefined) recipe.paleSkyShare = paleSkyShare;
   if (litterShare !== undefined) recipe.litterShare = litterShare;
+  if (extremeShare !== undefined) recipe.extremeShare = extremeShare;
   if (ssimWeight !== undefined) recipe.ssimWeight = ssimWeight;
   if (batch !== undefined) recipe.batch = batch;
   if (patch !== undefined) recipe.patch = patch;
@@ -71,8 +72,11 @@ async function initProvenance(arg: string, dir: string): Promise<TeacherInit> {
   };
 }
 
-/** The photos of a folder, by name; a resumed run asks for the names it started with. */
-async function readPhotos(dir: string, expected?: string[]): Promise<{ names: string[]; images: RGBImage[] }> {
+/**
+ * The photos of a folder, by name, less those excluded (by file name or stem); a resumed run asks
+ * for the names it started with.
+ */
+async function readPhotos(dir: string, expected?: string[], exclude: string[] = []): Promise<{ names: string[]; images: RGBImage[] }> {
   let names: string[];
   try {
     names = (await readdir(dir)).filter(isImageFile).sort();
@@ -80,6 +84,13 @@ async function readPhotos(dir: string, expected?: string[]): Promise<{ names: st
     throw new CliError(`cannot read the photo folder ${dir}: ${e instanceof Error ? e.message : String(e)}`);
   }
   if (names.length === 0) throw new CliError(`${dir} holds no PNG, JPEG, WebP or BMP photos`);
+  if (exclude.length > 0) {
+    const stem = (n: string) => n.replace(/\.[^.]+$/, '');
+    const unknown = exclude.filter((e) => !names.some((n) => n === e || stem(n) === e));
+    if (unknown.length > 0) throw new CliError(`--exclude-photos: ${dir} has no photo ${unknown.join(', ')}`);
+    names = names.filter((n) => !exclude.includes(n) && !exclude.includes(stem(n)));
+    if (names.length === 0) throw new CliError(`--exclude-photos leaves no photos in ${dir}`);
+  }
   if (expected) {
     const missing = expected.filter((n) => !names.includes(n));
     if (missing.length > 0) throw new CliError(`the run was trained on photos from ${dir} that are gone: ${missing.slice(0, 5).join(', ')}`);
@@ -112,14 +123,14 @@ export async function trainTeacher(args: TrainTeacherArgs, io: CliIO): Promise<v
   const session = { backend: report.backend, device: report.device };
   let trainer: TeacherTrainer;
   const listed = resumed ? resumed.checkpoint.state.recipe.photos : args.recipe.photos && { ...args.recipe.photos, names: undefined };
-  const photos = listed ? await readPhotos(listed.dir, listed.names) : undefined;
+  const photos = listed ? await readPhotos(listed.dir, listed.names, args.recipe.photos?.exclude) : undefined;
   const initial = args.init !== undefined && !resumed ? await loadModelArg(args.init) : undefined;
   try {
     if (resumed) trainer = await TeacherTrainer.resume(resumed.checkpoint, session, photos?.images);
     else {
       const recipe = newRecipe(args);
       if (initial) recipe.init = await initProvenance(args.init as string, initial.dir);
-      if (args.recipe.photos && photos) recipe.photos = { ...args.recipe.photos, names: photos.names };
+      if (args.recipe.photos && photos) recipe.photos = { dir: args.recipe.photos.dir, share: args.recipe.photos.share, names: photos.names };
       trainer = TeacherTrainer.create(recipe, session, initial?.restorer, photos?.images);
     }
   } catch (e) {
@@ -171,8 +182,10 @@ async function loop(trainer: TeacherTrainer, args: TrainTeacherArgs, resumedFrom
 
   const save = async (): Promise<void> => {
     if (trainer.step > 0 && trainer.validations.at(-1)?.step !== trainer.step) err(describeValidation(await trainer.validate()));
-    const dir = await writeTeacherCheckpoint(args.outDir, await trainer.checkpoint());
+    const checkpoint = await trainer.checkpoint();
+    const dir = await writeTeacherCheckpoint(args.outDir, checkpoint);
     err(`checkpoint: step ${trainer.step} in ${dir}`);
+    if (args.keepWeights) err(`weights kept in ${await writeWeightsSnapshot(args.outDir, checkpoint)}`);
   };
 
   const rate = new RateMeter();

@@ -2,7 +2,9 @@
 // pairs it with its target by file stem, and reports PSNR/SSIM (RGB and Y) of the input and of
 // the restored image, per image and averaged.
 
+import path from 'node:path';
 import type { EvalSummary } from '../../core/inference/evaluate';
+import { SPLIT_NAMES, stemsInSplit, type SplitName } from '../../core/data/splits';
 import type { ImageScores } from '../../core/metrics/common';
 import { UsageError, defineCommand } from '../command';
 import { backendOption, MODEL_OPTION, TILE_OPTIONS, tileValues } from '../common-options';
@@ -41,6 +43,11 @@ export const evalCommand = defineCommand({
     model: MODEL_OPTION,
     json: { type: 'boolean', description: 'print one JSON object on stdout' },
     limit: { type: 'string', valueName: 'N', description: 'score only the first N pairs (natural order of stems)' },
+    split: {
+      type: 'string',
+      valueName: 'dev|test',
+      description: "score only that half of a set with a declared split (the set is --input's parent folder, e.g. rain100h; docs/data.md#splits)",
+    },
     ...TILE_OPTIONS,
     backend: backendOption(),
   },
@@ -49,7 +56,26 @@ export const evalCommand = defineCommand({
     if (!values.target) throw new UsageError('--target DIR is required');
     const tiles = tileValues(values);
     const limit = values.limit === undefined ? Infinity : intOption('limit', values.limit, 1);
-    const pairs = (await pairByStem(values.input, values.target)).slice(0, limit);
+    let pairs = await pairByStem(values.input, values.target);
+    if (values.split !== undefined) {
+      const split = values.split as SplitName;
+      if (!SPLIT_NAMES.includes(split)) throw new UsageError(`--split must be dev or test, got "${values.split}"`);
+      const set = path.basename(path.dirname(path.resolve(values.input)));
+      let keep: Set<string>;
+      try {
+        keep = new Set(
+          stemsInSplit(
+            set,
+            split,
+            pairs.map((p) => p.name),
+          ),
+        );
+      } catch (e) {
+        throw new UsageError(`--split: ${(e as Error).message}`);
+      }
+      pairs = pairs.filter((p) => keep.has(p.name));
+    }
+    pairs = pairs.slice(0, limit);
     // tfjs loads here, not at CLI start.
     const [{ startBackend }, { loadModelArg }, { evaluateFilePairs }] = await Promise.all([
       import('../backend-option'),

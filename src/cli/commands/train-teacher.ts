@@ -21,8 +21,8 @@ export const TASK_DEFAULTS: Record<RecipeTask, { dir: string; steps: number }> =
 
 /** Recipe settings a new run may set (TEACHER_PARAMS); a resumed run keeps its own. */
 export type RecipeFlags = Partial<TeacherParams> & {
-  /** A folder of clean photos, and the share of scenes drawn from it. */
-  photos?: { dir: string; share: number };
+  /** A folder of clean photos, the share of scenes drawn from it, and photos to leave out (held out for testing). */
+  photos?: { dir: string; share: number; exclude: string[] };
 };
 
 /** Flag -> TEACHER_PARAMS row: the flags' checks and help come from the table. */
@@ -36,13 +36,14 @@ const FLAGS = {
   'pale-sky-share': 'paleSkyShare',
   'far-depth': 'farDepth',
   'litter-share': 'litterShare',
+  'extreme-share': 'extremeShare',
   'ssim-weight': 'ssimWeight',
   weathers: 'weathers',
 } as const satisfies Record<string, keyof typeof TEACHER_PARAMS>;
 type Flag = keyof typeof FLAGS;
 
 /** Weather does not enter the autoencoder's training: flags about it are the teacher's only. */
-const WEATHER_FLAGS: readonly Flag[] = ['identity-share', 'far-depth', 'weathers'];
+const WEATHER_FLAGS: readonly Flag[] = ['identity-share', 'far-depth', 'extreme-share', 'weathers'];
 
 const RECIPE_OPTIONS = Object.fromEntries(
   (Object.entries(FLAGS) as [Flag, keyof typeof TEACHER_PARAMS][]).map(([flag, key]) => {
@@ -64,6 +65,8 @@ export interface TrainTeacherArgs {
   recipe: RecipeFlags;
   checkpointEverySteps: number;
   checkpointEveryMs: number;
+  /** Also keep every checkpoint's weights as RUN/snapshots/step-N (to choose among them later). */
+  keepWeights: boolean;
   logEvery: number;
   backend: string;
 }
@@ -114,8 +117,18 @@ function trainingCommand(task: RecipeTask) {
       ...recipeOptions,
       photos: { type: 'string', valueName: 'DIR', description: 'also draw scenes from the clean photos in DIR (new runs)' },
       'photo-share': { type: 'string', valueName: 'F', description: 'share of scenes drawn from --photos (default 0.5)' },
+      'exclude-photos': {
+        type: 'string',
+        valueName: 'A,B,...',
+        description: 'leave these photos of --photos out (file names or stems): scenes held out for testing',
+      },
       'checkpoint-every': { type: 'string', valueName: 'N', default: '500', description: 'write a checkpoint every N steps' },
       'checkpoint-minutes': { type: 'string', valueName: 'M', default: '5', description: 'and at least every M minutes' },
+      'keep-weights': {
+        type: 'boolean',
+        default: false,
+        description: "also keep each checkpoint's weights in DIR/snapshots/step-N, a model folder for --model",
+      },
       'log-every': { type: 'string', valueName: 'N', default: '10', description: 'progress line every N steps when stderr is not a terminal' },
       backend: backendOption('wasm'),
     },
@@ -124,7 +137,7 @@ function trainingCommand(task: RecipeTask) {
       const given: string[] = [];
       for (const flag of flags) {
         const key = FLAGS[flag];
-        const text = (values as Record<string, string | undefined>)[flag];
+        const text = (values as unknown as Record<string, string | undefined>)[flag];
         if (text === undefined) continue;
         try {
           (recipe as Record<string, ParamValue>)[key] = parseParamText(`--${flag}`, TEACHER_PARAMS[key] as ParamSpec, text);
@@ -134,10 +147,22 @@ function trainingCommand(task: RecipeTask) {
         given.push(flag);
       }
       if (values.photos !== undefined) {
-        recipe.photos = { dir: values.photos, share: values['photo-share'] === undefined ? 0.5 : floatOption('photo-share', values['photo-share'], 0, 1) };
+        recipe.photos = {
+          dir: values.photos,
+          share: values['photo-share'] === undefined ? 0.5 : floatOption('photo-share', values['photo-share'], 0, 1),
+          exclude:
+            values['exclude-photos'] === undefined
+              ? []
+              : values['exclude-photos']
+                  .split(',')
+                  .map((n) => n.trim())
+                  .filter(Boolean),
+        };
         given.push('photos');
       }
-      if (values['photo-share'] !== undefined && values.photos === undefined) throw new UsageError('--photo-share needs --photos DIR');
+      for (const flag of ['photo-share', 'exclude-photos'] as const) {
+        if (values[flag] !== undefined && values.photos === undefined) throw new UsageError(`--${flag} needs --photos DIR`);
+      }
       if (values.resume !== undefined && given.length > 0) {
         throw new UsageError(`--${given[0]} cannot change when resuming: the run keeps the recipe it started with`);
       }
@@ -153,6 +178,7 @@ function trainingCommand(task: RecipeTask) {
         recipe,
         checkpointEverySteps: intOption('checkpoint-every', values['checkpoint-every'], 1),
         checkpointEveryMs: floatOption('checkpoint-minutes', values['checkpoint-minutes'], 0, 1e6) * 60_000,
+        keepWeights: values['keep-weights'] === true,
         logEvery: intOption('log-every', values['log-every'], 1),
         backend: values.backend ?? 'wasm',
       };

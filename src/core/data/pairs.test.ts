@@ -64,6 +64,12 @@ describe('makePairBatch', () => {
     const train = makePairBatch({ n: 2, size: 24, seed: 2 });
     const web = makePairBatch({ n: 2, size: 24, seed: 2, domain: 'web-clean' });
     expect(web.clean.data).not.toEqual(train.clean.data);
+    // extremeShare draws from a stream of its own: at 0 nothing changes, at 1 the weather does.
+    const plain = makePairBatch({ n: 4, size: 24, seed: 5, weathers: ['haze'] });
+    expect(makePairBatch({ n: 4, size: 24, seed: 5, weathers: ['haze'], extremeShare: 0 })).toEqual(plain);
+    const extreme = makePairBatch({ n: 4, size: 24, seed: 5, weathers: ['haze'], extremeShare: 1 });
+    expect(extreme.clean.data).toEqual(plain.clean.data);
+    expect(extreme.params).not.toEqual(plain.params);
     expect(() => makePairBatch({ n: 0, size: 8, seed: 1 })).toThrow();
     expect(() => makePairBatch({ n: 1, size: 8.5, seed: 1 })).toThrow();
   });

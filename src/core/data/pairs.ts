@@ -28,6 +28,11 @@ export interface PairOptions {
    * items, which keeps e.g. the unpaired "web" pools apart from the teacher's training pairs.
    */
   domain?: string;
+  /**
+   * Share of items whose weather is drawn from the parameters' wider training ranges
+   * (SampledParamSpec.wide: dense haze, fine and coarse snow, ...). Default 0.
+   */
+  extremeShare?: number;
 }
 
 export interface PairBatchOptions extends PairOptions {
@@ -77,7 +82,9 @@ export function makePair(opts: PairOptions, index: number): Pair {
   const sev = opts.severity;
   const severity = typeof sev === 'number' ? sev : sev ? rng.uniform(sev[0], sev[1]) : undefined;
   const clean = resolveSource(opts.source).generate(width, height, deriveSeed(itemSeed, 'clean'));
-  const res = synthesizeWeather(weather, clean.image, clean.depth, deriveSeed(itemSeed, 'weather'), { severity });
+  // A stream of its own, so that streams without extremes stay as they always were.
+  const wide = (opts.extremeShare ?? 0) > 0 && rngFor(itemSeed, 'extreme').bool(opts.extremeShare as number);
+  const res = synthesizeWeather(weather, clean.image, clean.depth, deriveSeed(itemSeed, 'weather'), { severity, wide });
   return { degraded: res.image, clean: clean.image, depth: clean.depth, weather, params: res.params };
 }
 
@@ -105,6 +112,8 @@ export function makePairBatch(opts: PairBatchOptions): PairBatch {
 export interface EvalSetOptions {
   /** Default 'scene': scenes have the depth that haze and heavy rain need. */
   source?: SourceOption;
+  /** Draw the weather from the wider training ranges (the far ends: dense haze, fine and coarse snow). */
+  wide?: boolean;
 }
 
 /**
@@ -116,7 +125,8 @@ export function makeEvalSet(weather: WeatherType, count: number, size: number, s
   if (!(count >= 1)) throw new Error(`makeEvalSet: count must be at least 1, got ${count}`);
   const pairs: Pair[] = [];
   for (let i = 0; i < count; i++) {
-    pairs.push(makePair({ size, seed, weathers: [weather], source: opts.source ?? 'scene', severity: (i + 0.5) / count, domain: `eval:${weather}` }, i));
+    const item = { size, seed, weathers: [weather], source: opts.source ?? 'scene', severity: (i + 0.5) / count, domain: `eval:${weather}` };
+    pairs.push(makePair(opts.wide ? { ...item, extremeShare: 1 } : item, i));
   }
   return pack(pairs);
 }

@@ -14,6 +14,12 @@ export type SampledParamSpec<K extends string = string> = (Omit<NumberSpec, 'hel
   step: number;
   /** Range that sampleParams draws from (inside [min, max]); the slider may go further. */
   range: readonly [number, number];
+  /**
+   * The far ends that training may also reach (a teacher recipe's extremeShare): a wider range
+   * inside [min, max], drawn from instead of `range` when sampling "wide". The Data view, the
+   * evaluation sets and every default draw stay on `range`.
+   */
+  wide?: readonly [number, number];
   /** How severity moves the sampled value: 1 up, -1 down, 0 not at all (e.g. an angle). */
   severity: 1 | -1 | 0;
   unit?: string;
@@ -28,8 +34,8 @@ function clampTo(spec: SampledParamSpec, v: number): number {
   return spec.type === 'int' ? Math.round(x) : x;
 }
 
-function fromUnit(spec: SampledParamSpec, u: number): number {
-  const [lo, hi] = spec.range;
+function fromUnit(spec: SampledParamSpec, u: number, wide: boolean): number {
+  const [lo, hi] = (wide && spec.wide) || spec.range;
   if (spec.type === 'number' && spec.log && lo > 0) return lo * Math.pow(hi / lo, u);
   return lo + (hi - lo) * u;
 }
@@ -37,8 +43,14 @@ function fromUnit(spec: SampledParamSpec, u: number): number {
 /**
  * Draws one value per row. Without severity, uniform over each row's range; with severity in
  * [0, 1], severity-driven rows are drawn near that point of their range (0 lightest, 1 worst).
+ * `wide` draws from each row's `wide` range where it has one.
  */
-export function sampleFromSpecs<P extends Record<keyof P, number>>(specs: readonly SampledParamSpec<keyof P & string>[], rng: Rng, severity?: number): P {
+export function sampleFromSpecs<P extends Record<keyof P, number>>(
+  specs: readonly SampledParamSpec<keyof P & string>[],
+  rng: Rng,
+  severity?: number,
+  wide = false,
+): P {
   const out: Record<string, number> = {};
   for (const spec of specs) {
     let u: number;
@@ -49,9 +61,10 @@ export function sampleFromSpecs<P extends Record<keyof P, number>>(specs: readon
       const centre = spec.severity > 0 ? s : 1 - s;
       u = Math.min(Math.max(centre + SEVERITY_JITTER * (2 * rng.next() - 1), 0), 1);
     }
-    let v = fromUnit(spec, u);
+    let v = fromUnit(spec, u, wide);
     // Integers: spread the probability evenly over range ends instead of halving them.
-    if (spec.type === 'int') v = Math.floor(spec.range[0] + (spec.range[1] - spec.range[0] + 1) * Math.min(u, 0.999999));
+    const [lo, hi] = (wide && spec.wide) || spec.range;
+    if (spec.type === 'int') v = Math.floor(lo + (hi - lo + 1) * Math.min(u, 0.999999));
     out[spec.name] = clampTo(spec, v);
   }
   return out as P;

@@ -66,6 +66,12 @@ describe('parameter tables', () => {
         expect(spec.min).toBeLessThanOrEqual(spec.range[0]);
         expect(spec.range[0]).toBeLessThanOrEqual(spec.range[1]);
         expect(spec.range[1]).toBeLessThanOrEqual(spec.max);
+        // The wider training range contains the usual one and stays inside the bounds.
+        const [lo, hi] = spec.wide ?? spec.range;
+        expect(spec.min).toBeLessThanOrEqual(lo);
+        expect(lo).toBeLessThanOrEqual(spec.range[0]);
+        expect(spec.range[1]).toBeLessThanOrEqual(hi);
+        expect(hi).toBeLessThanOrEqual(spec.max);
         expect(spec.step).toBeGreaterThan(0);
         expect(spec.label.length).toBeGreaterThan(0);
       }
@@ -82,6 +88,16 @@ describe('parameter tables', () => {
         }
       }
     }
+  });
+
+  it('wide sampling reaches the far ends: dense haze, fine and coarse snow', () => {
+    const draws = (type: 'haze' | 'snow', wide: boolean, key: string) =>
+      Array.from({ length: 200 }, (_, seed) => (WEATHERS[type].sampleParams(new Rng(seed), undefined, wide) as unknown as Record<string, number>)[key]);
+    expect(Math.max(...draws('haze', false, 'beta'))).toBeLessThanOrEqual(2.8);
+    expect(Math.max(...draws('haze', true, 'beta'))).toBeGreaterThan(4);
+    expect(Math.min(...draws('snow', true, 'sizeMax'))).toBeLessThan(1);
+    expect(Math.max(...draws('snow', true, 'sizeMax'))).toBeGreaterThan(9);
+    for (let seed = 0; seed < 20; seed++) expectParamsValid('mix', WEATHERS.mix.sampleParams(new Rng(seed), undefined, true));
   });
 
   it('resolveParams fills defaults and clamps', () => {

@@ -53,7 +53,7 @@ export interface WeatherSpec<K extends WeatherType> {
   /** One row per numeric parameter: slider bounds, default, sampling range. */
   params: readonly SampledParamSpec<NumericKeys<WeatherParamsMap[K]>>[];
   /** Draws parameters; severity in [0, 1] (0 light, 1 worst), or undefined for the full range. */
-  sampleParams(rng: Rng, severity?: number): WeatherParamsMap[K];
+  sampleParams(rng: Rng, severity?: number, wide?: boolean): WeatherParamsMap[K];
   /** Missing parameters take their defaults; all are clamped to the table's bounds. */
   apply(clean: RGBImage, depth: Float32Array, params: Partial<WeatherParamsMap[K]>, seed: number): WeatherResult<WeatherParamsMap[K]>;
 }
@@ -65,7 +65,7 @@ export const MIX_PARAMS: readonly SampledParamSpec<'count'>[] = [
 const MIX_ORDER: Record<MixableWeather, number> = { haze: 0, rain: 1, snow: 2, raindrop: 3 };
 
 /** Draws a mixture; `count`, when given, fixes how many weathers it combines. */
-function sampleMixParams(rng: Rng, severity?: number, count?: number): MixParams {
+function sampleMixParams(rng: Rng, severity?: number, count?: number, wide = false): MixParams {
   const drawn = sampleFromSpecs<{ count: number }>(MIX_PARAMS, rng, severity).count;
   if (count !== undefined) count = resolveParams<{ count: number }>(MIX_PARAMS, { count }).count;
   else count = drawn;
@@ -76,7 +76,7 @@ function sampleMixParams(rng: Rng, severity?: number, count?: number): MixParams
   // Several weathers at full strength bury the image: each component is toned down.
   const components = chosen.map((type) => {
     const s = severity === undefined ? rng.uniform(0.1, 0.7) : 0.8 * severity;
-    return { type, params: WEATHERS[type].sampleParams(rng, s) } as MixComponent;
+    return { type, params: WEATHERS[type].sampleParams(rng, s, wide) } as MixComponent;
   });
   return { count: components.length, components };
 }
@@ -112,7 +112,7 @@ const MIX: WeatherSpec<'mix'> = {
   label: 'Mixed weather',
   description: 'Two or more of haze, rain, snow and raindrops, applied in physical order.',
   params: MIX_PARAMS,
-  sampleParams: (rng, severity) => sampleMixParams(rng, severity),
+  sampleParams: (rng, severity, wide) => sampleMixParams(rng, severity, undefined, wide),
   apply: applyMix,
 };
 
@@ -134,6 +134,8 @@ export interface SynthesizeOptions<K extends WeatherType> {
   params?: Partial<WeatherParamsMap[K]>;
   /** In [0, 1]; undefined samples over each parameter's full range. */
   severity?: number;
+  /** Draw from the parameters' wider training ranges (SampledParamSpec.wide). */
+  wide?: boolean;
 }
 
 /**
@@ -153,8 +155,8 @@ export function synthesizeWeather<K extends WeatherType>(
   // A mixture's count decides which components are drawn, so it has to be known while sampling.
   const sampled =
     type === 'mix' && fixed?.count !== undefined && !fixed.components
-      ? (sampleMixParams(rng, opts.severity, fixed.count) as WeatherParamsMap[K])
-      : spec.sampleParams(rng, opts.severity);
+      ? (sampleMixParams(rng, opts.severity, fixed.count, opts.wide) as WeatherParamsMap[K])
+      : spec.sampleParams(rng, opts.severity, opts.wide);
   const params = { ...sampled, ...opts.params } as WeatherParamsMap[K];
   return spec.apply(clean, depth, params, deriveSeed(seed, 'noise'));
 }

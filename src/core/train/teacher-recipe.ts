@@ -58,6 +58,11 @@ export interface TeacherRecipe {
   /** Share of procedural scenes with leaves and grass blades on the ground. Absent in older runs: 0. */
   litterShare?: number;
   /**
+   * Share of pairs whose weather comes from the wider training ranges (dense haze near 10 dB,
+   * fine and coarse snow, the heaviest rain; SampledParamSpec.wide). Absent in older runs: 0.
+   */
+  extremeShare?: number;
+  /**
    * Each clean image's depth is clipped at a level drawn from [farDepth, 1], so haze and veils
    * leave the far field (the sky) partly visible more often: a network that must invent a sky
    * from pure airlight learns to paint skies into every bright region. Absent in older runs: 1.
@@ -119,6 +124,14 @@ export const TEACHER_PARAMS = defineParams({
     help: "clip each image's depth at a level drawn from [value, 1], so haze leaves the sky partly visible",
   },
   litterShare: { type: 'number', min: 0, max: 1, default: 0, label: 'Litter share', help: 'share of scenes with fallen leaves and grass blades on the ground' },
+  extremeShare: {
+    type: 'number',
+    min: 0,
+    max: 1,
+    default: 0,
+    label: 'Extreme share',
+    help: 'share of pairs whose weather is drawn from wider ranges: dense haze, fine and coarse snow, the heaviest rain',
+  },
   ssimWeight: {
     type: 'number',
     min: 0,
@@ -177,7 +190,7 @@ export function checkRecipe(recipe: TeacherRecipe): void {
   }
   const ssimWeight = recipe.ssimWeight ?? 0;
   if (!(ssimWeight >= 0 && ssimWeight <= 10)) throw new RangeError(`ssimWeight must be in [0, 10], got ${ssimWeight}`);
-  for (const name of ['identityShare', 'paleSkyShare', 'litterShare', 'farDepth'] as const) {
+  for (const name of ['identityShare', 'paleSkyShare', 'litterShare', 'extremeShare', 'farDepth'] as const) {
     const v = recipe[name] ?? 0;
     if (!(v >= 0 && v <= 1)) throw new RangeError(`${name} must be in [0, 1], got ${v}`);
   }
@@ -269,7 +282,7 @@ function flatten(data: Float32Array, offset: number, length: number, rng: Rng): 
 export function teacherBatch(recipe: TeacherRecipe, s: number, photos?: CleanSource): { x: Float32Array; y: Float32Array } {
   const { batch: n, patch } = recipe;
   const seed = batchSeed(recipe, s);
-  const pairs = makePairBatch({ n, size: patch, seed, weathers: recipe.weathers, source: recipeSource(recipe, photos) });
+  const pairs = makePairBatch({ n, size: patch, seed, weathers: recipe.weathers, source: recipeSource(recipe, photos), extremeShare: recipe.extremeShare });
   const y = pairs.clean.data;
   // The autoencoder reconstructs the clean image: its input is the clean image itself.
   const x = recipe.task === 'autoencode' ? y.slice() : pairs.degraded.data;

@@ -23,6 +23,8 @@ export const HAZE_PARAMS: readonly SampledParamSpec<keyof HazeParams>[] = [
     step: 0.05,
     default: 1.2,
     range: [0.2, 2.8],
+    // Dense haze: the input falls near 10 dB.
+    wide: [0.2, 5.5],
     severity: 1,
     log: true,
     help: 'Scattering coefficient: t = exp(-beta * depth), depth in [0, 1]',
@@ -36,6 +38,7 @@ export const HAZE_PARAMS: readonly SampledParamSpec<keyof HazeParams>[] = [
     step: 0.01,
     default: 0.85,
     range: [0.7, 1],
+    wide: [0.55, 1],
     severity: 0,
     help: 'Brightness A of the scattered light',
   },
@@ -60,6 +63,7 @@ export const HAZE_PARAMS: readonly SampledParamSpec<keyof HazeParams>[] = [
     step: 0.05,
     default: 0,
     range: [0, 0.4],
+    wide: [0, 0.7],
     severity: 0,
     help: 'Low-frequency variation of beta across the image',
   },
@@ -89,6 +93,6 @@ export const HAZE: WeatherSpec<'haze'> = {
   label: 'Haze',
   description: 'Atmospheric scattering I = J t + A (1 - t), t = exp(-beta d), with the depth map.',
   params: HAZE_PARAMS,
-  sampleParams: (rng, severity) => sampleFromSpecs<HazeParams>(HAZE_PARAMS, rng, severity),
+  sampleParams: (rng, severity, wide) => sampleFromSpecs<HazeParams>(HAZE_PARAMS, rng, severity, wide),
   apply: applyHaze,
 };

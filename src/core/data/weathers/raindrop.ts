@@ -30,12 +30,25 @@ export const RAINDROP_PARAMS: readonly SampledParamSpec<keyof RaindropParams>[] 
     step: 0.01,
     default: 0.25,
     range: [0.06, 0.55],
+    wide: [0.03, 0.7],
     severity: 1,
     help: 'Fraction of the glass covered by drops',
   },
   { type: 'number', name: 'radiusMin', label: 'Smallest drop radius', min: 1, max: 30, step: 0.5, default: 2.5, range: [1.5, 4], severity: 0, unit: 'px' },
   // Real drops (RainDrop) reach 20-40 px in radius at 720x480 and are often strongly defocused.
-  { type: 'number', name: 'radiusMax', label: 'Largest drop radius', min: 2, max: 60, step: 0.5, default: 10, range: [6, 28], severity: 1, unit: 'px' },
+  {
+    type: 'number',
+    name: 'radiusMax',
+    label: 'Largest drop radius',
+    min: 2,
+    max: 60,
+    step: 0.5,
+    default: 10,
+    range: [6, 28],
+    wide: [4, 40],
+    severity: 1,
+    unit: 'px',
+  },
   {
     type: 'number',
     name: 'blur',
@@ -45,6 +58,7 @@ export const RAINDROP_PARAMS: readonly SampledParamSpec<keyof RaindropParams>[] 
     step: 0.1,
     default: 1.2,
     range: [0.4, 5],
+    wide: [0.2, 7],
     severity: 0,
     unit: 'px',
     help: 'The camera focuses on the scene, so the drops are out of focus',
@@ -204,6 +218,6 @@ export const RAINDROP: WeatherSpec<'raindrop'> = {
   description:
     'Out-of-focus drops on the lens or window, each showing an inverted, blurred view of the scene; the wet glass veils and softens everything behind it.',
   params: RAINDROP_PARAMS,
-  sampleParams: (rng, severity) => sampleFromSpecs<RaindropParams>(RAINDROP_PARAMS, rng, severity),
+  sampleParams: (rng, severity, wide) => sampleFromSpecs<RaindropParams>(RAINDROP_PARAMS, rng, severity, wide),
   apply: applyRaindrop,
 };
