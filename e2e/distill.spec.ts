@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { test, expect } from './fixtures';
 import sharp from 'sharp';
 import { makePair } from '../src/core/data/pairs';
+import { unpackModelZip } from '../src/core/models/model-zip';
 
 declare global {
   interface Window {
@@ -86,4 +88,14 @@ test('a DFL run from the page streams curves and samples, pauses, continues afte
   await page.getByTestId('upload-input').setInputFiles({ name: 'rain.png', mimeType: 'image/png', buffer: png });
   await expect(page.getByTestId('restored-image')).toBeVisible({ timeout: 60_000 });
   await page.screenshot({ path: test.info().outputPath('distill-restore.png'), fullPage: true });
+
+  // The student downloads as one .zip, which the model picker loads back.
+  await page.goto('/#distill');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('student-download').click()]);
+  expect(download.suggestedFilename()).toMatch(/-student\.zip$/);
+  const zip = new Uint8Array(readFileSync(await download.path()));
+  expect(unpackModelZip(zip).weights.byteLength).toBeGreaterThan(1000);
+  await page.goto('/#restore');
+  await page.getByTestId('model-files-input').setInputFiles({ name: download.suggestedFilename(), mimeType: 'application/zip', buffer: Buffer.from(zip) });
+  await expect(page.getByTestId('model-select')).toHaveValue(/^uploaded-/, { timeout: 60_000 });
 });

@@ -2,16 +2,17 @@ import { test, expect } from './fixtures';
 
 test('a run whose GPU device is lost fails with that reason and continues on WASM from its checkpoint', async ({ page, pageErrors }) => {
   void pageErrors;
-  test.setTimeout(300_000);
+  test.setTimeout(420_000);
   await page.goto('/?backend=webgpu&faults#distill');
-  await page.getByTestId('method-select').selectOption('kd');
+  await page.getByTestId('method-select').selectOption('scratch');
   await page.getByTestId('run-preset').selectOption('quick');
   await page.getByTestId('run-steps').fill('2000');
   await page.getByTestId('run-start').click();
   const monitor = page.getByTestId('run-monitor');
   await expect(monitor).toHaveAttribute('data-state', 'running', { timeout: 120_000 });
-  // A pause keeps a checkpoint; then the device goes, as in a driver reset.
-  await expect.poll(async () => Number(await page.getByTestId('run-step').textContent()), { timeout: 120_000 }).toBeGreaterThan(2);
+  // A pause keeps a checkpoint; then the device goes, as in a driver reset. Scratch: no teacher to run on SwiftShader.
+  // SwiftShader compiles every shader on the first step (about a minute on a busy machine).
+  await expect.poll(async () => Number(await page.getByTestId('run-step').textContent()), { timeout: 180_000 }).toBeGreaterThan(0);
   await page.getByTestId('run-pause').click();
   await expect(monitor).toHaveAttribute('data-state', 'paused');
   const checkpointAt = Number(await page.getByTestId('run-step').textContent());

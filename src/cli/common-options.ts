@@ -6,9 +6,9 @@ import { intOption } from './number-option';
 
 export const MODEL_OPTION = {
   type: 'string',
-  valueName: 'teacher|DIR',
+  valueName: 'teacher|DIR|FILE.zip',
   default: 'teacher',
-  description: 'the shipped teacher, a restorer folder (model.json + weights.bin) or a training run folder',
+  description: 'the shipped teacher, a restorer folder (model.json + weights.bin), a training run folder, or a student .zip downloaded from the page',
 } as const;
 
 /** The same tiles as the page's by default, chosen from the model (core/inference/restore.ts). */

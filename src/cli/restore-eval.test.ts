@@ -2,7 +2,7 @@
 // main() (one bin/weatherkd.mjs spawn checks the real entry point).
 
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,7 @@ import type { TeacherState } from '../core/train/teacher';
 import { readImage, writeImage } from './image-io';
 import { saveRestorerToDir } from './model-files';
 import { tinyRestorerConfig } from '../core/models/test-configs';
+import { packModelZip } from '../core/models/model-zip';
 import { runCli, type CliRun } from './test-helpers';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -105,6 +106,22 @@ describe('weatherkd eval', () => {
     expect(whole.output).toEqual(whole.input);
     const tiled = await weatherkd('eval', '--input', input, '--target', target, '--model', identityDir, '--json', '--tile', '24', '--overlap', '8');
     expect((JSON.parse(tiled.stdout) as EvalDoc).output).toEqual(whole.input);
+    // The same model as the one .zip file the page downloads.
+    const zip = path.join(dir, 'identity.zip');
+    writeFileSync(
+      zip,
+      packModelZip(
+        JSON.parse(readFileSync(path.join(identityDir, 'model.json'), 'utf8')),
+        new Uint8Array(readFileSync(path.join(identityDir, 'weights.bin'))).buffer,
+      ),
+    );
+    const zipped = await weatherkd('eval', '--input', input, '--target', target, '--model', zip, '--json');
+    expect((JSON.parse(zipped.stdout) as EvalDoc).output).toEqual(whole.input);
+    writeFileSync(path.join(dir, 'broken.zip'), 'not a zip');
+    expectOneLineFailure(
+      await weatherkd('eval', '--input', input, '--target', target, '--model', path.join(dir, 'broken.zip')),
+      /broken.zip is not a readable ZIP file/,
+    );
   });
 
   it('scores one half of a set with a declared split (--split), and refuses other sets', async () => {
@@ -189,6 +206,9 @@ describe('weatherkd train-teacher', () => {
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toMatch(/step 2\/2 {2}loss [\d.]+ .* steps\/s {2}elapsed .* left /);
     expect(first.stderr).toMatch(/checkpoint: step 2/);
+    // The default backend is chosen, not forced.
+    expect(first.stderr).toMatch(/backend: wasm/);
+    expect(first.stderr).not.toMatch(/forced/);
 
     const again = await weatherkd('train-teacher', '--steps', '2', '--out', run);
     expectOneLineFailure(again, /already holds a training run; continue it with --resume/);
@@ -241,6 +261,7 @@ describe('weatherkd train-teacher', () => {
       tuned,
     );
     expect(out.code, out.stderr).toBe(0);
+    expect(out.stderr).toMatch(new RegExp(`new run in .*tuned fine-tuning .*run: `));
     const state = JSON.parse(readFileSync(path.join(tuned, 'checkpoint/state.json'), 'utf8')) as TeacherState;
     expect(state.step).toBe(1);
     expect(state.recipe).toMatchObject({
@@ -257,6 +278,7 @@ describe('weatherkd train-teacher', () => {
     expect(readdirSync(snapshot).sort()).toEqual(['model.json', 'weights.bin']);
     expect(readFileSync(path.join(snapshot, 'weights.bin'))).toEqual(readFileSync(path.join(tuned, 'checkpoint/weights.bin')));
     expectOneLineFailure(await weatherkd('train-teacher', '--resume', tuned, '--init', run), /--init starts a new run/, 2);
+    expectOneLineFailure(await weatherkd('train-teacher', '--resume', run, '--steps', '1'), /--steps 1 is fewer than the 3 steps this run has already done/);
     expectOneLineFailure(await weatherkd('train-teacher', '--init', path.join(dir, 'nothing'), '--out', path.join(dir, 'x')), /no model/);
     expectOneLineFailure(await weatherkd('train-teacher', '--identity-share', '2', '--out', path.join(dir, 'y')), /identity-share/, 2);
     expectOneLineFailure(await weatherkd('train-teacher', '--weathers', 'rain,fog', '--out', path.join(dir, 'y')), /--weathers: unknown value "fog"/, 2);
@@ -299,7 +321,7 @@ describe('weatherkd train-teacher', () => {
     expectOneLineFailure(await weatherkd('train-teacher', '--photo-share', '0.5', '--out', path.join(dir, 'z')), /--photo-share needs --photos/, 2);
     expectOneLineFailure(
       await weatherkd('train-teacher', '--photos', path.join(dir, 'set'), '--out', path.join(dir, 'z')),
-      /holds no PNG, JPEG, WebP or BMP photos/,
+      /holds no PNG, JPEG, WebP or BMP photos; its subfolders input, target do: pass one of them/,
     );
   });
 

@@ -1,6 +1,7 @@
 // The train-teacher loop: progress line, periodic validation and checkpoints, clean stop on
 // SIGINT/SIGTERM. Loaded by commands/train-teacher.ts when that command runs (it loads tfjs).
 
+import { readdirSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describeReport } from '../core/backend/select';
@@ -83,7 +84,14 @@ async function readPhotos(dir: string, expected?: string[], exclude: string[] = 
   } catch (e) {
     throw new CliError(`cannot read the photo folder ${dir}: ${e instanceof Error ? e.message : String(e)}`);
   }
-  if (names.length === 0) throw new CliError(`${dir} holds no PNG, JPEG, WebP or BMP photos`);
+  if (names.length === 0) {
+    const withPhotos = (await readdir(dir, { withFileTypes: true }))
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .filter((sub) => readdirSync(path.join(dir, sub)).some(isImageFile));
+    const hint = withPhotos.length > 0 ? `; its subfolders ${withPhotos.slice(0, 3).join(', ')} do: pass one of them` : '';
+    throw new CliError(`${dir} holds no PNG, JPEG, WebP or BMP photos${hint}`);
+  }
   if (exclude.length > 0) {
     const stem = (n: string) => n.replace(/\.[^.]+$/, '');
     const unknown = exclude.filter((e) => !names.some((n) => n === e || stem(n) === e));
@@ -139,6 +147,9 @@ export async function trainTeacher(args: TrainTeacherArgs, io: CliIO): Promise<v
     throw e instanceof Error ? new CliError(e.message) : e;
   }
   try {
+    if (resumed && args.steps !== undefined && args.steps < trainer.step) {
+      throw new CliError(`--steps ${args.steps} is fewer than the ${trainer.step} steps this run has already done`);
+    }
     if (resumed && args.steps !== undefined && args.steps !== trainer.recipe.steps) {
       io.stderr.write(
         `note: the run was planned for ${trainer.recipe.steps} steps; its cosine schedule now stretches to ${args.steps}, ` +
@@ -159,7 +170,8 @@ async function loop(trainer: TeacherTrainer, args: TrainTeacherArgs, resumedFrom
   const tty = (process.stderr as { isTTY?: boolean }).isTTY === true && io.stderr === process.stderr;
   const err = (line: string) => io.stderr.write(`${tty ? '\r\x1b[K' : ''}${line}\n`);
   err(
-    `${resumedFrom ? `resuming ${resumedFrom} at step ${trainer.step}` : `new run in ${args.outDir}`}: ` +
+    `${resumedFrom ? `resuming ${resumedFrom} at step ${trainer.step}` : `new run in ${args.outDir}`}` +
+      `${!resumedFrom && r.init ? ` fine-tuning ${r.init.model}` : ''}: ` +
       `${typeof r.model === 'string' ? r.model : 'custom'} restorer, ${countRestorerParams(config).toLocaleString('en')} parameters, ` +
       `${Math.round(restorerFlopsPerPixel(config)).toLocaleString('en')} FLOPs/pixel; batch ${r.batch} of ${r.patch}x${r.patch}, ` +
       `${total} steps, lr ${r.lr} (warm-up ${r.warmupSteps}, cosine to ${(r.lr * r.finalLrFraction).toExponential(1)}), seed ${r.seed}`,

@@ -8,9 +8,10 @@ import { guarded } from '../workers/client';
 import { labWorker } from '../workers/lab-client';
 import { decodeToRGB } from '../workers/decode-image';
 import { grayImage, ImageCanvas } from './ImageCanvas';
+import { DATA_VIEW_SIZES, decodeDataShare, encodeDataShare } from '../core/data/share';
+import { useShareQuery } from './share-link';
 
 const SOURCE_LABEL: Record<string, string> = { scene: 'Procedural scene (with depth)', 'dead-leaves': 'Dead leaves', user: 'Your photo' };
-const SIZES = [128, 256, 384, 512];
 
 function fmt(v: number, digits: number): string {
   return Number.isFinite(v) ? v.toFixed(digits) : '∞';
@@ -40,6 +41,24 @@ export function DataView() {
   const [uploadError, setUploadError] = useState<string | null>(null);
   const fixed = params[weather] ?? {};
   const effectiveSource = source === 'user' && !userImage ? 'scene' : source;
+  const [shared, setShared] = useState<string | null>(null);
+  const [shareUrl, setShareUrl] = useState('');
+  // A share link (#data?weather=...) sets the view once.
+  useShareQuery('data', (query) => {
+    const { view, problems } = decodeDataShare(query);
+    const store = useDataViewStore.getState();
+    store.set({ source: view.source, weather: view.weather, seed: view.seed, size: view.size, params: { ...store.params, [view.weather]: view.params } });
+    setShared(
+      `The view shows a shared link (${WEATHERS[view.weather].label}, seed ${view.seed}).${problems.length ? ` Not used: ${problems.join('; ')}.` : ''}`,
+    );
+  });
+
+  function onShare() {
+    const view = { source: effectiveSource === 'user' ? 'scene' : effectiveSource, weather, seed, size, params: fixed };
+    const url = `${location.origin}${location.pathname}#data?${encodeDataShare(view)}`;
+    setShareUrl(url);
+    navigator.clipboard?.writeText(url).catch(() => undefined);
+  }
 
   const main = useLatest<SynthesisResult>(() => {
     const lab = labWorker();
@@ -80,6 +99,11 @@ export function DataView() {
     <section className="view" aria-label="Data">
       <div className="panel">
         <h2>Synthetic weather</h2>
+        {shared && (
+          <p className="notice" role="status" data-testid="data-share-loaded">
+            {shared}
+          </p>
+        )}
         <label className="field">
           Clean source
           <select data-testid="data-source" value={source} onChange={(e) => set({ source: e.target.value as typeof source })}>
@@ -125,7 +149,7 @@ export function DataView() {
         <label className="field">
           Size
           <select value={size} onChange={(e) => set({ size: Number(e.target.value) })}>
-            {SIZES.map((s) => (
+            {DATA_VIEW_SIZES.map((s) => (
               <option key={s} value={s}>
                 {s} × {s}
               </option>
@@ -156,6 +180,17 @@ export function DataView() {
         <button className="secondary" onClick={() => resetParams(weather)} disabled={Object.keys(fixed).length === 0}>
           Sample all from the seed
         </button>
+        <p>
+          <button className="secondary" data-testid="data-share-link" onClick={onShare} title="A link that opens this view with this weather, seed and sliders">
+            Share link
+          </button>
+        </p>
+        {shareUrl && (
+          <label className="field">
+            Link (copied to the clipboard{source === 'user' ? '; your photo is not in it' : ''})
+            <input readOnly value={shareUrl} data-testid="data-share-url" onFocus={(e) => e.target.select()} />
+          </label>
+        )}
       </div>
 
       <div className="panel">

@@ -1,7 +1,9 @@
 import { useState } from 'react';
+import { unpackModelZip } from '../core/models/model-zip';
 
 /**
- * Picks a saved restorer: its model.json plus the weight file(s) it names, chosen together.
+ * Picks a saved restorer: one .zip as the page downloads it, or its model.json plus the weight
+ * file(s) it names, chosen together.
  * Reports a clear error for anything else; the model itself is checked by the caller.
  */
 export function ModelFilesInput({ onLoaded }: { onLoaded(modelJson: object, weights: ArrayBuffer, name: string): Promise<void> }) {
@@ -14,8 +16,14 @@ export function ModelFilesInput({ onLoaded }: { onLoaded(modelJson: object, weig
     setError(null);
     setBusy(true);
     try {
+      const zip = files.find((f) => f.name.toLowerCase().endsWith('.zip'));
+      if (zip) {
+        const { modelJson, weights } = unpackModelZip(new Uint8Array(await zip.arrayBuffer()), zip.name);
+        await onLoaded(modelJson, weights, zip.name);
+        return;
+      }
       const jsonFile = files.find((f) => f.name.endsWith('.json'));
-      if (!jsonFile) throw new Error('Choose the model.json file together with its weight file (weights.bin).');
+      if (!jsonFile) throw new Error('Choose a model .zip, or the model.json file together with its weight file (weights.bin).');
       let modelJson: { weightsManifest?: { paths?: string[] }[] };
       try {
         modelJson = JSON.parse(await jsonFile.text());
@@ -47,8 +55,8 @@ export function ModelFilesInput({ onLoaded }: { onLoaded(modelJson: object, weig
 
   return (
     <label className="field">
-      Load a saved model (model.json + weights.bin)
-      <input type="file" multiple accept=".json,.bin" data-testid="model-files-input" disabled={busy} onChange={(e) => load(e.target.files)} />
+      Load a saved model (.zip, or model.json + weights.bin)
+      <input type="file" multiple accept=".zip,.json,.bin" data-testid="model-files-input" disabled={busy} onChange={(e) => load(e.target.files)} />
       {error && (
         <span className="error" role="alert" data-testid="model-files-error">
           {error}

@@ -68,7 +68,8 @@ export interface TrainTeacherArgs {
   /** Also keep every checkpoint's weights as RUN/snapshots/step-N (to choose among them later). */
   keepWeights: boolean;
   logEvery: number;
-  backend: string;
+  /** Undefined: the best available (wasm in Node), not reported as forced. */
+  backend: string | undefined;
 }
 
 function trainingCommand(task: RecipeTask) {
@@ -130,7 +131,7 @@ function trainingCommand(task: RecipeTask) {
         description: "also keep each checkpoint's weights in DIR/snapshots/step-N, a model folder for --model",
       },
       'log-every': { type: 'string', valueName: 'N', default: '10', description: 'progress line every N steps when stderr is not a terminal' },
-      backend: backendOption('wasm'),
+      backend: backendOption(),
     },
     async run({ values }, io) {
       const recipe: RecipeFlags = {};
@@ -180,7 +181,7 @@ function trainingCommand(task: RecipeTask) {
         checkpointEveryMs: floatOption('checkpoint-minutes', values['checkpoint-minutes'], 0, 1e6) * 60_000,
         keepWeights: values['keep-weights'] === true,
         logEvery: intOption('log-every', values['log-every'], 1),
-        backend: values.backend ?? 'wasm',
+        backend: values.backend,
       };
       const { trainTeacher } = await import('../teacher-training');
       await trainTeacher(args, io);

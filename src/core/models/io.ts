@@ -4,13 +4,14 @@
 // model.json's userDefinedMetadata.weatherkd, so a loaded file knows its architecture and preset.
 
 import { tf } from '../tf';
+import { DEFAULT_WEIGHTS_PATH, ModelFileError } from './model-format';
 import { countRestorerParams } from './complexity';
 import { assertTopologyMatchesConfig, Restorer } from './restorer';
 import { findPresetName, RestorerConfigError, type RestorerConfig, type RestorerPresetName, validateRestorerConfig } from './restorer-config';
 
 export const WEATHERKD_METADATA_KEY = 'weatherkd';
 export const RESTORER_FORMAT_VERSION = 1;
-export const DEFAULT_WEIGHTS_PATH = 'weights.bin';
+export { DEFAULT_WEIGHTS_PATH, ModelFileError };
 
 /** What model.json's userDefinedMetadata.weatherkd holds for a restorer. */
 export interface RestorerMetadata {
@@ -33,14 +34,6 @@ export interface RestorerFiles {
   modelJson: RestorerModelJson;
   /** All weights, in weightsManifest order, as one buffer. */
   weightsBin: ArrayBuffer;
-}
-
-/** A model file that cannot be loaded; the message says why, for the user. */
-export class ModelFileError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ModelFileError';
-  }
 }
 
 export interface SaveRestorerOptions {

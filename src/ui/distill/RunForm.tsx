@@ -1,5 +1,5 @@
 // The Distill form: method, preset and settings, rendered from the parameter tables.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { MethodCatalogItem } from '../../core/methods/registry';
 import { inputFromParams, RUN_PARAMS, RUN_PRESET_NAMES, type RunParamKey, type RunPresetName } from '../../core/run/config';
 import type { ParamValue } from '../../core/run/params';
@@ -14,6 +14,7 @@ import { ParamField } from '../ParamField';
 import { SweepPanel } from './SweepPanel';
 import { TrainPairs } from './TrainPairs';
 import { WebPools } from './WebPools';
+import { useShareQuery } from '../share-link';
 
 /** The settings every run shows; the others are under "More settings". */
 const MAIN: readonly RunParamKey[] = ['student', 'steps', 'seed', 'batch', 'patch'];
@@ -28,18 +29,15 @@ export function RunForm({ catalog }: { catalog: MethodCatalogItem[] }) {
   const [error, setError] = useState<string | null>(null);
   const [shared, setShared] = useState<{ note: string; problems: string[] } | null>(null);
   const [shareUrl, setShareUrl] = useState('');
-  // A share link (#distill?method=...) fills the form once, then leaves the plain #distill.
-  useEffect(() => {
-    const [tab, query] = location.hash.split('?');
-    if (!query) return;
+  // A share link (#distill?method=...) fills the form once.
+  useShareQuery('distill', (query) => {
     const { form: f, problems } = decodeShare(query, catalog);
     useDistillForm.getState().load(f);
-    history.replaceState(null, '', tab);
     setShared({
       note: `The form holds the settings of a shared link (${f.method}, ${f.preset} budget, ${Object.keys(f.values).length + Object.keys(f.methodOptions).length} changed settings).`,
       problems,
     });
-  }, [catalog]);
+  });
   const method = catalog.find((m) => m.id === form.method) ?? catalog[0];
   const options = form.methodOptions[method.id] ?? {};
   const params = formParams(form);

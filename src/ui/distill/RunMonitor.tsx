@@ -13,11 +13,12 @@ import { downloadBlob, downloadRun, runFileStem } from '../download';
 import { ArtifactsPanel } from './ArtifactsPanel';
 import { formatDuration } from '../../core/format';
 import { evaluationsCsv } from '../../state/run-export';
+import { packModelZip } from '../../core/models/model-zip';
 
-async function downloadModel(id: string) {
+/** The student as one ZIP (model.json + weights.bin): unzipped, a folder for the CLI's --model. */
+async function downloadModel(id: string, stem: string) {
   const files = await readModelFiles(id, import.meta.env.BASE_URL);
-  downloadBlob(new Blob([JSON.stringify(files.modelJson)], { type: 'application/json' }), 'model.json');
-  downloadBlob(new Blob([files.weights], { type: 'application/octet-stream' }), 'weights.bin');
+  downloadBlob(new Blob([packModelZip(files.modelJson, files.weights) as Uint8Array<ArrayBuffer>], { type: 'application/zip' }), `${stem}-student.zip`);
 }
 
 /** D4IR's prompts in 2-D, one dot per held-out image, coloured by its true weather. */
@@ -152,8 +153,8 @@ export function RunMonitor({ run }: { run: RunRecord }) {
           >
             Restore photos with this student
           </button>{' '}
-          <button className="secondary" onClick={() => downloadModel(run.modelId!)}>
-            Download (model.json + weights.bin)
+          <button className="secondary" data-testid="student-download" onClick={() => downloadModel(run.modelId!, runFileStem(run))}>
+            Download the student (.zip)
           </button>
         </p>
       )}
