@@ -9,7 +9,7 @@ import { labWorker } from '../workers/lab-client';
 import { decodeToRGB } from '../workers/decode-image';
 import { grayImage, ImageCanvas } from './ImageCanvas';
 import { DATA_VIEW_SIZES, decodeDataShare, encodeDataShare } from '../core/data/share';
-import { useShareQuery } from './share-link';
+import { ShareLink, useShareQuery } from './share-link';
 
 const SOURCE_LABEL: Record<string, string> = { scene: 'Procedural scene (with depth)', 'dead-leaves': 'Dead leaves', user: 'Your photo' };
 
@@ -42,7 +42,6 @@ export function DataView() {
   const fixed = params[weather] ?? {};
   const effectiveSource = source === 'user' && !userImage ? 'scene' : source;
   const [shared, setShared] = useState<string | null>(null);
-  const [shareUrl, setShareUrl] = useState('');
   // A share link (#data?weather=...) sets the view once.
   useShareQuery('data', (query) => {
     const { view, problems } = decodeDataShare(query);
@@ -53,11 +52,9 @@ export function DataView() {
     );
   });
 
-  function onShare() {
+  function shareUrl() {
     const view = { source: effectiveSource === 'user' ? 'scene' : effectiveSource, weather, seed, size, params: fixed };
-    const url = `${location.origin}${location.pathname}#data?${encodeDataShare(view)}`;
-    setShareUrl(url);
-    navigator.clipboard?.writeText(url).catch(() => undefined);
+    return `${location.origin}${location.pathname}#data?${encodeDataShare(view)}`;
   }
 
   const main = useLatest<SynthesisResult>(() => {
@@ -180,17 +177,12 @@ export function DataView() {
         <button className="secondary" onClick={() => resetParams(weather)} disabled={Object.keys(fixed).length === 0}>
           Sample all from the seed
         </button>
-        <p>
-          <button className="secondary" data-testid="data-share-link" onClick={onShare} title="A link that opens this view with this weather, seed and sliders">
-            Share link
-          </button>
-        </p>
-        {shareUrl && (
-          <label className="field">
-            Link (copied to the clipboard{source === 'user' ? '; your photo is not in it' : ''})
-            <input readOnly value={shareUrl} data-testid="data-share-url" onFocus={(e) => e.target.select()} />
-          </label>
-        )}
+        <ShareLink
+          testId="data-share"
+          title="A link that opens this view with this weather, seed and sliders"
+          makeUrl={shareUrl}
+          note={source === 'user' ? '; your photo is not in it' : ''}
+        />
       </div>
 
       <div className="panel">

@@ -14,7 +14,7 @@ import { ParamField } from '../ParamField';
 import { SweepPanel } from './SweepPanel';
 import { TrainPairs } from './TrainPairs';
 import { WebPools } from './WebPools';
-import { useShareQuery } from '../share-link';
+import { ShareLink, useShareQuery } from '../share-link';
 
 /** The settings every run shows; the others are under "More settings". */
 const MAIN: readonly RunParamKey[] = ['student', 'steps', 'seed', 'batch', 'patch'];
@@ -28,7 +28,6 @@ export function RunForm({ catalog }: { catalog: MethodCatalogItem[] }) {
   const teacherAvailable = useModelsStore((s) => s.models.some((m) => m.id === TEACHER_ROLES.restorer.shippedModel));
   const [error, setError] = useState<string | null>(null);
   const [shared, setShared] = useState<{ note: string; problems: string[] } | null>(null);
-  const [shareUrl, setShareUrl] = useState('');
   // A share link (#distill?method=...) fills the form once.
   useShareQuery('distill', (query) => {
     const { form: f, problems } = decodeShare(query, catalog);
@@ -55,12 +54,6 @@ export function RunForm({ catalog }: { catalog: MethodCatalogItem[] }) {
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }
-  }
-
-  function onShare() {
-    const url = `${location.origin}${location.pathname}#distill?${encodeShare({ method: method.id, preset: form.preset, values: form.values, methodOptions: options })}`;
-    setShareUrl(url);
-    navigator.clipboard?.writeText(url).catch(() => undefined);
   }
 
   const field = (key: RunParamKey) => (
@@ -135,17 +128,13 @@ export function RunForm({ catalog }: { catalog: MethodCatalogItem[] }) {
       </button>
       {busy && <p className="hint">One run at a time: pause or stop the current one first.</p>}
       <SweepPanel catalog={catalog} teacherId={TEACHER_ROLES.restorer.shippedModel} busy={busy} />
-      <p>
-        <button className="secondary" data-testid="share-link" onClick={onShare} title="A link that opens this form with these settings">
-          Share link
-        </button>
-      </p>
-      {shareUrl && (
-        <label className="field">
-          Link (copied to the clipboard)
-          <input readOnly value={shareUrl} data-testid="share-url" onFocus={(e) => e.target.select()} />
-        </label>
-      )}
+      <ShareLink
+        testId="share"
+        title="A link that opens this form with these settings"
+        makeUrl={() =>
+          `${location.origin}${location.pathname}#distill?${encodeShare({ method: method.id, preset: form.preset, values: form.values, methodOptions: options })}`
+        }
+      />
     </div>
   );
 }
