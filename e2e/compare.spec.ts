@@ -13,8 +13,12 @@ test('two finished runs compare side by side: curves, a table with the best mark
   test.setTimeout(240_000);
   await page.goto('/#distill');
   const monitor = page.getByTestId('run-monitor');
-  for (const seed of ['1', '2']) {
-    await page.getByTestId('method-select').selectOption('scratch');
+  // kd scores the teacher on the evaluation images too, so its restorations join the students'.
+  for (const [method, seed] of [
+    ['kd', '1'],
+    ['scratch', '2'],
+  ]) {
+    await page.getByTestId('method-select').selectOption(method);
     await page.getByTestId('run-preset').selectOption('quick');
     await page.getByTestId('run-steps').fill('8');
     await page.getByTestId('run-seed').fill(seed);
@@ -34,8 +38,9 @@ test('two finished runs compare side by side: curves, a table with the best mark
   await expect(page.getByTestId('compare-config-diff')).toContainText('seed');
   const [fromCompare] = await Promise.all([page.waitForEvent('download'), page.getByTestId('compare-download').first().click()]);
   expect(fromCompare.suggestedFilename()).toMatch(/\.json$/);
-  // Degraded, each student, clean.
-  await expect(page.getByTestId('compare-images').locator('figure').first().locator('canvas')).toHaveCount(4);
+  // Degraded, each student, the teacher, clean.
+  await expect(page.getByTestId('compare-images').locator('figure').first().locator('canvas')).toHaveCount(5);
+  await expect(page.getByTestId('compare-images').locator('figcaption').first()).toContainText('· teacher · clean');
   // The user's own photos: paired by name, then the teacher and both students scored on them.
   await page.getByTestId('eval-set-inputs').setInputFiles([await png('p1.png', 90), await png('p2.png', 140), await png('p3.png', 60)]);
   await page.getByTestId('eval-set-targets').setInputFiles([await png('p1.png', 100), await png('p2.png', 150)]);
@@ -74,19 +79,34 @@ test('two finished runs compare side by side: curves, a table with the best mark
   await fresh.close();
 });
 
-test('a sweep of two seeds queued from the form runs both, one after the other, and opens in the Compare view', async ({ page, pageErrors, offsite }) => {
+test('a sweep of two seeds queued from the form runs both, one after the other, survives a reload and opens in the Compare view', async ({
+  page,
+  pageErrors,
+  offsite,
+}) => {
   void pageErrors;
   void offsite;
-  test.setTimeout(240_000);
+  test.setTimeout(300_000);
   await page.goto('/#distill');
   await page.getByTestId('method-select').selectOption('scratch');
   await page.getByTestId('run-preset').selectOption('quick');
-  await page.getByTestId('run-steps').fill('6');
+  await page.getByTestId('run-steps').fill('30');
   await page.getByTestId('sweep-form').locator('summary').click();
   await page.getByTestId('sweep-seeds').fill('4,5');
   await page.getByTestId('sweep-start').click();
-  await expect(page.getByTestId('sweep-progress')).toContainText('of 2');
-  await expect(page.getByTestId('compare-view')).toBeVisible({ timeout: 180_000 });
+  await expect(page.getByTestId('sweep-progress')).toContainText('Run 1 of 2');
+  // The first run is paused (which keeps a checkpoint) and the page goes away: after the reload the
+  // run continues from that step by itself and the queue goes on.
+  const monitor = page.getByTestId('run-monitor');
+  await expect.poll(async () => Number(await page.getByTestId('run-step').textContent()), { timeout: 120_000 }).toBeGreaterThan(0);
+  await page.getByTestId('run-pause').click();
+  await expect(monitor).toHaveAttribute('data-state', 'paused');
+  const checkpointAt = Number(await page.getByTestId('run-step').textContent());
+  await page.reload();
+  await expect(page.getByTestId('sweep-progress')).toContainText('Run 1 of 2', { timeout: 60_000 });
+  await expect(monitor).toHaveAttribute('data-state', 'running', { timeout: 120_000 });
+  expect(Number(await page.getByTestId('run-step').textContent()), 'the run went on from its checkpoint, not from step 0').toBeGreaterThanOrEqual(checkpointAt);
+  await expect(page.getByTestId('compare-view')).toBeVisible({ timeout: 240_000 });
   await expect(page.getByTestId('compare-view')).toContainText('Compare 2 runs');
   await expect(page.getByTestId('compare-table').locator('tbody tr')).toHaveCount(2);
   await expect(page.getByTestId('compare-legend')).toContainText('seed 4 (sweep)');

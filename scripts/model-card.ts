@@ -206,7 +206,10 @@ async function main(): Promise<void> {
       if (!existsSync(dir)) continue;
       const summary = await evaluateFilePairs(restorer, await pairByStem(dir, dir), { tile: 512, overlap: 64 });
       const trained = photoDirs(training.recipe).includes(path.resolve(dir));
-      cleanSets.push({ name, summary, ...(trained ? { note: 'training photos' } : {}) });
+      const photos = (training.recipe as Record<string, unknown> | null)?.photos as TeacherRecipe['photos'];
+      const heldOut = photos ? heldOutPhotos(photos).length : 0;
+      const note = heldOut > 0 ? `training photos, ${heldOut} of them held out` : 'training photos';
+      cleanSets.push({ name, summary, ...(trained ? { note } : {}) });
       log(`${name} (clean, ${summary.count}): restored vs the photo ${fmt(summary.output)}`);
     }
   } else {
@@ -493,7 +496,8 @@ function markdown(
     '',
     `- Steps: ${t.steps ?? 'unknown'}${planned !== null && t.steps !== planned ? ` of ${planned} planned` : ''}` +
       `${stages.length > 1 ? ` in the last of ${stages.length} stages (see Recipe); ${totalSteps} in all` : ''}.`,
-    `- Wall time: ${hours}, in ${t.sessions.length || '?'} session(s)` + `${stages.length > 1 ? `; ${totalHours} h in all stages` : ''}.`,
+    `- Wall time: ${hours}${t.sessions.length ? `, in ${t.sessions.length} session(s)` : ''}` +
+      `${stages.length > 1 ? `; ${totalHours} h in all stages` : ''}.`,
     `- Backend: ${t.backend ?? 'unknown'}${t.device ? ` (${t.device})` : ''}.`,
     ...(values.note ?? []).map((n) => `- ${n}`),
     ...(t.finalLoss !== null ? [`- Final training loss (mean of the last 100 steps): ${t.finalLoss.toFixed(5)}.`] : []),

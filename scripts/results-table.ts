@@ -1,14 +1,18 @@
-// Runs every distillation method at one fixed budget through the public command line, scores
-// each student on the synthetic evaluation set and on the real rain12 set, and writes the table
-// into README.md between the results markers (and the raw numbers to docs/results.json).
-//   npx tsx scripts/results-table.ts [--methods scratch,kd,dfl,dfl@900] [--steps 800] [--student student-10] [--parallel 2]
+// Runs every distillation method at one fixed budget over several seeds through the public command
+// line, scores each student on the synthetic evaluation set and on every real paired set beside the
+// project (../shared/data; skipped with a message when absent; rain100h on its test half), and writes
+// mean ± standard deviation over seeds into README.md between the results markers. Every single run
+// goes to docs/results.json.
+//   npx tsx scripts/results-table.ts [--methods scratch,kd,dfl,dfl@900] [--steps 150] [--seeds 1,2,3]
+//        [--student student-10] [--parallel 2] [--equal-time dfl:d4ir] [--row 'LABEL=METHOD FLAG...'] [--append]
 // "METHOD@N" runs that method with N student steps instead of --steps. --equal-time A:B adds a row
-// for method A with as many steps as fit in B's wall time (A's time per step measured in its own
-// row). --append keeps the rows already in docs/results.json (same budget and seed; a row with the
-// same label is replaced), so a new method joins the table without rerunning the others.
-// --row 'LABEL=METHOD FLAG...' (repeatable) adds a row with its own distill flags, e.g.
-// --row 'scratch, full set=scratch --train-set 2000'. Nothing is cached between runs: each wall
-// time includes every model a method trains.
+// for method A with as many steps as fit in B's mean wall time (A's time per step measured in its own
+// row). --row 'LABEL=METHOD FLAG...' (repeatable) adds a row with its own distill flags, e.g.
+// --row 'scratch, full set=scratch --train-set 2000'. --append keeps the rows already in
+// docs/results.json (a row with the same label is replaced).
+// Resumable: each run's scores are saved in its own folder (runs/results/<label>-s<seed>/row.json)
+// and reused when the same command runs again, so a table can span several sittings. Model caches
+// are off: each wall time includes every model a method trains.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -16,14 +20,22 @@ import { parseArgs, promisify } from 'node:util';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '..');
-const RAIN12 = path.resolve(ROOT, '../shared/data/rain12');
+const DATA = path.resolve(ROOT, '../shared/data');
+/** The real paired sets, each in the convention its papers report (docs/data.md); rain100h on its test half only. */
+const REAL_SETS = [
+  { name: 'rain100h', split: 'test', channel: 'Y' },
+  { name: 'rain100l-10', channel: 'Y' },
+  { name: 'rain12', channel: 'Y' },
+  { name: 'raindrop-4', channel: 'RGB' },
+  { name: 'sots-outdoor-2', channel: 'RGB' },
+] as const;
 
 const { values } = parseArgs({
   options: {
     methods: { type: 'string', default: 'scratch,kd,dfl' },
-    steps: { type: 'string', default: '800' },
+    steps: { type: 'string', default: '150' },
     student: { type: 'string', default: 'student-10' },
-    seed: { type: 'string', default: '1' },
+    seeds: { type: 'string', default: '1,2,3' },
     parallel: { type: 'string', default: '2' },
     'equal-time': { type: 'string', multiple: true, default: [] },
     row: { type: 'string', multiple: true, default: [] },
@@ -39,6 +51,7 @@ interface Scores {
   ssim_y: number;
 }
 type EvalBlock = Record<string, Scores> & { mean: Scores };
+type RealScores = Record<string, { input: Scores; output: Scores }>;
 interface DistillJson {
   method: string;
   status: string;
@@ -48,48 +61,65 @@ interface DistillJson {
   student: { preset: string; params: number; flops_per_pixel: number };
   eval: { student: EvalBlock; teacher: EvalBlock | null; untrained: EvalBlock; input: EvalBlock };
 }
-interface Row extends DistillJson {
+/** One run of one row with one seed, as docs/results.json keeps it. */
+interface Run extends DistillJson {
   label: string;
-  rain12: { input: Scores; output: Scores } | null;
+  seed: number;
+  args: string[];
+  real: RealScores;
+}
+interface Job {
+  label: string;
+  seed: number;
+  args: string[];
 }
 
 const cli = (args: string[]) => run('node', [path.join(ROOT, 'bin/weatherkd.mjs'), ...args], { cwd: ROOT, maxBuffer: 64 << 20 });
+const sets = REAL_SETS.filter((s) => existsSync(path.join(DATA, s.name, 'input')));
+if (sets.length < REAL_SETS.length)
+  process.stderr.write(`results: ${DATA} lacks some real sets; the table shows only ${sets.map((s) => s.name).join(', ') || 'none'}\n`);
 
-async function runMethod(entry: string): Promise<Row> {
+async function scoreReal(model: string): Promise<RealScores> {
+  const out: RealScores = {};
+  for (const s of sets) {
+    const dir = path.join(DATA, s.name);
+    const split = 'split' in s ? ['--split', s.split] : [];
+    const { stdout } = await cli(['eval', '--input', path.join(dir, 'input'), '--target', path.join(dir, 'target'), '--model', model, ...split, '--json']);
+    const r = JSON.parse(stdout) as { input: Scores; output: Scores };
+    out[s.name] = { input: r.input, output: r.output };
+  }
+  return out;
+}
+
+/** The jobs of one row: its label and distill arguments, once per seed. */
+function rowJobs(entry: string, seeds: number[]): Job[] {
   const eq = entry.indexOf('=');
   const [spec, ...flags] = (eq < 0 ? entry : entry.slice(eq + 1)).trim().split(/\s+/);
   const [method, steps = values.steps!] = spec.split('@');
   const label = eq >= 0 ? entry.slice(0, eq).trim() : spec.includes('@') ? `${method} (${steps} steps)` : method;
-  const dir = path.join(values.out!, label.replace(/[^a-z0-9@.-]+/gi, '-'));
+  return seeds.map((seed) => ({
+    label,
+    seed,
+    args: ['distill', '--method', method, '--student', values.student!, '--steps', steps, '--seed', String(seed), '--cache', 'off', '--json', ...flags],
+  }));
+}
+
+/** Runs one job, or reuses its saved scores when an earlier sitting ran the same arguments. */
+async function runJob(job: Job): Promise<Run> {
+  const dir = path.join(values.out!, `${job.label.replace(/[^a-z0-9@.-]+/gi, '-')}-s${job.seed}`);
+  const saved = path.join(dir, 'row.json');
+  if (existsSync(saved)) {
+    const old = JSON.parse(readFileSync(saved, 'utf8')) as Run;
+    if (JSON.stringify(old.args) === JSON.stringify(job.args)) return old;
+  }
   mkdirSync(dir, { recursive: true });
   const t0 = Date.now();
-  process.stderr.write(`results: ${label} started\n`);
-  const { stdout } = await cli([
-    'distill',
-    '--method',
-    method,
-    '--student',
-    values.student!,
-    '--steps',
-    steps,
-    '--seed',
-    values.seed!,
-    '--cache',
-    'off',
-    '--out',
-    dir,
-    '--json',
-    ...flags,
-  ]);
-  const d = JSON.parse(stdout) as DistillJson;
-  let rain12: Row['rain12'] = null;
-  if (existsSync(RAIN12)) {
-    const { stdout: e } = await cli(['eval', '--input', path.join(RAIN12, 'input'), '--target', path.join(RAIN12, 'target'), '--model', dir, '--json']);
-    const r = JSON.parse(e) as { input: Scores; output: Scores };
-    rain12 = { input: r.input, output: r.output };
-  }
-  process.stderr.write(`results: ${label} done in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
-  return { ...d, label, rain12 };
+  process.stderr.write(`results: ${job.label} seed ${job.seed} started\n`);
+  const { stdout } = await cli([...job.args, '--out', dir]);
+  const r: Run = { ...(JSON.parse(stdout) as DistillJson), label: job.label, seed: job.seed, args: job.args, real: await scoreReal(dir) };
+  writeFileSync(saved, JSON.stringify(r));
+  process.stderr.write(`results: ${job.label} seed ${job.seed} done in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
+  return r;
 }
 
 async function pool<T, R>(items: T[], n: number, fn: (t: T) => Promise<R>): Promise<R[]> {
@@ -106,77 +136,104 @@ async function pool<T, R>(items: T[], n: number, fn: (t: T) => Promise<R>): Prom
   return out;
 }
 
-const f2 = (x: number) => x.toFixed(2);
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+/** Sample standard deviation (n - 1); 0 for one value. */
+const sd = (xs: number[]) => (xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)));
+/** "PSNR ± sd / SSIM" over seeds (no ± for one seed). */
+function cell(scores: Scores[], channel: 'RGB' | 'Y' = 'RGB'): string {
+  const p = scores.map((s) => (channel === 'Y' ? s.psnr_y : s.psnr));
+  const q = scores.map((s) => (channel === 'Y' ? s.ssim_y : s.ssim));
+  return `${mean(p).toFixed(2)}${scores.length > 1 ? ` ± ${sd(p).toFixed(2)}` : ''} / ${mean(q).toFixed(3)}`;
+}
 /** An argument as a shell would need it typed. */
 const shellWord = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
-const f3 = (x: number) => x.toFixed(3);
+const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
 
-function table(rows: Row[]): string {
-  const weathers = Object.keys(rows[0].eval.student).filter((k) => k !== 'mean');
-  const head = ['method', ...weathers, 'mean', 'rain12 (Y)', 'params', 'FLOPs/px', 'steps', 'wall time', 'backend'];
-  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
-  const ps = (s: Scores) => `${f2(s.psnr)} / ${f3(s.ssim)}`;
-  const out = [line(head), line(head.map(() => '---'))];
-  const first = rows[0];
-  const ref = (label: string, block: EvalBlock | null, rain12: Scores | null) =>
-    block &&
-    out.push(
+function tables(runs: Run[], teacherReal: RealScores): string {
+  const labels = [...new Set(runs.map((r) => r.label))];
+  const byLabel = (l: string) => runs.filter((r) => r.label === l);
+  const first = runs[0];
+  const weathers = Object.keys(first.eval.student).filter((k) => k !== 'mean');
+  const synth = ['method', ...weathers, 'mean', 'seeds', 'steps', 'wall time (mean)'];
+  const a = [line(synth), line(synth.map(() => '---'))];
+  const refA = (label: string, block: EvalBlock | null) =>
+    block && a.push(line([`*${label}*`, ...weathers.map((w) => cell([block[w]])), cell([block.mean]), '', '', '']));
+  refA('input (degraded)', first.eval.input);
+  refA('untrained student', first.eval.untrained);
+  refA('teacher', first.eval.teacher);
+  for (const l of labels) {
+    const rs = byLabel(l);
+    a.push(
       line([
-        `*${label}*`,
-        ...weathers.map((w) => ps(block[w])),
-        ps(block.mean),
-        rain12 ? `${f2(rain12.psnr_y)} / ${f3(rain12.ssim_y)}` : '–',
-        '',
-        '',
-        '',
-        '',
-        '',
-      ]),
-    );
-  ref('input (degraded)', first.eval.input, first.rain12?.input ?? null);
-  ref('untrained student', first.eval.untrained, null);
-  ref('teacher', first.eval.teacher, null);
-  for (const r of rows) {
-    out.push(
-      line([
-        `**${r.label}**`,
-        ...weathers.map((w) => ps(r.eval.student[w])),
-        `**${ps(r.eval.student.mean)}**`,
-        r.rain12 ? `${f2(r.rain12.output.psnr_y)} / ${f3(r.rain12.output.ssim_y)}` : '–',
-        `${(r.student.params / 1e3).toFixed(0)} k`,
-        `${(r.student.flops_per_pixel / 1e3).toFixed(1)} k`,
-        String(r.steps),
-        `${(r.seconds / 60).toFixed(1)} min`,
-        r.backend.split(' ')[0],
+        `**${l}**`,
+        ...weathers.map((w) => cell(rs.map((r) => r.eval.student[w]))),
+        `**${cell(rs.map((r) => r.eval.student.mean))}**`,
+        String(rs.length),
+        String(rs[0].steps),
+        `${(mean(rs.map((r) => r.seconds)) / 60).toFixed(1)} min`,
       ]),
     );
   }
-  return out.join('\n');
+  const realHead = ['method', ...sets.map((s) => `${s.name}${'split' in s ? ` ${s.split}` : ''} (${s.channel})`), 'params', 'FLOPs/px', 'backend'];
+  const b = [line(realHead), line(realHead.map(() => '---'))];
+  const refB = (label: string, pick: (s: string) => Scores) => b.push(line([`*${label}*`, ...sets.map((s) => cell([pick(s.name)], s.channel)), '', '', '']));
+  refB('input (degraded)', (s) => first.real[s].input);
+  refB('teacher', (s) => teacherReal[s].output);
+  for (const l of labels) {
+    const rs = byLabel(l);
+    b.push(
+      line([
+        `**${l}**`,
+        ...sets.map((s) =>
+          cell(
+            rs.map((r) => r.real[s.name].output),
+            s.channel,
+          ),
+        ),
+        `${(rs[0].student.params / 1e3).toFixed(0)} k`,
+        `${(rs[0].student.flops_per_pixel / 1e3).toFixed(1)} k`,
+        rs[0].backend.split(' ')[0],
+      ]),
+    );
+  }
+  return `${a.join('\n')}\n\n${sets.length ? b.join('\n') : '(no real paired sets beside the project)'}`;
 }
 
 async function main() {
-  const methods = [...(values.methods ? values.methods.split(',').filter(Boolean) : []), ...values.row!];
-  const rows = await pool(methods, Number(values.parallel), runMethod);
-  const extra = values['equal-time']!.map((pair) => {
+  const seeds = values.seeds!.split(',').map(Number);
+  if (seeds.some((s) => !Number.isInteger(s))) throw new Error(`--seeds ${values.seeds}: give whole numbers, e.g. 1,2,3`);
+  const entries = [...(values.methods ? values.methods.split(',').filter(Boolean) : []), ...values.row!];
+  const parallel = Number(values.parallel);
+  const runs = await pool(
+    entries.flatMap((e) => rowJobs(e, seeds)),
+    parallel,
+    runJob,
+  );
+  const extra = values['equal-time']!.flatMap((pair) => {
     const [a, b] = pair.split(':');
-    const [ra, rb] = [rows.find((r) => r.label === a), rows.find((r) => r.label === b)];
-    if (!ra || !rb) throw new Error(`--equal-time ${pair}: both methods must be in --methods`);
-    return `${a}@${Math.max(1, Math.round((rb.seconds / ra.seconds) * ra.steps))}`;
+    const [ra, rb] = [runs.filter((r) => r.label === a), runs.filter((r) => r.label === b)];
+    if (!ra.length || !rb.length) throw new Error(`--equal-time ${pair}: both methods must be in --methods`);
+    const steps = Math.max(1, Math.round((mean(rb.map((r) => r.seconds)) / mean(ra.map((r) => r.seconds))) * ra[0].steps));
+    return rowJobs(`${a}@${steps}`, seeds);
   });
-  rows.push(...(await pool(extra, Number(values.parallel), runMethod)));
+  runs.push(...(await pool(extra, parallel, runJob)));
+  const teacherFile = path.join(values.out!, 'teacher-real.json');
+  const teacherReal: RealScores = existsSync(teacherFile) ? JSON.parse(readFileSync(teacherFile, 'utf8')) : await scoreReal('teacher');
+  writeFileSync(teacherFile, JSON.stringify(teacherReal));
+
   const jsonPath = path.join(ROOT, 'docs/results.json');
   let commands = [process.argv.slice(2)];
   if (values.append && existsSync(jsonPath)) {
-    const old = JSON.parse(readFileSync(jsonPath, 'utf8')) as { commands: string[][]; rows: Row[] };
+    const old = JSON.parse(readFileSync(jsonPath, 'utf8')) as { commands: string[][]; runs?: Run[] };
     commands = [...old.commands, ...commands];
-    rows.unshift(...old.rows.filter((o) => !rows.some((r) => r.label === o.label)));
+    runs.unshift(...(old.runs ?? []).filter((o) => !runs.some((r) => r.label === o.label)));
   }
-  mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
-  writeFileSync(jsonPath, JSON.stringify({ commands, date: new Date().toISOString(), rows }, null, 2));
+  writeFileSync(jsonPath, JSON.stringify({ commands, date: new Date().toISOString(), runs }, null, 2));
   const md =
-    `Synthetic evaluation set: PSNR (dB, RGB) / SSIM (RGB) per weather type; rain12: Y channel, the deraining convention. ` +
-    `Student ${values.student}, ${values.steps} student steps each unless the row says otherwise, seed ${values.seed}; ` +
-    `commands: ${commands.map((c) => `\`npx tsx scripts/results-table.ts ${c.map(shellWord).join(' ')}\``).join(', then ')}.\n\n${table(rows)}\n`;
+    `Student ${values.student}, ${values.steps} student steps each unless the row says otherwise; mean ± standard deviation over seeds ` +
+    `${seeds.join(', ')} (PSNR in dB / SSIM, mean). Commands: ${commands.map((c) => `\`npx tsx scripts/results-table.ts ${c.map(shellWord).join(' ')}\``).join(', then ')}. ` +
+    `Every run is in \`docs/results.json\`.\n\nSynthetic evaluation set (RGB):\n\n` +
+    `${tables(runs, teacherReal).replace('\n\n|', '\n\nReal paired sets (`../shared/data`; Y for rain, RGB for raindrops and haze):\n\n|')}\n`;
   const readme = path.join(ROOT, 'README.md');
   const text = readFileSync(readme, 'utf8');
   const start = '<!-- results:start -->';

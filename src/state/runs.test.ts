@@ -46,9 +46,16 @@ describe('applyEvent', () => {
     expect(r.losses.step).toEqual([1, 2]);
     expect(r.losses.series.total).toEqual([1, 0.5]);
     expect(r.losses.series.G).toEqual([NaN, 3]);
-    r = applyEvent(r, { type: 'eval', record: { subject: 'teacher', studentStep: 0, totalStep: 0, seconds: 0, millis: 1, scores: scores(30) }, samples: [] });
+    const img = { width: 1, height: 1, data: new Float32Array(3) };
+    const sample = { weather: 'rain' as const, input: img, target: img, restored: img };
+    r = applyEvent(r, {
+      type: 'eval',
+      record: { subject: 'teacher', studentStep: 0, totalStep: 0, seconds: 0, millis: 1, scores: scores(30) },
+      samples: [sample],
+    });
     r = applyEvent(r, { type: 'eval', record: { subject: 'student', studentStep: 2, totalStep: 2, seconds: 2, millis: 1, scores: scores(25) }, samples: [] });
     expect(r.references.teacher!.mean.psnr).toBe(30);
+    expect(r.teacherSamples).toEqual([sample]);
     expect(r.evals).toEqual([{ step: 2, scores: scores(25), seconds: 2 }]);
     expect(r.progress).toMatchObject({ totalStep: 2, studentStep: 2, phase: 'distill' });
   });

@@ -42,6 +42,8 @@ export interface RunRecord {
   /** Fixed reference lines: the teacher, the untrained student and the degraded input. */
   references: { teacher: EvalScores | null; untrained: EvalScores | null; input: EvalScores | null };
   samples: EvalSample[];
+  /** The teacher's restorations of the same evaluation images (absent in older records and teacherless runs). */
+  teacherSamples?: EvalSample[];
   preview: TrainingPreview | null;
   modelId: string | null;
   /** The method's phases as the run planned them (with models reused from the cache marked). */
@@ -150,7 +152,10 @@ export function applyEvent(prev: RunRecord, e: RunEvent): RunRecord {
       if (subject === 'student') {
         r.evals = [...r.evals, { step: totalStep, scores, seconds }];
         if (e.samples.length) r.samples = e.samples;
-      } else r.references = { ...r.references, [subject]: scores };
+      } else {
+        r.references = { ...r.references, [subject]: scores };
+        if (subject === 'teacher' && e.samples.length) r.teacherSamples = e.samples;
+      }
       break;
     }
     case 'preview':

@@ -2,6 +2,7 @@
 // table per weather type with the best of each column marked (copied as Markdown or CSV), the
 // same evaluation images restored by each run's student, and the settings in which runs differ.
 import { useMemo, useState } from 'react';
+import type { RGBImage } from '../core/data/image';
 import { WEATHERS, type WeatherType } from '../core/data/weather';
 import { compareTable, configDiff, tableCsv, tableMarkdown } from '../core/run/compare';
 import { compareCurves, compareRows, useCompareStore } from '../state/compare';
@@ -11,6 +12,11 @@ import { LineChart } from './LineChart';
 import { downloadRun } from './download';
 import { EvalSets } from './EvalSets';
 import { TEACHER_ROLES } from '../core/methods/method';
+
+/** Whether two images are the same pixels (runs with other evaluation settings show other images). */
+function sameImage(a: RGBImage, b: RGBImage): boolean {
+  return a.width === b.width && a.height === b.height && a.data.every((v, i) => v === b.data[i]);
+}
 
 /** Runs go by a letter in the table and under the images (their labels are long); the legend says which is which. */
 const letter = (i: number) => (i < 26 ? String.fromCharCode(65 + i) : `R${i + 1}`);
@@ -161,21 +167,25 @@ export function CompareView() {
           </table>
         </div>
       )}
-      <h3>The same evaluation images, restored by each student</h3>
+      <h3>The same evaluation images, restored by each student and by the teacher</h3>
       <div data-testid="compare-images">
         {weathers.map((w) => {
           const first = runs.map((r) => r.samples.find((s) => s.weather === w));
           const ref = first.find((s) => s);
           if (!ref) return null;
+          // The teacher's restoration of this very image, from any run that scored the teacher on it.
+          const teacher = runs.flatMap((r) => r.teacherSamples ?? []).find((s) => s.weather === w && sameImage(s.input, ref.input));
           return (
             <figure key={w} className="compare-row">
               <div className="triple">
                 <ImageCanvas image={ref.input} label="degraded" scale={2} />
                 {first.map((s, i) => (s ? <ImageCanvas key={runs[i].id} image={s.restored} label={`${letter(i)}: ${runs[i].label}`} scale={2} /> : null))}
+                {teacher && <ImageCanvas image={teacher.restored} label="teacher" scale={2} />}
                 <ImageCanvas image={ref.target} label="clean" scale={2} />
               </div>
               <figcaption>
-                {WEATHERS[w].label}: degraded · {runs.map((_, i) => letter(i)).join(' · ')} · clean
+                {WEATHERS[w].label}: degraded · {runs.map((_, i) => letter(i)).join(' · ')}
+                {teacher ? ' · teacher' : ''} · clean
               </figcaption>
             </figure>
           );

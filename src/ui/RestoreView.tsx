@@ -174,8 +174,9 @@ export function RestoreView() {
         )}
         {selected === DEFAULT_MODEL && (
           <p className="hint" data-testid="teacher-caveat">
-            Trained on synthetic weather (over generated scenes and clean photos): it removes rain streaks, snow and some haze, lifts some of the veil of wet
-            glass but leaves most raindrops, and may darken pale walls and clouds a little.{' '}
+            Trained on synthetic weather (over generated scenes and clean photos): it removes rain streaks, heavy rain, snow and haze, and lifts some of
+            the veil of wet glass but leaves most raindrops. Under light rain it darkens pale walls and clouds as if they were haze, so a lightly rained
+            photo can come out worse than it went in.{' '}
             <a href={`${import.meta.env.BASE_URL}models/teacher/MODEL_CARD.md`} target="_blank" rel="noreferrer">
               Model card
             </a>
