@@ -45,6 +45,17 @@ test('an uploaded rainy photo is restored at full size and beats the upload', as
   const after = scoreImages(await restoredPixels(page), pair.clean);
   console.log(`upload ${before.psnr.toFixed(2)} dB -> restored ${after.psnr.toFixed(2)} dB`);
   expect(after.psnr).toBeGreaterThan(before.psnr);
+  // Dragging across the photo moves the split to the pointer; 1:1 shows it at its own size, in a frame that pans.
+  const frame = page.getByTestId('before-after');
+  const box = (await frame.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.25, box.y + box.height / 2, { steps: 4 });
+  await page.mouse.up();
+  expect(Number(await frame.getAttribute('data-split'))).toBeCloseTo(25, 0);
+  await page.getByTestId('zoom-2').click();
+  expect((await frame.boundingBox())!.width).toBeCloseTo(640, 0);
+  await page.getByTestId('zoom-fit').click();
   await page.screenshot({ path: test.info().outputPath('restore-view.png'), fullPage: true });
 });
 

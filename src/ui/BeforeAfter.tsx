@@ -1,14 +1,25 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type PointerEvent } from 'react';
 import { downloadBlob } from './download';
 import type { RestoreResult } from '../workers/restore.worker';
 
+/** How the photo is shown: scaled to fit the page, or at 1 or 2 screen pixels per photo pixel (scrolled to pan). */
+const ZOOMS = [
+  { id: 'fit', label: 'Fit' },
+  { id: '1', label: '1:1' },
+  { id: '2', label: '2x' },
+] as const;
+type Zoom = (typeof ZOOMS)[number]['id'];
+
 /**
- * The upload under the restored image, split by a slider. The restored canvas keeps the photo's
- * full size (CSS scales it to fit), so reading or downloading it gives every pixel.
+ * The upload under the restored image, split where the user drags on the image (or with the
+ * slider and arrow keys). The restored canvas keeps the photo's full size (CSS scales it), so
+ * reading or downloading it gives every pixel; at 1:1 and 2x the frame scrolls to pan.
  */
 export function BeforeAfter({ beforeUrl, result, name }: { beforeUrl: string; result: RestoreResult; name: string }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const [split, setSplit] = useState(50);
+  const [zoom, setZoom] = useState<Zoom>('fit');
+  const dragging = useRef(false);
   useEffect(() => {
     const c = canvas.current;
     if (!c) return;
@@ -20,22 +31,59 @@ export function BeforeAfter({ beforeUrl, result, name }: { beforeUrl: string; re
   function download() {
     canvas.current?.toBlob((blob) => blob && downloadBlob(blob, `${name.replace(/\.[^.]+$/, '')}-restored.png`), 'image/png');
   }
+  function moveSplit(e: PointerEvent<HTMLDivElement>) {
+    const box = e.currentTarget.getBoundingClientRect();
+    setSplit(Math.round(Math.min(100, Math.max(0, ((e.clientX - box.left) / box.width) * 100)) * 10) / 10);
+  }
+  const size =
+    zoom === 'fit'
+      ? { aspectRatio: `${result.width} / ${result.height}`, maxWidth: Math.min(1100, 2 * result.width) }
+      : { width: result.width * Number(zoom), height: result.height * Number(zoom), maxWidth: 'none' };
 
   return (
     <div>
-      <div className="before-after" style={{ aspectRatio: `${result.width} / ${result.height}`, maxWidth: Math.min(1100, 2 * result.width) }}>
-        <img src={beforeUrl} alt={`${name} as uploaded`} draggable={false} />
-        <canvas ref={canvas} data-testid="restored-image" role="img" aria-label={`${name} restored`} style={{ clipPath: `inset(0 0 0 ${split}%)` }} />
-        <div className="split-line" style={{ left: `${split}%` }} aria-hidden="true" />
-        <span className="tag tag-left">Before</span>
-        <span className="tag tag-right">After</span>
+      <div className={zoom === 'fit' ? undefined : 'before-after-pan'} data-testid="before-after-frame">
+        <div
+          className="before-after"
+          style={size}
+          data-testid="before-after"
+          data-split={split}
+          onPointerDown={(e) => {
+            dragging.current = true;
+            e.currentTarget.setPointerCapture(e.pointerId);
+            moveSplit(e);
+          }}
+          onPointerMove={(e) => dragging.current && moveSplit(e)}
+          onPointerUp={() => (dragging.current = false)}
+          onPointerCancel={() => (dragging.current = false)}
+        >
+          <img src={beforeUrl} alt={`${name} as uploaded`} draggable={false} />
+          <canvas ref={canvas} data-testid="restored-image" role="img" aria-label={`${name} restored`} style={{ clipPath: `inset(0 0 0 ${split}%)` }} />
+          <div className="split-line" style={{ left: `${split}%` }} aria-hidden="true" />
+          <span className="tag tag-left">Before</span>
+          <span className="tag tag-right">After</span>
+        </div>
       </div>
-      <div className="row-controls">
-        <input type="range" min={0} max={100} value={split} onChange={(e) => setSplit(Number(e.target.value))} aria-label="Before/after split" />
+      <div className="row-controls" style={{ maxWidth: Math.max(360, Math.min(1100, 2 * result.width)) }}>
+        <input type="range" min={0} max={100} step={0.1} value={split} onChange={(e) => setSplit(Number(e.target.value))} aria-label="Before/after split" />
+        <span role="group" aria-label="Zoom" className="zoom-buttons">
+          {ZOOMS.map((z) => (
+            <button
+              key={z.id}
+              className={zoom === z.id ? 'primary' : 'secondary'}
+              aria-pressed={zoom === z.id}
+              onClick={() => setZoom(z.id)}
+              data-testid={`zoom-${z.id}`}
+            >
+              {z.label}
+            </button>
+          ))}
+        </span>
         <button className="secondary" onClick={download} data-testid="download-png">
           Download PNG
         </button>
       </div>
+      <p className="hint">Drag across the photo to move the split{zoom === 'fit' ? '' : '; scroll to pan'}.</p>
     </div>
   );
 }
