@@ -75,6 +75,24 @@ test('a corrupt file shows its error and the page keeps working', async ({ page,
   await expect(page.getByTestId('data-psnr')).toHaveText(/\d+\.\d\d/);
 });
 
+test('a photo over the pixel limit is refused with an offer to downscale it, and downscaling it starts the restoration', async ({ page, pageErrors }) => {
+  void pageErrors;
+  test.setTimeout(300_000);
+  await page.goto('/#restore');
+  await expect(page.getByTestId('model-summary')).toContainText('teacher', { timeout: 90_000 });
+  // 49 megapixels of one colour: a small file, too many pixels.
+  const huge = await sharp({ create: { width: 7000, height: 7000, channels: 3, background: { r: 120, g: 130, b: 140 } } })
+    .png()
+    .toBuffer();
+  await page.getByTestId('upload-input').setInputFiles({ name: 'huge.png', mimeType: 'image/png', buffer: huge });
+  await expect(page.getByTestId('restore-error')).toContainText('7000×7000 (49 MP), more than the 36 MP', { timeout: 120_000 });
+  await page.getByTestId('restore-downscale').click();
+  // It now decodes (shrunk) and goes on to the tiles; restoring 36 MP with the teacher takes minutes here, so it is cancelled.
+  await expect(page.getByTestId('photo-card').first()).toContainText(/restoring… tile \d+ of \d+/, { timeout: 120_000 });
+  await page.getByTestId('restore-cancel').click();
+  await expect(page.getByTestId('photo-card').first()).toHaveAttribute('data-status', 'cancelled', { timeout: 120_000 });
+});
+
 test('an invalid model file is refused with a clear message', async ({ page }) => {
   await page.goto('/#restore');
   await page.getByTestId('model-files-input').setInputFiles([{ name: 'model.json', mimeType: 'application/json', buffer: Buffer.from('{"hello": 1}') }]);

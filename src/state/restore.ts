@@ -18,6 +18,10 @@ export interface Photo {
   progress: { done: number; total: number; startedAt?: number };
   result: RestoreResult | null;
   error: string | null;
+  /** The photo is over the page's pixel limit: the card offers to downscale it. */
+  tooLarge?: boolean;
+  /** Restore it shrunk to just under the limit. */
+  downscale?: boolean;
 }
 
 interface RestoreState {
@@ -26,6 +30,8 @@ interface RestoreState {
   cancel(id: string): void;
   remove(id: string): void;
   retry(id: string, modelId: string): void;
+  /** Restores a photo that was too large, shrunk to fit the limit. */
+  downscale(id: string): void;
 }
 
 let nextId = 1;
@@ -49,12 +55,12 @@ export const useRestoreStore = create<RestoreState>((set, get) => {
         if (done === 0) startedAt = performance.now();
         patch(next.id, { progress: { done, total, startedAt } });
       });
-      const result = await guarded(worker, worker.api.restore(next.id, next.file, next.name, next.modelId, onProgress));
+      const result = await guarded(worker, worker.api.restore(next.id, next.file, next.name, next.modelId, onProgress, next.downscale ?? false));
       patch(next.id, { status: 'done', result });
     } catch (e) {
       const err = e as Error;
       if (err?.name === 'AbortError') patch(next.id, { status: 'cancelled' });
-      else patch(next.id, { status: 'error', error: err?.message ?? String(e) });
+      else patch(next.id, { status: 'error', error: err?.message ?? String(e), tooLarge: err?.name === 'ImageTooLargeError' });
     } finally {
       running = false;
       void pump();
@@ -92,6 +98,10 @@ export const useRestoreStore = create<RestoreState>((set, get) => {
     },
     retry(id, modelId) {
       patch(id, { status: 'queued', modelId, result: null, error: null });
+      void pump();
+    },
+    downscale(id) {
+      patch(id, { status: 'queued', downscale: true, tooLarge: false, result: null, error: null });
       void pump();
     },
   };

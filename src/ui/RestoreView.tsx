@@ -6,6 +6,7 @@ import { guarded } from '../workers/client';
 import { restoreWorker } from '../workers/restore-client';
 import { labWorker } from '../workers/lab-client';
 import type { ModelDescription } from '../workers/restore.worker';
+import { MAX_PIXELS } from '../workers/decode-image';
 import { BeforeAfter } from './BeforeAfter';
 import { ModelFilesInput } from './ModelFilesInput';
 
@@ -21,7 +22,7 @@ function timeLeft({ done, total, startedAt }: Photo['progress']): string {
 }
 
 function PhotoCard({ photo, modelId }: { photo: Photo; modelId: string }) {
-  const { cancel, remove, retry } = useRestoreStore();
+  const { cancel, remove, retry, downscale } = useRestoreStore();
   const pct = photo.progress.total ? Math.round((100 * photo.progress.done) / photo.progress.total) : 0;
   return (
     <article className="panel photo" data-testid="photo-card" data-status={photo.status}>
@@ -29,10 +30,13 @@ function PhotoCard({ photo, modelId }: { photo: Photo; modelId: string }) {
         <strong>{photo.name}</strong>
         <span className="hint">
           {photo.status === 'queued' && 'waiting…'}
-          {photo.status === 'running' && `restoring… tile ${photo.progress.done} of ${photo.progress.total}${timeLeft(photo.progress)}`}
+          {photo.status === 'running' &&
+            (photo.progress.startedAt === undefined
+              ? 'reading the photo and the model…'
+              : `restoring… tile ${photo.progress.done} of ${photo.progress.total}${timeLeft(photo.progress)}`)}
           {photo.status === 'done' &&
             photo.result &&
-            `${photo.result.width}×${photo.result.height}, restored in ${(photo.result.millis / 1000).toFixed(1)} s on ${photo.result.backend}`}
+            `${photo.result.width}×${photo.result.height}${photo.result.downscaledFrom ? ` (downscaled from ${photo.result.downscaledFrom.width}×${photo.result.downscaledFrom.height})` : ''}, restored in ${(photo.result.millis / 1000).toFixed(1)} s on ${photo.result.backend}`}
           {photo.status === 'cancelled' && 'cancelled'}
         </span>
         <span className="spacer" />
@@ -60,7 +64,12 @@ function PhotoCard({ photo, modelId }: { photo: Photo; modelId: string }) {
       )}
       {photo.status === 'error' && (
         <p className="error" role="alert" data-testid="restore-error">
-          {photo.error}
+          {photo.error}{' '}
+          {photo.tooLarge && (
+            <button className="secondary" onClick={() => downscale(photo.id)} data-testid="restore-downscale">
+              Downscale it to {MAX_PIXELS / 1e6} MP and restore
+            </button>
+          )}
         </p>
       )}
       {photo.status === 'done' && photo.result && <BeforeAfter beforeUrl={photo.url} result={photo.result} name={photo.name} />}
@@ -174,9 +183,9 @@ export function RestoreView() {
         )}
         {selected === DEFAULT_MODEL && (
           <p className="hint" data-testid="teacher-caveat">
-            Trained on synthetic weather (over generated scenes and clean photos): it removes rain streaks, heavy rain, snow and haze, and lifts some of
-            the veil of wet glass but leaves most raindrops. Under light rain it darkens pale walls and clouds as if they were haze, so a lightly rained
-            photo can come out worse than it went in.{' '}
+            Trained on synthetic weather (over generated scenes and clean photos): it removes rain streaks, heavy rain, snow and haze, and lifts some of the
+            veil of wet glass but leaves most raindrops. Under light rain it darkens pale walls and clouds as if they were haze, so a lightly rained photo can
+            come out worse than it went in.{' '}
             <a href={`${import.meta.env.BASE_URL}models/teacher/MODEL_CARD.md`} target="_blank" rel="noreferrer">
               Model card
             </a>

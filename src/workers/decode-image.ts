@@ -9,11 +9,21 @@ export class ImageInputError extends Error {
   override name = 'ImageInputError';
 }
 
+/** A photo over the pixel limit; its name survives the worker boundary, so the page can offer to downscale. */
+export class ImageTooLargeError extends ImageInputError {
+  override name = 'ImageTooLargeError';
+}
+
 /**
- * Decodes an image file to float RGB. `maxSide` shrinks a larger photo (previews); without it a
- * photo over `maxPixels` is refused with a message that says what to do.
+ * Decodes an image file to float RGB. `maxSide` shrinks a larger photo (previews); `downscale`
+ * shrinks one over `maxPixels` to just under it; otherwise such a photo is refused with a message
+ * that says what to do. `original` is the photo's own size.
  */
-export async function decodeToRGB(file: Blob, name: string, { maxPixels = MAX_PIXELS, maxSide = Infinity } = {}): Promise<RGBImage> {
+export async function decodeToRGB(
+  file: Blob,
+  name: string,
+  { maxPixels = MAX_PIXELS, maxSide = Infinity, downscale = false } = {},
+): Promise<RGBImage & { original: { width: number; height: number } }> {
   if (file.size === 0) throw new ImageInputError(`"${name}" is empty.`);
   let bitmap: ImageBitmap;
   try {
@@ -21,13 +31,15 @@ export async function decodeToRGB(file: Blob, name: string, { maxPixels = MAX_PI
   } catch {
     throw new ImageInputError(`"${name}" is not an image this browser can read, or the file is damaged (PNG, JPEG and WebP work).`);
   }
-  const k = Math.min(1, maxSide / Math.max(bitmap.width, bitmap.height));
+  const original = { width: bitmap.width, height: bitmap.height };
+  let k = Math.min(1, maxSide / Math.max(bitmap.width, bitmap.height));
+  if (downscale) k = Math.min(k, Math.sqrt(maxPixels / (bitmap.width * bitmap.height)) * 0.999);
   const width = Math.max(1, Math.round(bitmap.width * k));
   const height = Math.max(1, Math.round(bitmap.height * k));
   if (width * height > maxPixels) {
     bitmap.close();
-    throw new ImageInputError(
-      `"${name}" is ${width}×${height} (${((width * height) / 1e6).toFixed(0)} MP), more than the ${(maxPixels / 1e6).toFixed(0)} MP this page can restore in memory. Downscale it first.`,
+    throw new ImageTooLargeError(
+      `"${name}" is ${width}×${height} (${((width * height) / 1e6).toFixed(0)} MP), more than the ${(maxPixels / 1e6).toFixed(0)} MP this page can restore in memory.`,
     );
   }
   const canvas = new OffscreenCanvas(width, height);
@@ -42,7 +54,7 @@ export async function decodeToRGB(file: Blob, name: string, { maxPixels = MAX_PI
     data[j + 1] = rgba[i + 1] / 255;
     data[j + 2] = rgba[i + 2] / 255;
   }
-  return { width, height, data };
+  return { width, height, data, original };
 }
 
 /** Float RGB in [0, 1] to 8-bit RGBA, rounded as a PNG writer would. */

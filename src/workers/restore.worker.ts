@@ -18,6 +18,8 @@ export interface RestoreResult {
   rgba: Uint8ClampedArray<ArrayBuffer>;
   millis: number;
   backend: string;
+  /** The photo's own size when it was shrunk to fit the pixel limit. */
+  downscaledFrom?: { width: number; height: number };
 }
 
 export interface ModelDescription {
@@ -73,16 +75,32 @@ const api = {
     m?.then((r) => r.dispose()).catch(() => undefined);
   },
 
-  async restore(jobId: string, file: Blob, name: string, modelId: string, onProgress: (done: number, total: number) => void): Promise<RestoreResult> {
+  /** Restores one photo; `downscale` shrinks one over the pixel limit to fit it instead of refusing it. */
+  async restore(
+    jobId: string,
+    file: Blob,
+    name: string,
+    modelId: string,
+    onProgress: (done: number, total: number) => void,
+    downscale = false,
+  ): Promise<RestoreResult> {
     const controller = new AbortController();
     jobs.set(jobId, controller);
     try {
       const report = await backendReady();
-      const [image, restorer] = await Promise.all([decodeToRGB(file, name), loadModel(modelId)]);
+      const [image, restorer] = await Promise.all([decodeToRGB(file, name, { downscale }), loadModel(modelId)]);
       const t0 = performance.now();
       const out = await restoreImage(restorer, image, { signal: controller.signal, onProgress });
       const rgba = toRGBA(out);
-      const result = { width: out.width, height: out.height, rgba, millis: performance.now() - t0, backend: report.backend };
+      const shrunk = image.original.width !== image.width;
+      const result = {
+        width: out.width,
+        height: out.height,
+        rgba,
+        millis: performance.now() - t0,
+        backend: report.backend,
+        ...(shrunk ? { downscaledFrom: image.original } : {}),
+      };
       return Comlink.transfer(result, [rgba.buffer]);
     } finally {
       jobs.delete(jobId);
