@@ -57,6 +57,13 @@ test('an uploaded rainy photo is restored at full size and beats the upload', as
   expect((await frame.boundingBox())!.width).toBeCloseTo(640, 0);
   await page.getByTestId('zoom-fit').click();
   await page.screenshot({ path: test.info().outputPath('restore-view.png'), fullPage: true });
+  // The teacher's card opens rendered (headings and tables), not as raw Markdown.
+  await page.getByTestId('model-card-open').click();
+  await expect(page.getByTestId('model-card').locator('h1')).toContainText('model card');
+  await expect(page.getByTestId('model-card').locator('table').first()).toBeVisible();
+  await page.screenshot({ path: test.info().outputPath('model-card.png') });
+  await page.getByTestId('model-card-close').click();
+  await expect(page.getByTestId('model-card')).toBeHidden();
 });
 
 test('a corrupt file shows its error and the page keeps working', async ({ page, pageErrors }) => {

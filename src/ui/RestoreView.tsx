@@ -8,6 +8,7 @@ import { labWorker } from '../workers/lab-client';
 import type { ModelDescription } from '../workers/restore.worker';
 import { MAX_PIXELS } from '../workers/decode-image';
 import { BeforeAfter } from './BeforeAfter';
+import { ModelCardButton } from './ModelCard';
 import { ModelFilesInput } from './ModelFilesInput';
 
 function imagesOf(files: Iterable<File>): File[] {
@@ -185,10 +186,7 @@ export function RestoreView() {
           <p className="hint" data-testid="teacher-caveat">
             Trained on synthetic weather (over generated scenes and clean photos): it removes rain streaks, heavy rain, snow and haze, and lifts some of the
             veil of wet glass but leaves most raindrops. Under light rain it darkens pale walls and clouds as if they were haze, so a lightly rained photo can
-            come out worse than it went in.{' '}
-            <a href={`${import.meta.env.BASE_URL}models/teacher/MODEL_CARD.md`} target="_blank" rel="noreferrer">
-              Model card
-            </a>
+            come out worse than it went in. <ModelCardButton />
           </p>
         )}
         <ModelFilesInput onLoaded={onModelLoaded} />
