@@ -73,6 +73,9 @@ test('a corrupt file shows its error and the page keeps working', async ({ page,
   await page.getByTestId('upload-input').setInputFiles({ name: 'broken.png', mimeType: 'image/png', buffer: Buffer.from('this is not a PNG at all') });
   await expect(page.getByTestId('restore-error')).toContainText('broken.png', { timeout: 90_000 });
   await expect(page.getByTestId('restore-error')).toContainText(/not an image|damaged/);
+  // An error card can be tried again (here it fails the same way).
+  await page.getByTestId('restore-retry').click();
+  await expect(page.getByTestId('restore-error')).toContainText('broken.png', { timeout: 90_000 });
 
   const pair = makePair({ size: 96, seed: 5, weathers: ['haze'], source: 'scene' }, 0);
   await page.getByTestId('upload-input').setInputFiles({ name: 'hazy.png', mimeType: 'image/png', buffer: await toPng(pair.degraded) });

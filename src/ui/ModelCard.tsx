@@ -1,5 +1,5 @@
-// The shipped teacher's model card, rendered in a dialog from the static MODEL_CARD.md (marked,
-// loaded only when the card is opened). The card is this project's own file, so its HTML is trusted.
+// The shipped teacher's model card, rendered in a dialog from the static MODEL_CARD.md: marked
+// turns it into HTML and DOMPurify sanitises that (both loaded only when the card is opened).
 import { useRef, useState } from 'react';
 
 const CARD_URL = `${import.meta.env.BASE_URL}models/teacher/MODEL_CARD.md`;
@@ -15,8 +15,8 @@ export function ModelCardButton() {
     try {
       const res = await fetch(CARD_URL);
       if (!res.ok) throw new Error(`the page could not read its model card (HTTP ${res.status})`);
-      const [{ marked }, text] = await Promise.all([import('marked'), res.text()]);
-      setHtml(await marked.parse(text, { gfm: true }));
+      const [{ marked }, { default: DOMPurify }, text] = await Promise.all([import('marked'), import('dompurify'), res.text()]);
+      setHtml(DOMPurify.sanitize(await marked.parse(text, { gfm: true })));
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }

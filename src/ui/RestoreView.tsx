@@ -51,9 +51,9 @@ function PhotoCard({ photo, modelId }: { photo: Photo; modelId: string }) {
             Restore with the selected model
           </button>
         )}
-        {photo.status === 'cancelled' && photo.modelId === modelId && (
-          <button className="secondary" onClick={() => retry(photo.id, modelId)}>
-            Restart
+        {(photo.status === 'cancelled' || (photo.status === 'error' && !photo.tooLarge)) && photo.modelId === modelId && (
+          <button className="secondary" onClick={() => retry(photo.id, modelId)} data-testid="restore-retry">
+            {photo.status === 'error' ? 'Try again' : 'Restart'}
           </button>
         )}
         <button className="secondary" onClick={() => remove(photo.id)} aria-label={`Remove ${photo.name}`}>
