@@ -149,7 +149,7 @@ function cell(scores: Scores[], channel: 'RGB' | 'Y' = 'RGB'): string {
 const shellWord = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
 const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
 
-function tables(runs: Run[], teacherReal: RealScores): string {
+function tables(runs: Run[], teacherReal: RealScores): { synthetic: string; real: string } {
   const labels = [...new Set(runs.map((r) => r.label))];
   const byLabel = (l: string) => runs.filter((r) => r.label === l);
   const first = runs[0];
@@ -196,7 +196,84 @@ function tables(runs: Run[], teacherReal: RealScores): string {
       ]),
     );
   }
-  return `${a.join('\n')}\n\n${sets.length ? b.join('\n') : '(no real paired sets beside the project)'}`;
+  return { synthetic: a.join('\n'), real: sets.length ? b.join('\n') : '(no real paired sets beside the project)' };
+}
+
+/** The teacher's size, from its card (the students' come with each run). */
+function teacherSize(): { params: number; flopsPerPixel: number } {
+  return (JSON.parse(readFileSync(path.join(ROOT, 'public/models/teacher/card.json'), 'utf8')) as { model: { params: number; flopsPerPixel: number } }).model;
+}
+
+/**
+ * One row per paper's claim (docs/methods.md): what the paper says, what these runs measured as
+ * per-seed differences of mean PSNR on the synthetic set (mean ± sd over seeds, seeds paired), and
+ * a verdict by a fixed rule: "holds" when the difference favours the claim on every seed, "does not
+ * hold" when it goes against it on every seed, "not shown" otherwise. Rows whose runs are missing
+ * are left out.
+ */
+function claims(runs: Run[]): string {
+  const psnr = (label: string) => new Map(runs.filter((r) => r.label === label).map((r) => [r.seed, r.eval.student.mean.psnr]));
+  const untrained = new Map(runs.map((r) => [r.seed, r.eval.untrained.mean.psnr]));
+  const input = runs[0].eval.input.mean.psnr;
+  /** Per seed a - b, over the seeds both have. */
+  const diff = (a: Map<number, number>, b: Map<number, number>) => [...a].filter(([s]) => b.has(s)).map(([s, v]) => v - b.get(s)!);
+  const pm = (xs: number[], unit = ' dB', k = 1) => `${(mean(xs) * k).toFixed(2)}${xs.length > 1 ? ` ± ${(sd(xs) * k).toFixed(2)}` : ''}${unit}`;
+  const verdict = (xs: number[]) =>
+    xs.every((x) => x > 0) ? '**holds**' : xs.every((x) => x < 0) ? '**does not hold**' : '**not shown** (the seeds disagree)';
+  const rows: string[][] = [];
+  const eqDfl = [...new Set(runs.map((r) => r.label))].find((l) => /^dfl \(\d+ steps\)$/.test(l));
+  const [kd, dfl, d4ir, dckd, scratch, slkd] = ['kd', eqDfl ?? 'dfl', 'd4ir', 'dckd', 'scratch', 'slkd'].map(psnr);
+  if (d4ir.size && dfl.size && kd.size) {
+    const d = diff(d4ir, dfl);
+    rows.push([
+      "D4IR: its synthesised data bring the student closer to a data-trained one than DFL's generator does",
+      'closer than DFL (qualitative)',
+      `d4ir - ${eqDfl ?? 'dfl'}: ${pm(d)}; behind kd (trained on pairs) by ${pm(diff(kd, d4ir))} (d4ir) and ${pm(diff(kd, dfl))} (dfl)`,
+      verdict(d),
+    ]);
+  }
+  const dflSteps = psnr('dfl');
+  if (dflSteps.size) {
+    const d = diff(dflSteps, untrained);
+    rows.push(['DFL: a student learns from the teacher with no training data', 'works with no data', `dfl - untrained student: ${pm(d)}`, verdict(d)]);
+  }
+  if (dckd.size && kd.size && scratch.size) {
+    const [dk, ds] = [diff(dckd, kd), diff(dckd, scratch)];
+    rows.push([
+      'DCKD beats logits KD and training from scratch',
+      'Rain100L, 3.8 M student: 38.02 dB against 37.17 (KD) and 37.47 (scratch): +0.85 and +0.55',
+      `dckd - kd: ${pm(dk)}; dckd - scratch: ${pm(ds)}`,
+      verdict(dk.map((x, i) => Math.min(x, ds[i]))),
+    ]);
+  }
+  if (slkd.size) {
+    const t = teacherSize();
+    const s = runs.find((r) => r.label === 'slkd')!.student;
+    const teacher = runs[0].eval.teacher?.mean.psnr;
+    const cut = 1 - s.flops_per_pixel / t.flopsPerPixel;
+    const cost = teacher === undefined ? [] : [...slkd.values()].map((v) => teacher - v);
+    const vsKd = diff(slkd, kd);
+    rows.push([
+      'SLKD: over 80% fewer FLOPs than the teacher at a small PSNR cost',
+      'over 80% fewer FLOPs and parameters, small PSNR loss',
+      `FLOPs per pixel ${(cut * 100).toFixed(1)}% fewer, parameters ${((1 - s.params / t.params) * 100).toFixed(1)}% fewer; PSNR cost against the teacher ${cost.length ? pm(cost) : '–'}; slkd - kd: ${kd.size ? pm(vsKd) : '–'}`,
+      cut > 0.8 && cost.length && cost.every((c) => c < 1)
+        ? '**holds**'
+        : `**does not hold** at this budget: the cost is ${cost.length ? pm(cost) : '?'} (we call under 1 dB small)`,
+    ]);
+  }
+  const [tri, full] = [psnr('tripled (2% of 2000)'), psnr('scratch, full set of 2000 pairs')];
+  if (tri.size && full.size) {
+    const share = [...tri].filter(([s]) => full.has(s)).map(([s, v]) => (v - input) / (full.get(s)! - input));
+    rows.push([
+      'TripleD: about 90% of the full-data performance from 2% of the data',
+      'about 90% with 2%',
+      `gain over the input of tripled (40 pairs) / that of scratch on all 2000 pairs: ${pm(share, '%', 100)}`,
+      share.every((x) => x >= 0.8) ? '**holds**' : share.every((x) => x < 0.8) ? '**does not hold**' : '**not shown** (the seeds disagree)',
+    ]);
+  }
+  const head = ['claim', 'the paper', 'measured here (mean ± sd over seeds)', 'verdict'];
+  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
 async function main() {
@@ -229,17 +306,23 @@ async function main() {
     runs.unshift(...(old.runs ?? []).filter((o) => !runs.some((r) => r.label === o.label)));
   }
   writeFileSync(jsonPath, JSON.stringify({ commands, date: new Date().toISOString(), runs }, null, 2));
+  const t = tables(runs, teacherReal);
   const md =
     `Student ${values.student}, ${values.steps} student steps each unless the row says otherwise; mean ± standard deviation over seeds ` +
     `${seeds.join(', ')} (PSNR in dB / SSIM, mean). Commands: ${commands.map((c) => `\`npx tsx scripts/results-table.ts ${c.map(shellWord).join(' ')}\``).join(', then ')}. ` +
-    `Every run is in \`docs/results.json\`.\n\nSynthetic evaluation set (RGB):\n\n` +
-    `${tables(runs, teacherReal).replace('\n\n|', '\n\nReal paired sets (`../shared/data`; Y for rain, RGB for raindrops and haze):\n\n|')}\n`;
+    `Every run is in \`docs/results.json\`.\n\nSynthetic evaluation set (RGB):\n\n${t.synthetic}\n\n` +
+    `Real paired sets (\`../shared/data\`; Y for rain, RGB for raindrops and haze):\n\n${t.real}\n`;
   const readme = path.join(ROOT, 'README.md');
-  const text = readFileSync(readme, 'utf8');
-  const start = '<!-- results:start -->';
-  const end = '<!-- results:end -->';
-  if (!text.includes(start)) throw new Error('README.md has no results markers');
-  writeFileSync(readme, text.slice(0, text.indexOf(start) + start.length) + '\n' + md + text.slice(text.indexOf(end)));
+  let text = readFileSync(readme, 'utf8');
+  for (const [name, body] of [
+    ['results', md],
+    ['claims', `${claims(runs)}\n`],
+  ]) {
+    const [start, end] = [`<!-- ${name}:start -->`, `<!-- ${name}:end -->`];
+    if (!text.includes(start) || !text.includes(end)) throw new Error(`README.md has no ${name} markers`);
+    text = text.slice(0, text.indexOf(start) + start.length) + '\n' + body + text.slice(text.indexOf(end));
+  }
+  writeFileSync(readme, text);
   console.log(md);
 }
 
