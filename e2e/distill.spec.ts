@@ -88,6 +88,19 @@ test('a DFL run from the page streams curves and samples, pauses, continues afte
   await page.getByTestId('upload-input').setInputFiles({ name: 'rain.png', mimeType: 'image/png', buffer: png });
   await expect(page.getByTestId('restored-image')).toBeVisible({ timeout: 60_000 });
   await page.screenshot({ path: test.info().outputPath('distill-restore.png'), fullPage: true });
+  // The same photo restored by the teacher too, side by side, and both scored against its clean version.
+  await page.getByTestId('restore-compare-model').selectOption({ label: 'Teacher (shipped)' });
+  await page.getByTestId('restore-compare').click();
+  await expect(page.getByTestId('restore-side-by-side')).toBeVisible({ timeout: 60_000 });
+  const cleanPng = await sharp(Buffer.from(pair.clean.data.map((v) => Math.round(v * 255))), { raw: { width: 128, height: 128, channels: 3 } })
+    .png()
+    .toBuffer();
+  await page.getByTestId('restore-clean-input').setInputFiles({ name: 'rain-clean.png', mimeType: 'image/png', buffer: cleanPng });
+  const rows = page.getByTestId('restore-scores').locator('tbody tr');
+  await expect(rows).toHaveCount(3, { timeout: 60_000 });
+  const psnrOf = async (i: number) => Number(await rows.nth(i).locator('td').nth(1).textContent());
+  expect(await psnrOf(2), 'the teacher beats the rainy upload').toBeGreaterThan(await psnrOf(0));
+  await page.screenshot({ path: test.info().outputPath('restore-two-models.png'), fullPage: true });
 
   // The student downloads as one .zip, which the model picker loads back.
   await page.goto('/#distill');

@@ -15,7 +15,18 @@ type Zoom = (typeof ZOOMS)[number]['id'];
  * slider and arrow keys). The restored canvas keeps the photo's full size (CSS scales it), so
  * reading or downloading it gives every pixel; at 1:1 and 2x the frame scrolls to pan.
  */
-export function BeforeAfter({ beforeUrl, result, name }: { beforeUrl: string; result: RestoreResult; name: string }) {
+export function BeforeAfter({
+  beforeUrl,
+  result,
+  name,
+  labels = ['Before', 'After'],
+}: {
+  beforeUrl: string;
+  result: RestoreResult;
+  name: string;
+  /** The tags of the two sides (two models' restorations side by side, say). */
+  labels?: readonly [string, string];
+}) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const [split, setSplit] = useState(50);
   const [zoom, setZoom] = useState<Zoom>('fit');
@@ -60,8 +71,8 @@ export function BeforeAfter({ beforeUrl, result, name }: { beforeUrl: string; re
           <img src={beforeUrl} alt={`${name} as uploaded`} draggable={false} />
           <canvas ref={canvas} data-testid="restored-image" role="img" aria-label={`${name} restored`} style={{ clipPath: `inset(0 0 0 ${split}%)` }} />
           <div className="split-line" style={{ left: `${split}%` }} aria-hidden="true" />
-          <span className="tag tag-left">Before</span>
-          <span className="tag tag-right">After</span>
+          <span className="tag tag-left">{labels[0]}</span>
+          <span className="tag tag-right">{labels[1]}</span>
         </div>
       </div>
       <div className="row-controls" style={{ maxWidth: Math.max(360, Math.min(1100, 2 * result.width)) }}>

@@ -5,7 +5,8 @@ import { putStoredModel } from '../workers/model-store';
 import { guarded } from '../workers/client';
 import { restoreWorker } from '../workers/restore-client';
 import { labWorker } from '../workers/lab-client';
-import type { ModelDescription } from '../workers/restore.worker';
+import type { ModelDescription, RestoreResult } from '../workers/restore.worker';
+import type { ImageScores } from '../core/metrics/common';
 import { MAX_PIXELS } from '../workers/decode-image';
 import { BeforeAfter } from './BeforeAfter';
 import { ModelCardButton } from './ModelCard';
@@ -22,8 +23,32 @@ function timeLeft({ done, total, startedAt }: Photo['progress']): string {
   return seconds < 60 ? `, about ${Math.ceil(seconds / 5) * 5} s left` : `, about ${Math.round(seconds / 60)} min left`;
 }
 
-function PhotoCard({ photo, modelId }: { photo: Photo; modelId: string }) {
-  const { cancel, remove, retry, downscale } = useRestoreStore();
+/** A restored photo as an object URL (the left side when two models' results are shown side by side). */
+function useResultUrl(result: RestoreResult | null): string | null {
+  const [url, setUrl] = useState<string | null>(null);
+  useEffect(() => {
+    if (!result) return;
+    let made: string | null = null;
+    const canvas = new OffscreenCanvas(result.width, result.height);
+    canvas.getContext('2d')!.putImageData(new ImageData(result.rgba, result.width, result.height), 0, 0);
+    void canvas.convertToBlob({ type: 'image/png' }).then((blob) => setUrl((made = URL.createObjectURL(blob))));
+    return () => {
+      if (made) URL.revokeObjectURL(made);
+      setUrl(null);
+    };
+  }, [result]);
+  return url;
+}
+
+const fmtScores = (s: ImageScores) => [s.psnr.toFixed(2), s.ssim.toFixed(4), s.psnr_y.toFixed(2), s.ssim_y.toFixed(4)];
+
+function PhotoCard({ photo, modelId, models }: { photo: Photo; modelId: string; models: readonly { id: string; label: string }[] }) {
+  const { cancel, remove, retry, downscale, restoreWith, setClean } = useRestoreStore();
+  const others = models.filter((m) => m.id !== photo.modelId);
+  const [otherId, setOtherId] = useState<string>('');
+  const labelOf = (id: string) => models.find((m) => m.id === id)?.label ?? id;
+  const firstUrl = useResultUrl(photo.second?.result ? photo.result : null);
+  const second = photo.second;
   const pct = photo.progress.total ? Math.round((100 * photo.progress.done) / photo.progress.total) : 0;
   return (
     <article className="panel photo" data-testid="photo-card" data-status={photo.status}>
@@ -41,7 +66,7 @@ function PhotoCard({ photo, modelId }: { photo: Photo; modelId: string }) {
           {photo.status === 'cancelled' && 'cancelled'}
         </span>
         <span className="spacer" />
-        {(photo.status === 'running' || photo.status === 'queued') && (
+        {(photo.status === 'running' || photo.status === 'queued' || second?.status === 'running' || second?.status === 'queued') && (
           <button className="secondary" onClick={() => cancel(photo.id)} data-testid="restore-cancel">
             Cancel
           </button>
@@ -74,6 +99,99 @@ function PhotoCard({ photo, modelId }: { photo: Photo; modelId: string }) {
         </p>
       )}
       {photo.status === 'done' && photo.result && <BeforeAfter beforeUrl={photo.url} result={photo.result} name={photo.name} />}
+      {photo.status === 'done' && photo.result && (
+        <div className="photo-tools">
+          {others.length > 0 && (
+            <span>
+              <label>
+                Compare with{' '}
+                <select value={otherId || others[0].id} onChange={(e) => setOtherId(e.target.value)} data-testid="restore-compare-model">
+                  {others.map((m) => (
+                    <option key={m.id} value={m.id}>
+                      {m.label}
+                    </option>
+                  ))}
+                </select>
+              </label>{' '}
+              <button
+                className="secondary"
+                disabled={second?.status === 'running' || second?.status === 'queued'}
+                onClick={() => restoreWith(photo.id, otherId || others[0].id)}
+                data-testid="restore-compare"
+              >
+                Restore with it too
+              </button>
+            </span>
+          )}
+          <label className="button-like" title="The same photo without the weather, to score each restoration">
+            Add its clean version…
+            <input
+              type="file"
+              accept="image/*"
+              hidden
+              data-testid="restore-clean-input"
+              onChange={(e) => {
+                const f = e.target.files?.[0];
+                if (f) void setClean(photo.id, f, f.name);
+                e.target.value = '';
+              }}
+            />
+          </label>
+        </div>
+      )}
+      {second && second.status !== 'done' && (
+        <p className={second.status === 'error' ? 'error' : 'hint'} data-testid="restore-second-status">
+          {labelOf(second.modelId)}:{' '}
+          {second.status === 'error'
+            ? second.error
+            : second.status === 'running'
+              ? photo.progress.startedAt === undefined
+                ? 'reading the photo and the model…'
+                : `restoring… tile ${photo.progress.done} of ${photo.progress.total}${timeLeft(photo.progress)}`
+              : second.status}
+        </p>
+      )}
+      {second?.result && photo.result && firstUrl && (
+        <div data-testid="restore-side-by-side">
+          <h3>
+            {labelOf(photo.modelId)} (left) and {labelOf(second.modelId)} (right)
+          </h3>
+          <BeforeAfter beforeUrl={firstUrl} result={second.result} name={photo.name} labels={['Left model', 'Right model']} />
+        </div>
+      )}
+      {photo.clean && (
+        <div data-testid="restore-scores">
+          {photo.clean.error && <p className="error">{photo.clean.error}</p>}
+          {!photo.clean.error && !photo.clean.scores && <p className="hint">scoring against {photo.clean.name}…</p>}
+          {photo.clean.scores && (
+            <table className="compact">
+              <caption>Against {photo.clean.name}</caption>
+              <thead>
+                <tr>
+                  <th>image</th>
+                  <th>PSNR (dB)</th>
+                  <th>SSIM</th>
+                  <th>PSNR Y</th>
+                  <th>SSIM Y</th>
+                </tr>
+              </thead>
+              <tbody>
+                {[
+                  ['the upload', photo.clean.scores.input] as const,
+                  ...photo.clean.scores.restored.map((sc, i) => [`restored by ${labelOf(i === 0 ? photo.modelId : second!.modelId)}`, sc] as const),
+                ].map(([label, sc]) => (
+                  <tr key={label}>
+                    <td>{label}</td>
+                    {fmtScores(sc).map((v, k) => (
+                      <td key={k}>{v}</td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+      )}
     </article>
   );
 }
@@ -235,7 +353,7 @@ export function RestoreView() {
           </p>
         </div>
         {photos.map((p) => (
-          <PhotoCard key={p.id} photo={p} modelId={selected} />
+          <PhotoCard key={p.id} photo={p} modelId={selected} models={models} />
         ))}
       </div>
     </section>

@@ -11,6 +11,8 @@ import { restoreImage } from '../core/inference/restore';
 import { restorerComplexity } from '../core/models/complexity';
 import { scorePair, summarize, type EvalSummary } from '../core/inference/evaluate';
 import { getEvalSet } from './eval-set-store';
+import { scoreImages } from '../core/metrics/image-metrics';
+import type { ImageScores } from '../core/metrics/common';
 
 export interface RestoreResult {
   width: number;
@@ -119,6 +121,35 @@ const api = {
       onProgress(i + 1, set.pairs.length);
     }
     return summarize(images);
+  },
+
+  /**
+   * Scores the upload and each restoration of it against the user's clean version of the photo
+   * (decoded at the same size, shrunk the same way when the upload was downscaled).
+   */
+  async scoreAgainstClean(
+    upload: Blob,
+    clean: Blob,
+    cleanName: string,
+    restored: readonly { width: number; height: number; rgba: Uint8ClampedArray }[],
+    downscale: boolean,
+  ): Promise<{ input: ImageScores; restored: ImageScores[] }> {
+    const [input, target] = await Promise.all([decodeToRGB(upload, 'the photo', { downscale }), decodeToRGB(clean, cleanName, { downscale })]);
+    if (target.width !== input.width || target.height !== input.height) {
+      throw new Error(
+        `"${cleanName}" is ${target.original.width}×${target.original.height}, the photo ${input.original.width}×${input.original.height}: the clean version must have the same size.`,
+      );
+    }
+    const fromRGBA = (r: (typeof restored)[number]) => {
+      const data = new Float32Array(r.width * r.height * 3);
+      for (let i = 0, j = 0; j < data.length; i += 4, j += 3) {
+        data[j] = r.rgba[i] / 255;
+        data[j + 1] = r.rgba[i + 1] / 255;
+        data[j + 2] = r.rgba[i + 2] / 255;
+      }
+      return { width: r.width, height: r.height, data };
+    };
+    return { input: scoreImages(input, target), restored: restored.map((r) => scoreImages(fromRGBA(r), target)) };
   },
 
   cancel(jobId: string): void {
