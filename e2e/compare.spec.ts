@@ -42,17 +42,24 @@ test('two finished runs compare side by side: curves, a table with the best mark
   await expect(page.getByTestId('compare-images').locator('figure').first().locator('canvas')).toHaveCount(5);
   await expect(page.getByTestId('compare-images').locator('figcaption').first()).toContainText('· teacher · clean');
   // The user's own photos: paired by name, then the teacher and both students scored on them.
-  await page.getByTestId('eval-set-inputs').setInputFiles([await png('p1.png', 90), await png('p2.png', 140), await png('p3.png', 60)]);
-  await page.getByTestId('eval-set-targets').setInputFiles([await png('p1.png', 100), await png('p2.png', 150)]);
-  await page.getByTestId('eval-set-add').click();
-  await expect(page.getByTestId('eval-set-error')).toContainText('no partner with the same file name: p3.png');
-  await page.getByTestId('eval-set-inputs').setInputFiles([await png('p1.png', 90), await png('p2.png', 140)]);
-  await page.getByTestId('eval-set-add').click();
-  await expect(page.getByTestId('eval-set-my photos')).toContainText('2 pairs');
-  await page.getByTestId('eval-set-score').click();
+  await view.getByTestId('eval-set-inputs').setInputFiles([await png('p1.png', 90), await png('p2.png', 140), await png('p3.png', 60)]);
+  await view.getByTestId('eval-set-targets').setInputFiles([await png('p1.png', 100), await png('p2.png', 150)]);
+  await view.getByTestId('eval-set-add').click();
+  await expect(view.getByTestId('eval-set-error')).toContainText('no partner with the same file name: p3.png');
+  await view.getByTestId('eval-set-inputs').setInputFiles([await png('p1.png', 90), await png('p2.png', 140)]);
+  await view.getByTestId('eval-set-add').click();
+  await expect(view.getByTestId('eval-set-my photos')).toContainText('2 pairs');
+  await view.getByTestId('eval-set-score').click();
   // The input's row, the teacher's and one per student.
-  await expect(page.getByTestId('eval-set-table').locator('tbody tr')).toHaveCount(4, { timeout: 60_000 });
-  await page.getByTestId('eval-sets').screenshot({ path: test.info().outputPath('eval-sets.png') });
+  await expect(view.getByTestId('eval-set-table').locator('tbody tr')).toHaveCount(4, { timeout: 60_000 });
+  await view.getByTestId('eval-sets').screenshot({ path: test.info().outputPath('eval-sets.png') });
+  // The same set scores one run's student from its own panel too: the input, the teacher and the student.
+  await page.goto('/#distill');
+  const panel = page.getByTestId('run-eval-sets');
+  await panel.locator('summary').click();
+  await panel.getByTestId('eval-set-score').click();
+  await expect(panel.getByTestId('eval-set-table').locator('tbody tr')).toHaveCount(3, { timeout: 60_000 });
+  await page.goto('/#compare');
   await page.getByTestId('compare-axis').selectOption('seconds');
   expect(Number(await page.getByTestId('chart-compare-psnr').getAttribute('data-points'))).toBeGreaterThan(0);
   await page.screenshot({ path: test.info().outputPath('compare.png'), fullPage: true });

@@ -11,6 +11,8 @@ import { EmbeddingScatter } from './EmbeddingScatter';
 import { ScoreHistogram } from './ScoreHistogram';
 import { downloadBlob, downloadRun, runFileStem } from '../download';
 import { ArtifactsPanel } from './ArtifactsPanel';
+import { EvalSets } from '../EvalSets';
+import { TEACHER_ROLES } from '../../core/methods/method';
 import { formatDuration } from '../../core/format';
 import { evaluationsCsv } from '../../state/run-export';
 import { packModelZip } from '../../core/models/model-zip';
@@ -157,6 +159,17 @@ export function RunMonitor({ run }: { run: RunRecord }) {
             Download the student (.zip)
           </button>
         </p>
+      )}
+      {run.modelId && run.state === 'completed' && (
+        <details className="run-eval-sets" data-testid="run-eval-sets">
+          <summary>Score this student on your own photos</summary>
+          <EvalSets
+            models={[
+              { id: TEACHER_ROLES.restorer.shippedModel, label: 'teacher' },
+              { id: run.modelId, label: run.label },
+            ]}
+          />
+        </details>
       )}
       <div className="charts">
         {charts.map((g) => (
