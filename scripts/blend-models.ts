@@ -3,6 +3,7 @@
 // fine-tuned model and its starting point). Fine-tuning the teacher on haze and snow cost it light
 // real rain; a blend keeps part of each (docs/teacher-card-appendix.md, stage 8).
 //   npx tsx scripts/blend-models.ts --a teacher --b runs/teacher-s8/snapshots/step-001200 --alpha 0.5 --out runs/blend-50
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
@@ -10,7 +11,6 @@ import { startBackend } from '../src/cli/backend-option';
 import { loadModelArg } from '../src/cli/model-arg';
 import { saveRestorerToDir } from '../src/cli/model-files';
 import { readRestorerMetadata } from '../src/core/models/io';
-import { readFile } from 'node:fs/promises';
 
 const { values } = parseArgs({
   options: { a: { type: 'string' }, b: { type: 'string' }, alpha: { type: 'string', default: '0.5' }, out: { type: 'string' } },

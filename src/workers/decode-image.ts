@@ -1,6 +1,6 @@
 // Decoding an uploaded photo in a worker or the page (createImageBitmap and OffscreenCanvas exist
 // in both), with the limits that keep a tab alive.
-import type { RGBImage } from '../core/data/image';
+import { fromRgba, type RGBImage } from '../core/data/image';
 
 /** About 36 megapixels: float buffers for input, output and blending stay under ~1.5 GB. */
 export const MAX_PIXELS = 36e6;
@@ -47,24 +47,5 @@ export async function decodeToRGB(
   if (!ctx) throw new ImageInputError(`Could not get a canvas to read "${name}".`);
   ctx.drawImage(bitmap, 0, 0, width, height);
   bitmap.close();
-  const rgba = ctx.getImageData(0, 0, width, height).data;
-  const data = new Float32Array(width * height * 3);
-  for (let i = 0, j = 0; i < rgba.length; i += 4, j += 3) {
-    data[j] = rgba[i] / 255;
-    data[j + 1] = rgba[i + 1] / 255;
-    data[j + 2] = rgba[i + 2] / 255;
-  }
-  return { width, height, data, original };
-}
-
-/** Float RGB in [0, 1] to 8-bit RGBA, rounded as a PNG writer would. */
-export function toRGBA(img: RGBImage): Uint8ClampedArray<ArrayBuffer> {
-  const out = new Uint8ClampedArray(img.width * img.height * 4);
-  for (let i = 0, j = 0; j < img.data.length; i += 4, j += 3) {
-    out[i] = img.data[j] * 255 + 0.5;
-    out[i + 1] = img.data[j + 1] * 255 + 0.5;
-    out[i + 2] = img.data[j + 2] * 255 + 0.5;
-    out[i + 3] = 255;
-  }
-  return out;
+  return { ...fromRgba(width, height, ctx.getImageData(0, 0, width, height).data), original };
 }

@@ -3,7 +3,8 @@
 import * as Comlink from 'comlink';
 import type { BackendRequest } from '../state/backend';
 import { backendReady, initBackend } from './backend-init';
-import { decodeToRGB, toRGBA } from './decode-image';
+import { decodeToRGB } from './decode-image';
+import { fromRgba, toRgba } from '../core/data/image';
 import { readModelFiles } from './model-store';
 import { deserializeRestorer } from '../core/models/io';
 import type { Restorer } from '../core/models/restorer';
@@ -93,7 +94,7 @@ const api = {
       const [image, restorer] = await Promise.all([decodeToRGB(file, name, { downscale }), loadModel(modelId)]);
       const t0 = performance.now();
       const out = await restoreImage(restorer, image, { signal: controller.signal, onProgress });
-      const rgba = toRGBA(out);
+      const rgba = toRgba(out);
       const shrunk = image.original.width !== image.width;
       const result = {
         width: out.width,
@@ -140,16 +141,7 @@ const api = {
         `"${cleanName}" is ${target.original.width}×${target.original.height}, the photo ${input.original.width}×${input.original.height}: the clean version must have the same size.`,
       );
     }
-    const fromRGBA = (r: (typeof restored)[number]) => {
-      const data = new Float32Array(r.width * r.height * 3);
-      for (let i = 0, j = 0; j < data.length; i += 4, j += 3) {
-        data[j] = r.rgba[i] / 255;
-        data[j + 1] = r.rgba[i + 1] / 255;
-        data[j + 2] = r.rgba[i + 2] / 255;
-      }
-      return { width: r.width, height: r.height, data };
-    };
-    return { input: scoreImages(input, target), restored: restored.map((r) => scoreImages(fromRGBA(r), target)) };
+    return { input: scoreImages(input, target), restored: restored.map((r) => scoreImages(fromRgba(r.width, r.height, r.rgba), target)) };
   },
 
   cancel(jobId: string): void {

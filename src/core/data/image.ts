@@ -134,6 +134,17 @@ export function toBytes(img: RGBImage): Uint8Array {
   return out;
 }
 
+/** Float RGB in [0, 1] from 8-bit RGBA pixels (ImageData, a canvas), alpha dropped. */
+export function fromRgba(width: number, height: number, rgba: ArrayLike<number>): RGBImage {
+  const data = new Float32Array(width * height * 3);
+  for (let i = 0, j = 0; j < data.length; i += 4, j += 3) {
+    data[j] = rgba[i] / 255;
+    data[j + 1] = rgba[i + 1] / 255;
+    data[j + 2] = rgba[i + 2] / 255;
+  }
+  return { width, height, data };
+}
+
 /** Opaque 8-bit RGBA pixels (for ImageData), rounded as toBytes rounds. */
 export function toRgba(img: RGBImage): Uint8ClampedArray<ArrayBuffer> {
   const bytes = toBytes(img);
