@@ -31,3 +31,24 @@ test('every view fits a 390 px phone and has no serious or critical accessibilit
     ).toEqual([]);
   }
 });
+
+// Presenter mode, for a projector: from a link (`?present`) or the header's toggle, larger type and taller charts.
+test('presenter mode enlarges type and charts, from a link or the toggle, and survives a reload', async ({ page, pageErrors, offsite }) => {
+  void pageErrors;
+  void offsite;
+  const fontSize = () => page.evaluate(() => getComputedStyle(document.documentElement).fontSize);
+  await page.goto('/#distill');
+  expect(await fontSize()).toBe('15px');
+  await page.getByTestId('presenter-toggle').click();
+  await expect(page.getByTestId('presenter-toggle')).toHaveAttribute('aria-pressed', 'true');
+  expect(await fontSize()).toBe('20px');
+  await page.reload();
+  await expect(page.locator('html')).toHaveClass(/presenter/);
+  await expect(page.getByTestId('method-select')).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth), 'page width at 1400 px').toBeLessThanOrEqual(1400);
+  await page.screenshot({ path: test.info().outputPath('presenter.png') });
+  await page.getByTestId('presenter-toggle').click();
+  expect(await fontSize()).toBe('15px');
+  await page.goto('/?present#home');
+  await expect(page.locator('html')).toHaveClass(/presenter/);
+});

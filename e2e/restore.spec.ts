@@ -55,15 +55,23 @@ test('an uploaded rainy photo is restored at full size and beats the upload', as
   expect(Number(await frame.getAttribute('data-split'))).toBeCloseTo(25, 0);
   await page.getByTestId('zoom-2').click();
   expect((await frame.boundingBox())!.width).toBeCloseTo(640, 0);
+  // On a phone the zoomed photo overflows its frame; a click on the thumbnail pans there.
+  await page.setViewportSize({ width: 390, height: 844 });
+  const navigator = page.getByTestId('before-after-navigator');
+  await navigator.click({ position: { x: 150, y: 50 } });
+  expect(await page.getByTestId('before-after-frame').evaluate((f) => f.scrollLeft)).toBeGreaterThan(100);
+  await page.screenshot({ path: test.info().outputPath('restore-zoomed-phone.png'), fullPage: true });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth), 'page width on a phone').toBeLessThanOrEqual(390);
+  await page.setViewportSize({ width: 1400, height: 900 });
   await page.getByTestId('zoom-fit').click();
   await page.screenshot({ path: test.info().outputPath('restore-view.png'), fullPage: true });
   // The teacher's card opens rendered (headings and tables), not as raw Markdown.
-  await page.getByTestId('model-card-open').click();
-  await expect(page.getByTestId('model-card').locator('h1')).toContainText('model card');
-  await expect(page.getByTestId('model-card').locator('table').first()).toBeVisible();
+  await page.getByTestId('model-card-open-teacher').click();
+  await expect(page.getByTestId('model-card-teacher').locator('h1')).toContainText('model card');
+  await expect(page.getByTestId('model-card-teacher').locator('table').first()).toBeVisible();
   await page.screenshot({ path: test.info().outputPath('model-card.png') });
   await page.getByTestId('model-card-close').click();
-  await expect(page.getByTestId('model-card')).toBeHidden();
+  await expect(page.getByTestId('model-card-teacher')).toBeHidden();
 });
 
 test('a corrupt file shows its error and the page keeps working', async ({ page, pageErrors }) => {

@@ -9,6 +9,7 @@ import { distillWorker } from '../workers/distill-client';
 import { backendRequest, useBackendStore } from '../state/backend';
 import { labWorker } from '../workers/lab-client';
 import { restoreWorker } from '../workers/restore-client';
+import { usePresenter } from '../state/presenter';
 
 const TABS = [
   { id: 'home', label: 'Home', view: HomeView },
@@ -66,6 +67,10 @@ function useTab(): [TabId, (t: TabId) => void] {
 export function App() {
   useBackends();
   const [tab, setTab] = useTab();
+  const presenter = usePresenter();
+  useEffect(() => {
+    document.documentElement.classList.toggle('presenter', presenter.on);
+  }, [presenter.on]);
   // The ARIA tab pattern: arrow keys move between tabs, Home and End jump to the ends.
   const onTabKey = (e: React.KeyboardEvent) => {
     const i = TABS.findIndex((t) => t.id === tab);
@@ -99,6 +104,16 @@ export function App() {
           ))}
         </nav>
         <div className="spacer" />
+        <button
+          type="button"
+          className="secondary presenter-toggle"
+          aria-pressed={presenter.on}
+          onClick={presenter.toggle}
+          title="Larger type, charts and images, for a projector"
+          data-testid="presenter-toggle"
+        >
+          Presenter
+        </button>
         <BackendStatus />
       </header>
       <BackendNotice />

@@ -31,6 +31,23 @@ export function BeforeAfter({
   const [split, setSplit] = useState(50);
   const [zoom, setZoom] = useState<Zoom>('fit');
   const dragging = useRef(false);
+  const frame = useRef<HTMLDivElement>(null);
+  // The part of the photo the zoomed frame shows, as fractions of its size (for the thumbnail).
+  const [view, setView] = useState({ x: 0, y: 0, w: 1, h: 1 });
+  const readView = () => {
+    const f = frame.current;
+    if (!f || !f.scrollWidth) return;
+    setView({ x: f.scrollLeft / f.scrollWidth, y: f.scrollTop / f.scrollHeight, w: f.clientWidth / f.scrollWidth, h: f.clientHeight / f.scrollHeight });
+  };
+  useEffect(readView, [zoom, result]);
+  /** Centres the zoomed frame on the point of the thumbnail under the pointer. */
+  function panTo(e: PointerEvent<HTMLDivElement>) {
+    const f = frame.current;
+    if (!f) return;
+    const box = e.currentTarget.getBoundingClientRect();
+    f.scrollLeft = ((e.clientX - box.left) / box.width) * f.scrollWidth - f.clientWidth / 2;
+    f.scrollTop = ((e.clientY - box.top) / box.height) * f.scrollHeight - f.clientHeight / 2;
+  }
   useEffect(() => {
     const c = canvas.current;
     if (!c) return;
@@ -53,7 +70,7 @@ export function BeforeAfter({
 
   return (
     <div>
-      <div className={zoom === 'fit' ? undefined : 'before-after-pan'} data-testid="before-after-frame">
+      <div ref={frame} className={zoom === 'fit' ? undefined : 'before-after-pan'} data-testid="before-after-frame" onScroll={readView}>
         <div
           className="before-after"
           style={size}
@@ -75,6 +92,25 @@ export function BeforeAfter({
           <span className="tag tag-right">{labels[1]}</span>
         </div>
       </div>
+      {zoom !== 'fit' && (
+        <div
+          className="navigator"
+          style={{ aspectRatio: `${result.width} / ${result.height}` }}
+          data-testid="before-after-navigator"
+          title="The whole photo: the frame marks what is shown; click or drag to move there"
+          onPointerDown={(e) => {
+            e.currentTarget.setPointerCapture(e.pointerId);
+            panTo(e);
+          }}
+          onPointerMove={(e) => e.buttons && panTo(e)}
+        >
+          <img src={beforeUrl} alt="" draggable={false} />
+          <div
+            className="navigator-view"
+            style={{ left: `${view.x * 100}%`, top: `${view.y * 100}%`, width: `${Math.min(1, view.w) * 100}%`, height: `${Math.min(1, view.h) * 100}%` }}
+          />
+        </div>
+      )}
       <div className="row-controls" style={{ maxWidth: Math.max(360, Math.min(1100, 2 * result.width)) }}>
         <input type="range" min={0} max={100} step={0.1} value={split} onChange={(e) => setSplit(Number(e.target.value))} aria-label="Before/after split" />
         <span role="group" aria-label="Zoom" className="zoom-buttons">
@@ -94,7 +130,7 @@ export function BeforeAfter({
           Download PNG
         </button>
       </div>
-      <p className="hint">Drag across the photo to move the split{zoom === 'fit' ? '' : '; scroll to pan'}.</p>
+      <p className="hint">Drag across the photo to move the split{zoom === 'fit' ? '' : '; scroll, or use the thumbnail, to pan'}.</p>
     </div>
   );
 }

@@ -3,6 +3,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
 import type { Series } from '../state/charts';
+import { PRESENTER_SCALE, usePresenter } from '../state/presenter';
 
 export type { Series };
 
@@ -17,7 +18,7 @@ export function LineChart({
   yLabel,
   xLabel = 'step',
   testId,
-  height = 220,
+  height: baseHeight = 220,
 }: {
   x: number[];
   series: Series[];
@@ -30,6 +31,7 @@ export function LineChart({
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const key = series.map((s) => s.label).join('|');
+  const height = Math.round(baseHeight * (usePresenter((p) => p.on) ? PRESENTER_SCALE : 1));
 
   useEffect(() => {
     const el = host.current;

@@ -1,10 +1,12 @@
-// The shipped teacher's model card, rendered in a dialog from the static MODEL_CARD.md: marked
-// turns it into HTML and DOMPurify sanitises that (both loaded only when the card is opened).
+// A shipped model's card (the teacher's or the autoencoder's), rendered in a dialog from its static
+// MODEL_CARD.md: marked turns it into HTML and DOMPurify sanitises that (both loaded only when the
+// card is opened).
 import { useRef, useState } from 'react';
 
-const CARD_URL = `${import.meta.env.BASE_URL}models/teacher/MODEL_CARD.md`;
+const WHOSE = { teacher: "The teacher's model card", autoencoder: "The clean-image autoencoder's model card" } as const;
 
-export function ModelCardButton() {
+export function ModelCardButton({ model = 'teacher' }: { model?: keyof typeof WHOSE }) {
+  const cardUrl = `${import.meta.env.BASE_URL}models/${model}/MODEL_CARD.md`;
   const dialog = useRef<HTMLDialogElement>(null);
   const [html, setHtml] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -13,7 +15,7 @@ export function ModelCardButton() {
     dialog.current?.showModal();
     if (html) return;
     try {
-      const res = await fetch(CARD_URL);
+      const res = await fetch(cardUrl);
       if (!res.ok) throw new Error(`the page could not read its model card (HTTP ${res.status})`);
       const [{ marked }, { default: DOMPurify }, text] = await Promise.all([import('marked'), import('dompurify'), res.text()]);
       setHtml(DOMPurify.sanitize(await marked.parse(text, { gfm: true })));
@@ -24,12 +26,12 @@ export function ModelCardButton() {
 
   return (
     <>
-      <button type="button" className="link-button" onClick={() => void open()} data-testid="model-card-open">
-        Model card
+      <button type="button" className="link-button" onClick={() => void open()} data-testid={`model-card-open-${model}`}>
+        {model === 'teacher' ? 'Model card' : WHOSE[model]}
       </button>
-      <dialog ref={dialog} className="model-card" aria-label="The teacher's model card" data-testid="model-card">
+      <dialog ref={dialog} className="model-card" aria-label={WHOSE[model]} data-testid={`model-card-${model}`}>
         <form method="dialog" className="model-card-bar">
-          <a href={CARD_URL} target="_blank" rel="noreferrer">
+          <a href={cardUrl} target="_blank" rel="noreferrer">
             Markdown
           </a>
           <button className="secondary" data-testid="model-card-close">

@@ -1,5 +1,5 @@
 // The Distill form: method, preset and settings, rendered from the parameter tables.
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import type { MethodCatalogItem } from '../../core/methods/registry';
 import { inputFromParams, RUN_PARAMS, RUN_PRESET_NAMES, type RunParamKey, type RunPresetName } from '../../core/run/config';
 import type { ParamValue } from '../../core/run/params';
@@ -15,6 +15,8 @@ import { SweepPanel } from './SweepPanel';
 import { TrainPairs } from './TrainPairs';
 import { WebPools } from './WebPools';
 import { ShareLink, useShareQuery } from '../share-link';
+import { formulaParts } from '../formula';
+import { ModelCardButton } from '../ModelCard';
 
 /** The settings every run shows; the others are under "More settings". */
 const MAIN: readonly RunParamKey[] = ['student', 'steps', 'seed', 'batch', 'patch'];
@@ -86,8 +88,17 @@ export function RunForm({ catalog }: { catalog: MethodCatalogItem[] }) {
       <details className="method-description">
         <summary>How {method.label} works</summary>
         {method.description.split(/\n\s*\n/).map((p, i) => (
-          <p key={i}>{p}</p>
+          <p key={i}>
+            {formulaParts(p).map((part, j) => (
+              <Fragment key={j}>
+                {part.text}
+                {part.sub && <sub>{part.sub}</sub>}
+                {part.sup && <sup>{part.sup}</sup>}
+              </Fragment>
+            ))}
+          </p>
         ))}
+        {method.teachers.includes('autoencoder') && <ModelCardButton model="autoencoder" />}
       </details>
       <label className="field" title="A starting point for every setting; choosing one resets what you changed.">
         Budget
