@@ -345,7 +345,10 @@ export async function runDistillation(options: RunOptions): Promise<RunResult> {
           lr,
         });
         if (phase.trainsStudent && studentStep % config.evalEvery === 0) await runEval('student', student);
-        if (previewDue(config.previewEvery, totalStep) && method.trainingPreview) {
+        // Also at the first student step and at the last step, so a short run after a long
+        // warm-up still shows what the student trains on.
+        const edge = config.previewEvery > 0 && ((phase.trainsStudent && studentStep === 1) || totalStep === plannedSteps);
+        if ((previewDue(config.previewEvery, totalStep) || edge) && method.trainingPreview) {
           const preview = await method.trainingPreview(ctx);
           if (preview) emit({ type: 'preview', totalStep, studentStep, phase: phase.id, preview });
         }

@@ -41,7 +41,7 @@ export function RunMonitor({ run }: { run: RunRecord }) {
   const latest = run.evals.at(-1)?.scores.mean;
 
   return (
-    <div className="panel run" data-testid="run-monitor" data-state={run.state}>
+    <div className="panel run" data-testid="run-monitor" data-state={run.state} data-method={run.method}>
       <header className="photo-head">
         <strong>{run.label}</strong>
         <span className={`badge badge-${run.state}`} data-testid="run-state">

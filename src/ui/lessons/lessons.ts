@@ -103,10 +103,13 @@ export const LESSONS: readonly Lesson[] = [
       },
       {
         view: 'distill',
-        target: testid('method-plain'),
+        target: testid('run-start'),
         title: 'A game of two networks',
-        text: 'The generator is rewarded for images on which the student still disagrees with the teacher; the student then learns to agree. Start the run below, and watch what the generator makes.',
-        until: { holds: exists(testid('train-gallery')), waiting: 'Start the run; waiting for the first generated images…' },
+        text: 'The generator is rewarded for images on which the student still disagrees with the teacher; the student then learns to agree. Start the run with this button, and watch what the generator makes.',
+        until: {
+          holds: exists(`${testid('run-monitor', '[data-method="dfl"]')} ${testid('train-gallery')}`),
+          waiting: 'Start the run; waiting for the first generated images…',
+        },
       },
       {
         view: 'distill',
