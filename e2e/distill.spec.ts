@@ -76,6 +76,11 @@ test('a DFL run from the page streams curves and samples, pauses, continues afte
   await expect(page.getByTestId('run-monitor')).toHaveAttribute('data-state', 'completed');
   await expect(page.getByTestId('metric-psnr')).toHaveText(psnr.toFixed(2));
   expect(Number(await page.getByTestId('chart-psnr').getAttribute('data-points'))).toBeGreaterThan(0);
+  // Hovering a chart shows the step and each curve's value there.
+  const lossChart = page.getByTestId('chart-loss');
+  await lossChart.locator('.u-over').hover();
+  await expect(lossChart.locator('.u-legend .u-value').first()).toHaveText(/^\d+$/);
+  await expect(lossChart.locator('.u-legend .u-value').nth(1)).toHaveText(/\d/);
 
   // Its student restores an uploaded photo.
   await page.getByRole('button', { name: 'Restore photos with this student' }).click();
