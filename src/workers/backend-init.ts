@@ -35,12 +35,18 @@ function watchGpu(report: BackendReport): void {
   lostReason = device.lost.then((info) => info.message || `the GPU device was lost (${info.reason})`);
 }
 
+/** Failures that read like the GPU's own (a buffer unmapped under a pending read, a destroyed device). */
+const GPU_ERROR = /GPU|mapAsync|device|destroyed|buffer/i;
+
 /**
  * Why this worker's GPU device was lost, or null when it was not (or there is none). Asked after a
- * failure: the failing call may reject before the device reports its loss, so it waits a little.
+ * failure: the failing call may reject before the device reports its loss (seconds later on a
+ * busy machine's software GPU), so it waits a little, and longer when the failure reads like a
+ * GPU error.
  */
-export async function gpuLost(waitMs = 2000): Promise<string | null> {
+export async function gpuLost(failure: string): Promise<string | null> {
   if (!lostReason) return null;
+  const waitMs = GPU_ERROR.test(failure) ? 20_000 : 2000;
   return Promise.race([lostReason, new Promise<null>((resolve) => setTimeout(() => resolve(null), waitMs))]);
 }
 

@@ -157,7 +157,7 @@ async function execute(
     } finally {
       studentModel.dispose();
     }
-    const lost = summary.status === 'failed' ? await gpuLost() : null;
+    const lost = summary.status === 'failed' ? await gpuLost(summary.error?.message ?? '') : null;
     if (lost && summary.error)
       summary.error = {
         ...summary.error,
