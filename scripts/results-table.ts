@@ -9,7 +9,7 @@
 // for method A with as many steps as fit in B's mean wall time (A's time per step measured in its own
 // row). --row 'LABEL=METHOD FLAG...' (repeatable) adds a row with its own distill flags, e.g.
 // --row 'scratch, full set=scratch --train-set 2000'. --append keeps the rows already in
-// docs/results.json (a row with the same label is replaced).
+// docs/results.json (a row with the same label is replaced); `--methods '' --append` only redraws.
 // Resumable: each run's scores are saved in its own folder (runs/results/<label>-s<seed>/row.json)
 // and reused when the same command runs again, so a table can span several sittings. Model caches
 // are off: each wall time includes every model a method trains.
@@ -17,6 +17,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
+import { format, resolveConfig } from 'prettier';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -215,72 +216,65 @@ function claims(runs: Run[]): string {
   const psnr = (label: string) => new Map(runs.filter((r) => r.label === label).map((r) => [r.seed, r.eval.student.mean.psnr]));
   const untrained = new Map(runs.map((r) => [r.seed, r.eval.untrained.mean.psnr]));
   const input = runs[0].eval.input.mean.psnr;
+  const teacher = runs[0].eval.teacher?.mean.psnr;
   /** Per seed a - b, over the seeds both have. */
   const diff = (a: Map<number, number>, b: Map<number, number>) => [...a].filter(([s]) => b.has(s)).map(([s, v]) => v - b.get(s)!);
   const pm = (xs: number[], unit = ' dB', k = 1) => `${(mean(xs) * k).toFixed(2)}${xs.length > 1 ? ` ± ${(sd(xs) * k).toFixed(2)}` : ''}${unit}`;
   const verdict = (xs: number[]) =>
     xs.every((x) => x > 0) ? '**holds**' : xs.every((x) => x < 0) ? '**does not hold**' : '**not shown** (the seeds disagree)';
   const rows: string[][] = [];
-  const eqDfl = [...new Set(runs.map((r) => r.label))].find((l) => /^dfl \(\d+ steps\)$/.test(l));
-  const [kd, dfl, d4ir, dckd, scratch, slkd] = ['kd', eqDfl ?? 'dfl', 'd4ir', 'dckd', 'scratch', 'slkd'].map(psnr);
-  if (d4ir.size && dfl.size && kd.size) {
-    const d = diff(d4ir, dfl);
-    rows.push([
-      "D4IR: its synthesised data bring the student closer to a data-trained one than DFL's generator does",
-      'closer than DFL (qualitative)',
-      `d4ir - ${eqDfl ?? 'dfl'}: ${pm(d)}; behind kd (trained on pairs) by ${pm(diff(kd, d4ir))} (d4ir) and ${pm(diff(kd, dfl))} (dfl)`,
-      verdict(d),
-    ]);
-  }
-  const dflSteps = psnr('dfl');
-  if (dflSteps.size) {
-    const d = diff(dflSteps, untrained);
-    rows.push(['DFL: a student learns from the teacher with no training data', 'works with no data', `dfl - untrained student: ${pm(d)}`, verdict(d)]);
-  }
-  // At the table's budget, and again at the longest budget with "METHOD@N" rows of all three.
-  const longer = Math.max(0, ...runs.map((r) => Number(/^dckd \((\d+) steps\)$/.exec(r.label)?.[1] ?? 0)));
-  const dckdBudgets: [string, Map<number, number>[]][] = [['', [dckd, kd, scratch]]];
-  if (longer) dckdBudgets.push([` (${longer} steps)`, ['dckd', 'kd', 'scratch'].map((m) => psnr(`${m} (${longer} steps)`))]);
-  for (const [budget, [dc, k, sc]] of dckdBudgets) {
-    if (!dc.size || !k.size || !sc.size) continue;
-    const [dk, ds] = [diff(dc, k), diff(dc, sc)];
-    rows.push([
-      `DCKD beats logits KD and training from scratch${budget}`,
-      'Rain100L, 3.8 M student: 38.02 dB against 37.17 (KD) and 37.47 (scratch): +0.85 and +0.55',
-      `dckd - kd: ${pm(dk)}; dckd - scratch: ${pm(ds)}`,
-      verdict(dk.map((x, i) => Math.min(x, ds[i]))),
-    ]);
-  }
-  if (slkd.size) {
-    const t = teacherSize();
-    const s = runs.find((r) => r.label === 'slkd')!.student;
-    const teacher = runs[0].eval.teacher?.mean.psnr;
-    const cut = 1 - s.flops_per_pixel / t.flopsPerPixel;
-    const cost = teacher === undefined ? [] : [...slkd.values()].map((v) => teacher - v);
-    const vsKd = diff(slkd, kd);
-    rows.push([
-      'SLKD: over 80% fewer FLOPs than the teacher at a small PSNR cost',
-      'over 80% fewer FLOPs and parameters, small PSNR loss',
-      `FLOPs per pixel ${(cut * 100).toFixed(1)}% fewer, parameters ${((1 - s.params / t.params) * 100).toFixed(1)}% fewer; PSNR cost against the teacher ${cost.length ? pm(cost) : '–'}; slkd - kd: ${kd.size ? pm(vsKd) : '–'}`,
-      cut > 0.8 && cost.length && cost.every((c) => c < 1)
-        ? '**holds**'
-        : `**does not hold** at this budget: the cost is ${cost.length ? pm(cost) : '?'} (we call under 1 dB small)`,
-    ]);
-  }
-  // TripleD at the table's budget, and at any longer one with rows labelled "(N steps)".
-  const triBudgets = ['', ...new Set(runs.map((r) => /^tripled \(2% of 2000, (\d+ steps)\)$/.exec(r.label)?.[1]).filter(Boolean))];
-  for (const budget of triBudgets) {
-    const [tri, full] = budget
-      ? [psnr(`tripled (2% of 2000, ${budget})`), psnr(`scratch, full set of 2000 pairs (${budget})`)]
-      : [psnr('tripled (2% of 2000)'), psnr('scratch, full set of 2000 pairs')];
-    if (!tri.size || !full.size) continue;
-    const share = [...tri].filter(([s]) => full.has(s)).map(([s, v]) => (v - input) / (full.get(s)! - input));
-    rows.push([
-      `TripleD: about 90% of the full-data performance from 2% of the data${budget ? ` (${budget})` : ''}`,
-      'about 90% with 2%',
-      `gain over the input of tripled (40 pairs) / that of scratch on all 2000 pairs: ${pm(share, '%', 100)}`,
-      share.every((x) => x >= 0.8) ? '**holds**' : share.every((x) => x < 0.8) ? '**does not hold**' : '**not shown** (the seeds disagree)',
-    ]);
+  // Every claim is tested at the table's budget and again at each longer one that has "METHOD (N steps)"
+  // rows; a claim compares rows of one budget only, and is left out where one of its rows is missing.
+  const budgets = [0, ...new Set(runs.map((r) => Number(/(\d+) steps\)$/.exec(r.label)?.[1] ?? 0)).filter(Boolean))];
+  for (const n of budgets) {
+    const at = n ? ` (${n} steps)` : '';
+    const [kd, dfl, d4ir, dckd, scratch, slkd] = ['kd', 'dfl', 'd4ir', 'dckd', 'scratch', 'slkd'].map((m) => psnr(m + at));
+    if (d4ir.size && dfl.size && kd.size) {
+      const d = diff(d4ir, dfl);
+      rows.push([
+        `D4IR: its synthesised data bring the student closer to a data-trained one than DFL's generator does${at}`,
+        'closer than DFL (qualitative)',
+        `d4ir - dfl: ${pm(d)}; behind kd (trained on pairs) by ${pm(diff(kd, d4ir))} (d4ir) and ${pm(diff(kd, dfl))} (dfl)`,
+        verdict(d),
+      ]);
+    }
+    if (dfl.size) {
+      const d = diff(dfl, untrained);
+      rows.push([`DFL: a student learns from the teacher with no training data${at}`, 'works with no data', `dfl - untrained student: ${pm(d)}`, verdict(d)]);
+    }
+    if (dckd.size && kd.size && scratch.size) {
+      const [dk, ds] = [diff(dckd, kd), diff(dckd, scratch)];
+      rows.push([
+        `DCKD beats logits KD and training from scratch${at}`,
+        'Rain100L, 3.8 M student: 38.02 dB against 37.17 (KD) and 37.47 (scratch): +0.85 and +0.55',
+        `dckd - kd: ${pm(dk)}; dckd - scratch: ${pm(ds)}`,
+        verdict(dk.map((x, i) => Math.min(x, ds[i]))),
+      ]);
+    }
+    if (slkd.size) {
+      const t = teacherSize();
+      const s = runs.find((r) => r.label === 'slkd' + at)!.student;
+      const cut = 1 - s.flops_per_pixel / t.flopsPerPixel;
+      const cost = teacher === undefined ? [] : [...slkd.values()].map((v) => teacher - v);
+      rows.push([
+        `SLKD: over 80% fewer FLOPs than the teacher at a small PSNR cost${at}`,
+        'over 80% fewer FLOPs and parameters, small PSNR loss',
+        `FLOPs per pixel ${(cut * 100).toFixed(1)}% fewer, parameters ${((1 - s.params / t.params) * 100).toFixed(1)}% fewer; PSNR cost against the teacher ${cost.length ? pm(cost) : '–'}; slkd - kd: ${kd.size ? pm(diff(slkd, kd)) : '–'}`,
+        cut > 0.8 && cost.length && cost.every((c) => c < 1)
+          ? '**holds**'
+          : `**does not hold** at this budget: the cost is ${cost.length ? pm(cost) : '?'} (we call under 1 dB small)`,
+      ]);
+    }
+    const [tri, full] = [psnr(`tripled (2% of 2000${n ? `, ${n} steps` : ''})`), psnr(`scratch, full set of 2000 pairs${at}`)];
+    if (tri.size && full.size) {
+      const share = [...tri].filter(([s]) => full.has(s)).map(([s, v]) => (v - input) / (full.get(s)! - input));
+      rows.push([
+        `TripleD: about 90% of the full-data performance from 2% of the data${at}`,
+        'about 90% with 2%',
+        `gain over the input of tripled (40 pairs) / that of scratch on all 2000 pairs: ${pm(share, '%', 100)}`,
+        share.every((x) => x >= 0.8) ? '**holds**' : share.every((x) => x < 0.8) ? '**does not hold**' : '**not shown** (the seeds disagree)',
+      ]);
+    }
   }
   const head = ['claim', 'the paper', 'measured here (mean ± sd over seeds)', 'verdict'];
   return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
@@ -304,19 +298,22 @@ async function main() {
     return rowJobs(`${a}@${steps}`, seeds);
   });
   runs.push(...(await pool(extra, parallel, runJob)));
-  const teacherFile = path.join(values.out!, 'teacher-real.json');
-  const teacherReal: RealScores = existsSync(teacherFile) ? JSON.parse(readFileSync(teacherFile, 'utf8')) : await scoreReal('teacher');
-  writeFileSync(teacherFile, JSON.stringify(teacherReal));
-
   const jsonPath = path.join(ROOT, 'docs/results.json');
-  let commands = [process.argv.slice(2)];
+  // A command that ran nothing (`--methods '' --append`) only redraws the tables, and is not listed.
+  let commands = runs.length ? [process.argv.slice(2)] : [];
+  let teacherReal: RealScores | undefined;
   if (values.append && existsSync(jsonPath)) {
-    const old = JSON.parse(readFileSync(jsonPath, 'utf8')) as { commands: string[][]; runs?: Run[] };
-    // The same command run again (to resume, or to redraw the tables) is listed once.
+    const old = JSON.parse(readFileSync(jsonPath, 'utf8')) as { commands: string[][]; teacher_real?: RealScores; runs?: Run[] };
+    // The same command run again (to resume) is listed once.
     commands = [...old.commands.filter((c) => c.join(' ') !== process.argv.slice(2).join(' ')), ...commands];
     runs.unshift(...(old.runs ?? []).filter((o) => !runs.some((r) => r.label === o.label)));
+    teacherReal = old.teacher_real;
   }
-  writeFileSync(jsonPath, JSON.stringify({ commands, date: new Date().toISOString(), runs }, null, 2));
+  if (!runs.length) throw new Error('no runs: name some with --methods or --row, or add --append to redraw from docs/results.json');
+  teacherReal ??= await scoreReal('teacher');
+  // Formatted as the lint expects, so a run of this script leaves the tree clean.
+  const json = JSON.stringify({ commands, date: new Date().toISOString(), teacher_real: teacherReal, runs });
+  writeFileSync(jsonPath, await format(json, { ...(await resolveConfig(jsonPath)), filepath: jsonPath }));
   const t = tables(runs, teacherReal);
   const md =
     `Student ${values.student}, ${values.steps} student steps each unless the row says otherwise; mean ± standard deviation over seeds ` +
