@@ -217,6 +217,7 @@ function claims(runs: Run[]): string {
   const untrained = new Map(runs.map((r) => [r.seed, r.eval.untrained.mean.psnr]));
   const input = runs[0].eval.input.mean.psnr;
   const teacher = runs[0].eval.teacher?.mean.psnr;
+  const t = teacherSize();
   /** Per seed a - b, over the seeds both have. */
   const diff = (a: Map<number, number>, b: Map<number, number>) => [...a].filter(([s]) => b.has(s)).map(([s, v]) => v - b.get(s)!);
   const pm = (xs: number[], unit = ' dB', k = 1) => `${(mean(xs) * k).toFixed(2)}${xs.length > 1 ? ` ± ${(sd(xs) * k).toFixed(2)}` : ''}${unit}`;
@@ -252,7 +253,6 @@ function claims(runs: Run[]): string {
       ]);
     }
     if (slkd.size) {
-      const t = teacherSize();
       const s = runs.find((r) => r.label === 'slkd' + at)!.student;
       const cut = 1 - s.flops_per_pixel / t.flopsPerPixel;
       const cost = teacher === undefined ? [] : [...slkd.values()].map((v) => teacher - v);
