@@ -65,7 +65,9 @@ test('a DFL run from the page streams curves and samples, pauses, continues afte
   console.log(
     `run ${runSeconds.toFixed(1)} s; main-thread long tasks: ${longTasks.length}, longest ${Math.max(0, ...longTasks).toFixed(0)} ms, ${blocked.toFixed(2)} s in total`,
   );
-  expect(Math.max(0, ...longTasks)).toBeLessThan(300);
+  // The target is none over 50 ms; on this 2-core machine the worker's threads take both cores and
+  // some tasks still stretch past it (README, Responsiveness), more on the dev server's React build.
+  expect(Math.max(0, ...longTasks)).toBeLessThan(test.info().project.name === 'prod' ? 100 : 150);
   expect(blocked / runSeconds).toBeLessThan(0.15);
   await expect(page.getByTestId('eval-grid').locator('canvas').first()).toBeVisible();
   const psnr = Number(await page.getByTestId('metric-psnr').textContent());

@@ -1,10 +1,11 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './ui/App';
+import { App, startWorkers } from './ui/App';
 import { exposeScriptHooks } from './ui/script-hooks';
 import './ui/styles.css';
 
 exposeScriptHooks();
+startWorkers();
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <App />

@@ -2,7 +2,7 @@
 // a reload keeps every curve and score. The worker does the work; this only records it.
 import { create } from 'zustand';
 import * as Comlink from 'comlink';
-import { createStore, del, entries, get as idbGet, set as idbSet } from 'idb-keyval';
+import { createStore, entries, getMany, keys, promisifyRequest } from 'idb-keyval';
 import type { ArtifactInfo } from '../core/run/artifact-files';
 import type { EvalRecord, EvalScores, EvalSample, ModelSummary, RunEvent } from '../core/run/events';
 import type { LossGroup, MethodPhase, TrainingPreview } from '../core/methods/method';
@@ -14,6 +14,7 @@ import { distillWorker, type DistillWorkerApi } from '../workers/distill-client'
 import type { DistillOutcome } from '../workers/distill.worker';
 import { overrideBackendForSession } from './backend';
 import { useModelsStore } from './models';
+import { runStorage, type SaveMode } from './run-storage';
 import { runsTrainingElsewhere, untilReleased, whileTraining } from './tab-lock';
 
 export type RunState = 'starting' | 'running' | 'paused' | 'completed' | 'stopped' | 'failed' | 'interrupted';
@@ -67,15 +68,31 @@ export const CONTINUABLE: readonly RunState[] = ['stopped', 'interrupted', 'fail
 export const canContinue = (r: RunRecord): boolean => CONTINUABLE.includes(r.state) && !!r.checkpoint;
 
 const MAX_LOSS_POINTS = 1500;
-const runStore = () => createStore('weatherkd-runs', 'runs');
 
-function thin(r: RunRecord): void {
-  // Keep every other point once a curve grows long: bounded memory, the shape stays.
-  if (r.losses.step.length <= MAX_LOSS_POINTS) return;
-  const keep = (_: unknown, i: number) => i % 2 === 0;
-  r.losses.step = r.losses.step.filter(keep);
-  for (const k of Object.keys(r.losses.series)) r.losses.series[k] = r.losses.series[k].filter(keep);
+/** Every other point, as often as needed to keep a curve under MAX_LOSS_POINTS: bounded memory, the shape stays. */
+export function thinLosses(losses: RunRecord['losses']): RunRecord['losses'] {
+  while (losses.step.length > MAX_LOSS_POINTS) {
+    const keep = (_: unknown, i: number) => i % 2 === 0;
+    losses = { step: losses.step.filter(keep), series: Object.fromEntries(Object.entries(losses.series).map(([k, v]) => [k, v.filter(keep)])) };
+  }
+  return losses;
 }
+
+const runDb = createStore('weatherkd-runs', 'runs');
+const storage = runStorage(
+  {
+    entries: () => entries(runDb),
+    getMany: (k) => getMany(k, runDb),
+    keys: () => keys<string>(runDb),
+    write: (puts, deletes) =>
+      runDb('readwrite', (store) => {
+        for (const k of deletes) store.delete(k);
+        for (const [k, v] of puts) store.put(v, k);
+        return promisifyRequest(store.transaction);
+      }),
+  },
+  thinLosses,
+);
 
 /** A run that has not started yet: what the form asked for, nothing measured. */
 export function newRunRecord(id: string, label: string, input: RunConfigInput, preset: RunPresetName): RunRecord {
@@ -143,8 +160,7 @@ export function applyEvent(prev: RunRecord, e: RunEvent): RunRecord {
         losses.series[k] = [...prevSeries, v];
       }
       for (const k of Object.keys(losses.series)) if (losses.series[k].length < losses.step.length) losses.series[k] = [...losses.series[k], NaN];
-      r.losses = losses;
-      thin(r);
+      r.losses = thinLosses(losses);
       break;
     }
     case 'eval': {
@@ -212,8 +228,8 @@ function asInterrupted(r: RunRecord): RunRecord {
 }
 
 export const useRunsStore = create<RunsState>((set, get) => {
-  const save = (r: RunRecord) =>
-    idbSet(r.id, r, runStore()).then(
+  const save = (r: RunRecord, mode: SaveMode = 'full') =>
+    storage.save(r, mode).then(
       () => void (get().storageError && set({ storageError: null })),
       (e: unknown) =>
         set({
@@ -226,7 +242,7 @@ export const useRunsStore = create<RunsState>((set, get) => {
     if (!updated) return;
     if (persist === 'now' || (persist === 'throttled' && performance.now() > nextSave)) {
       nextSave = performance.now() + 2000;
-      void save(updated);
+      void save(updated, persist === 'now' ? 'full' : 'append');
     }
   };
 
@@ -253,7 +269,7 @@ export const useRunsStore = create<RunsState>((set, get) => {
         }));
         // Saved before the lock goes: another tab reads the record then.
         const done = get().runs.find((r) => r.id === id);
-        if (done) await save(done);
+        if (done) await save(done, 'compact');
         if (outcome.modelId) await useModelsStore.getState().refresh();
       });
     } catch (e) {
@@ -269,15 +285,15 @@ export const useRunsStore = create<RunsState>((set, get) => {
     loaded: false,
 
     async load() {
-      const [all, elsewhere] = await Promise.all([entries<string, RunRecord>(runStore()).catch(() => [] as [string, RunRecord][]), runsTrainingElsewhere()]);
-      const runs = all.map(([, r]) => (elsewhere.includes(r.id) ? r : asInterrupted(r)));
-      runs.filter((r, i) => r !== all[i][1]).forEach((r) => void save(r));
+      const [all, elsewhere] = await Promise.all([storage.loadAll().catch(() => [] as RunRecord[]), runsTrainingElsewhere()]);
+      const runs = all.map((r) => (elsewhere.includes(r.id) ? r : asInterrupted(r)));
+      runs.filter((r, i) => r !== all[i]).forEach((r) => void save(r));
       runs.sort((a, b) => b.createdAt - a.createdAt);
       set({ runs, elsewhere, loaded: true, selected: get().selected ?? runs[0]?.id ?? null });
       // When the other tab is done (or closed), show the run as it left it.
       for (const id of elsewhere) {
         void untilReleased(id).then(async () => {
-          const r = await idbGet<RunRecord>(id, runStore());
+          const r = await storage.load(id);
           set((s) => ({ elsewhere: s.elsewhere.filter((e) => e !== id), runs: r ? s.runs.map((x) => (x.id === id ? asInterrupted(r) : x)) : s.runs }));
         });
       }
@@ -315,7 +331,7 @@ export const useRunsStore = create<RunsState>((set, get) => {
       await save(record);
     },
     async remove(id) {
-      await Promise.all([del(id, runStore()), deleteCheckpoint(id), deleteArtifacts(id)]);
+      await Promise.all([storage.remove(id), deleteCheckpoint(id), deleteArtifacts(id)]);
       set((s) => ({ runs: s.runs.filter((r) => r.id !== id), selected: s.selected === id ? null : s.selected }));
     },
   };

@@ -6,7 +6,7 @@ import { DistillView } from './DistillView';
 import { CompareView } from './CompareView';
 import { HomeView, openLesson } from './HomeView';
 import { distillWorker } from '../workers/distill-client';
-import { backendRequest, useBackendStore } from '../state/backend';
+import { useBackendStore } from '../state/backend';
 import { labWorker } from '../workers/lab-client';
 import { restoreWorker } from '../workers/restore-client';
 import { usePresenter } from '../state/presenter';
@@ -20,26 +20,29 @@ const TABS = [
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
 
+// TensorFlow.js runs in the workers only: the page never loads it, so that its first paint and its
+// main thread do not wait on parsing it, and its WASM threads leave the cores to the workers.
+const WORKERS = { lab: labWorker, restore: restoreWorker, distill: distillWorker };
+
+/** Starts every worker (main.tsx calls it before the first render, so they load while the page renders). */
+export function startWorkers(): void {
+  for (const slot of Object.values(WORKERS)) slot();
+}
+
 function useBackends() {
-  const { setPage, setWorker, setError } = useBackendStore();
+  const { setWorker, setError } = useBackendStore();
   useEffect(() => {
-    const request = backendRequest();
     let alive = true;
     const fail = (where: string) => (e: unknown) => alive && setError(`${where}: ${e instanceof Error ? e.message : String(e)}`);
-    // The page's own backend (light work only); loaded lazily so the first paint does not wait
-    // for TensorFlow.js.
-    import('../workers/backend-init')
-      .then(({ initBackend }) => initBackend(request))
-      .then((r) => alive && setPage(r))
-      .catch(fail('Page backend'));
-    const workers = { lab: labWorker(), restore: restoreWorker(), distill: distillWorker() };
-    for (const [name, w] of Object.entries(workers)) {
-      w.ready.then((r) => alive && setWorker(name, r)).catch(fail(`${name} worker`));
+    for (const [name, slot] of Object.entries(WORKERS)) {
+      slot()
+        .ready.then((r) => alive && setWorker(name, r))
+        .catch(fail(`${name} worker`));
     }
     return () => {
       alive = false;
     };
-  }, [setPage, setWorker, setError]);
+  }, [setWorker, setError]);
 }
 
 /** The open tab lives in the URL hash, so a reload or a shared link opens the same view. */

@@ -30,10 +30,10 @@ function ReportRow({ where, report }: { where: string; report: BackendReport }) 
   );
 }
 
-/** The backend in use, always visible; details for the page and each worker on demand. */
+/** The backend in use, always visible; details for each worker on demand. */
 export function BackendStatus() {
-  const { page, workers, error } = useBackendStore();
-  const main = workers.lab ?? page;
+  const { workers, error } = useBackendStore();
+  const main = workers.lab ?? Object.values(workers)[0];
   const text = error ? 'Backend failed' : main ? `${LABEL[main.backend]} · ${main.device}` : 'Starting TensorFlow.js…';
   return (
     <details className="backend-status">
@@ -53,7 +53,6 @@ export function BackendStatus() {
             </tr>
           </thead>
           <tbody>
-            {page && <ReportRow where="Page" report={page} />}
             {Object.entries(workers).map(([name, r]) => (
               <ReportRow key={name} where={`${name} worker`} report={r} />
             ))}
@@ -83,9 +82,9 @@ const PLAIN: Record<string, string> = {
 };
 
 export function BackendNotice() {
-  const { page, workers } = useBackendStore();
+  const { workers } = useBackendStore();
   const [dismissed, setDismissed] = useState(() => sessionStorage.getItem(DISMISS_KEY) === '1');
-  const report = workers.lab ?? page;
+  const report = workers.lab ?? Object.values(workers)[0];
   if (!report || report.backend === 'webgpu' || dismissed) return null;
   const reason = report.skipped.find((s) => s.backend === 'webgpu')?.reason;
   return (

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { CLEAN_SOURCES } from '../core/data/clean';
 import type { RGBImage } from '../core/data/image';
 import type { SynthesisResult } from '../core/data/preview';
@@ -79,6 +79,8 @@ export function DataView() {
 
   const spec = WEATHERS[weather];
   const result = main.value;
+  // Made once per result: a new image object would repaint the canvas on every render.
+  const depth = useMemo(() => (result ? grayImage(result.depth, result.clean.width, result.clean.height) : null), [result]);
   const scale = Math.max(1, Math.floor(320 / size));
 
   async function onUpload(file: File | undefined) {
@@ -201,7 +203,7 @@ export function DataView() {
             <figcaption>{spec.label}</figcaption>
           </figure>
           <figure>
-            <ImageCanvas image={result ? grayImage(result.depth, result.clean.width, result.clean.height) : null} scale={scale} label="depth map" />
+            <ImageCanvas image={depth} scale={scale} label="depth map" />
             <figcaption>Depth (white is far){source === 'user' ? ': a prior, photos have none' : ''}</figcaption>
           </figure>
         </div>

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
-import { toRgba, type RGBImage } from '../core/data/image';
+import type { RGBImage } from '../core/data/image';
+import { cancelPaint, paint } from './paint';
 
 /** A grey-level map (e.g. depth) as an RGB image. */
 export function grayImage(values: Float32Array, width: number, height: number): RGBImage {
@@ -13,10 +14,9 @@ export function ImageCanvas({ image, scale = 1, testId, label }: { image: RGBIma
   useEffect(() => {
     const canvas = ref.current;
     if (!canvas || !image) return;
-    canvas.width = image.width;
-    canvas.height = image.height;
-    // Rounded as saved images are (core/data/image.ts).
-    canvas.getContext('2d')!.putImageData(new ImageData(toRgba(image), image.width, image.height), 0, 0);
+    // Rounded as saved images are (core/data/image.ts), in slices (./paint.ts).
+    paint(canvas, image);
+    return () => cancelPaint(canvas);
   }, [image]);
   const w = (image?.width ?? 256) * scale;
   const h = (image?.height ?? 256) * scale;

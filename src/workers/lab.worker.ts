@@ -2,15 +2,18 @@
 // main thread. Exposed through Comlink; see LabApi for the calls.
 import * as Comlink from 'comlink';
 import type { BackendRequest } from '../state/backend';
-import { backendReady, initBackend } from './backend-init';
 import { synthesizeSample, type SynthesisRequest } from '../core/data/preview';
-import { runGradientChecks } from '../core/backend/gradcheck';
 import { pngBlob } from './png';
 
+// Synthesis needs no TensorFlow.js: it is loaded after the worker is up, so that the first images
+// do not wait for it (about 2.5 MB of script).
+const backend = () => import('./backend-init');
+
 const api = {
-  init: (request: BackendRequest) => initBackend(request),
+  init: async (request: BackendRequest) => (await backend()).initBackend(request),
   /** Checks every gradient the project relies on, on this worker's backend, against the CPU backend. */
   async checkGradients() {
+    const [{ backendReady }, { runGradientChecks }] = await Promise.all([backend(), import('../core/backend/gradcheck')]);
     await backendReady(); // switching to the CPU reference mid-initialisation would race setBackend
     return runGradientChecks();
   },

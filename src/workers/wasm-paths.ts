@@ -12,7 +12,7 @@ export const WASM_PATHS: Record<string, string> = {
 /** tfjs's threaded WASM build starts this many pool workers: the most threads it can use. */
 export const MAX_WASM_THREADS = 8;
 
-/** Threads for the WASM backend: every core; the page itself does little work while a worker runs. */
+/** Threads for the WASM backend: every core; the page itself runs no TensorFlow.js. */
 export function wasmThreadCount(): number {
   const cores = (globalThis.navigator?.hardwareConcurrency as number | undefined) ?? 2;
   return Math.max(1, Math.min(MAX_WASM_THREADS, cores));

@@ -147,13 +147,18 @@ export function fromRgba(width: number, height: number, rgba: ArrayLike<number>)
 
 /** Opaque 8-bit RGBA pixels (for ImageData), rounded as toBytes rounds. */
 export function toRgba(img: RGBImage): Uint8ClampedArray<ArrayBuffer> {
-  const bytes = toBytes(img);
   const rgba = new Uint8ClampedArray(img.width * img.height * 4);
-  for (let i = 0, j = 0; i < bytes.length; i += 3, j += 4) {
-    rgba[j] = bytes[i];
-    rgba[j + 1] = bytes[i + 1];
-    rgba[j + 2] = bytes[i + 2];
+  toRgbaRows(img, rgba, 0, img.height);
+  return rgba;
+}
+
+/** Rows [y0, y1) of toRgba(img), written into rgba (so that a large image can be converted in slices). */
+export function toRgbaRows(img: RGBImage, rgba: Uint8ClampedArray, y0: number, y1: number): void {
+  const src = img.data;
+  for (let i = y0 * img.width * 3, j = y0 * img.width * 4, end = y1 * img.width * 3; i < end; i += 3, j += 4) {
+    rgba[j] = Math.round(Math.min(1, Math.max(0, src[i])) * 255);
+    rgba[j + 1] = Math.round(Math.min(1, Math.max(0, src[i + 1])) * 255);
+    rgba[j + 2] = Math.round(Math.min(1, Math.max(0, src[i + 2])) * 255);
     rgba[j + 3] = 255;
   }
-  return rgba;
 }
