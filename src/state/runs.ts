@@ -86,8 +86,13 @@ const storage = runStorage(
     keys: () => keys<string>(runDb),
     write: (puts, deletes) =>
       runDb('readwrite', (store) => {
-        for (const k of deletes) store.delete(k);
-        for (const [k, v] of puts) store.put(v, k);
+        try {
+          for (const k of deletes) store.delete(k);
+          for (const [k, v] of puts) store.put(v, k);
+        } catch (e) {
+          store.transaction.abort(); // a value that cannot be stored: none of this save lands
+          throw e;
+        }
         return promisifyRequest(store.transaction);
       }),
   },

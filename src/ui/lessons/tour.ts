@@ -5,7 +5,7 @@ import { driver, type Driver } from 'driver.js';
 import 'driver.js/dist/driver.css';
 import { LESSON_PROGRESS_KEY, LESSONS, type LessonStep } from './lessons';
 
-let active: { tour: Driver; poll: number | undefined } | null = null;
+let active: { tour: Driver; poll: number | undefined; layout: ResizeObserver } | null = null;
 
 const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
 
@@ -31,10 +31,15 @@ export function startLesson(lessonIndex: number, fromStep = 0): void {
     onHighlighted: (_el, _step, { index }) => watch(steps[index ?? 0]),
     onDestroyed: () => {
       window.clearInterval(active?.poll);
+      active?.layout.disconnect();
       active = null;
     },
   });
-  active = { tour, poll: undefined };
+  // The popover follows its control when the page's layout moves it (a notice appearing above it,
+  // images arriving): otherwise the popover can end up over the very button it asks for.
+  const layout = new ResizeObserver(() => tour.isActive() && tour.refresh());
+  layout.observe(document.body);
+  active = { tour, poll: undefined, layout };
 
   async function go(to: number) {
     if (to >= steps.length) {
