@@ -1,22 +1,8 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_LAUNCH } from './e2e/chromium';
 
 const DEV_PORT = 5174;
 const PROD_PORT = 5175;
-
-// Debian's Chromium with WebGPU exposed (SwiftShader when there is no GPU) and no traffic to
-// Google's services, which this machine cannot reach.
-const chromium = {
-  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--enable-unsafe-webgpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--disable-quic',
-  ],
-};
 
 export default defineConfig({
   testDir: 'e2e',
@@ -26,7 +12,7 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   reporter: [['list']],
-  use: { browserName: 'chromium', launchOptions: chromium, viewport: { width: 1400, height: 900 } },
+  use: { browserName: 'chromium', launchOptions: CHROMIUM_LAUNCH, viewport: { width: 1400, height: 900 } },
   projects: [
     { name: 'dev', use: { baseURL: `http://127.0.0.1:${DEV_PORT}` } },
     // The lost-GPU test is slow on SwiftShader's WebGPU, and DCKD and SLKD run through the same worker

@@ -5,6 +5,7 @@
 // Prints one JSON object: per rep, the first image's time and the run's long tasks; medians.
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
+import { CHROMIUM_LAUNCH } from '../e2e/chromium';
 import { createServer, preview } from 'vite';
 
 const { values } = parseArgs({
@@ -31,10 +32,7 @@ async function main() {
   const server = values.dev
     ? await (await createServer({ logLevel: 'silent', server: { host: '127.0.0.1', port, strictPort: true } })).listen()
     : await preview({ logLevel: 'silent', preview: { host: '127.0.0.1', port, strictPort: true } });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const browser = await chromium.launch(CHROMIUM_LAUNCH);
   const reps = [];
   try {
     for (let i = 0; i < Number(values.reps); i++) {

@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { chromium } from '@playwright/test';
+import { CHROMIUM_LAUNCH } from '../e2e/chromium';
 import { preview } from 'vite';
 import { makePair } from '../src/core/data/pairs';
 
@@ -24,10 +25,7 @@ const threadCounts = values.threads ? values.threads.split(',').map(Number) : [n
 async function main() {
   // Vite's own API, so that closing it stops the server (killing an "npx vite" child left vite running).
   const server = await preview({ logLevel: 'silent', preview: { host: '127.0.0.1', port: Number(values.port), strictPort: true } });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const browser = await chromium.launch(CHROMIUM_LAUNCH);
   // A square synthetic photo, resized to the asked shape (the weather generator makes squares).
   const pair = makePair({ size: Math.max(width, height), seed: 3, weathers: ['rain'], source: 'scene' }, 0);
   const side = Math.max(width, height);

@@ -6,6 +6,7 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
+import { CHROMIUM_LAUNCH } from '../e2e/chromium';
 import { preview } from 'vite';
 import { BENCH_MODELS, type Result } from '../src/core/bench/train-speed';
 
@@ -24,10 +25,7 @@ for (const m of models) if (!BENCH_MODELS.includes(m)) throw new Error(`unknown 
 
 async function main() {
   const server = await preview({ logLevel: 'silent', preview: { host: '127.0.0.1', port: Number(values.port), strictPort: true } });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const browser = await chromium.launch(CHROMIUM_LAUNCH);
   const results: (Result & { threads: number | null; device: string })[] = [];
   const skipped: { backend: string; reason: string }[] = [];
   try {

@@ -57,6 +57,8 @@ interface Written {
   images: Images | null;
 }
 
+const NOTHING_WRITTEN: Written = { chunks: 0, lastStep: -Infinity, images: null };
+
 export function runStorage(kv: KeyValueStore, thin: (losses: Losses) => Losses) {
   const written = new Map<string, Written>();
   const imagesOf = (r: RunRecord): Images => ({ samples: r.samples, teacherSamples: r.teacherSamples, preview: r.preview });
@@ -69,16 +71,13 @@ export function runStorage(kv: KeyValueStore, thin: (losses: Losses) => Losses) 
     const losses = whole ? (stored as RunRecord).losses : thin(joinLosses(chunks));
     const record: RunRecord = { ...(stored as RunRecord), losses, ...(images ?? (whole ? {} : { samples: [], preview: null })) };
     // An old whole record has nothing in parts yet: its first save writes them all.
-    written.set(
-      id,
-      whole ? { chunks: 0, lastStep: -Infinity, images: null } : { chunks: chunks.length, lastStep: losses.step.at(-1) ?? -Infinity, images: imagesOf(record) },
-    );
+    written.set(id, whole ? NOTHING_WRITTEN : { chunks: chunks.length, lastStep: losses.step.at(-1) ?? -Infinity, images: imagesOf(record) });
     return record;
   }
 
   let queue: Promise<void> = Promise.resolve();
   async function write(r: RunRecord, mode: SaveMode): Promise<void> {
-    const w = written.get(r.id) ?? { chunks: 0, lastStep: -Infinity, images: null };
+    const w = written.get(r.id) ?? NOTHING_WRITTEN;
     const last = r.losses.step.at(-1) ?? -Infinity;
     // Curves that went back (a continued run), or none written yet: write them all as one chunk.
     const rewrite = mode === 'compact' || last < w.lastStep || w.chunks === 0;

@@ -8,6 +8,9 @@ const DISMISS_KEY = 'weatherkd.backend-notice-dismissed';
 
 const LABEL: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU' };
 
+/** The report the page shows first: the lab worker's, or whichever worker answered first. */
+const shownReport = (workers: Record<string, BackendReport>): BackendReport | undefined => workers.lab ?? Object.values(workers)[0];
+
 function ReportRow({ where, report }: { where: string; report: BackendReport }) {
   return (
     <tr>
@@ -33,7 +36,7 @@ function ReportRow({ where, report }: { where: string; report: BackendReport }) 
 /** The backend in use, always visible; details for each worker on demand. */
 export function BackendStatus() {
   const { workers, error } = useBackendStore();
-  const main = workers.lab ?? Object.values(workers)[0];
+  const main = shownReport(workers);
   const text = error ? 'Backend failed' : main ? `${LABEL[main.backend]} · ${main.device}` : 'Starting TensorFlow.js…';
   return (
     <details className="backend-status">
@@ -84,7 +87,7 @@ const PLAIN: Record<string, string> = {
 export function BackendNotice() {
   const { workers } = useBackendStore();
   const [dismissed, setDismissed] = useState(() => sessionStorage.getItem(DISMISS_KEY) === '1');
-  const report = workers.lab ?? Object.values(workers)[0];
+  const report = shownReport(workers);
   if (!report || report.backend === 'webgpu' || dismissed) return null;
   const reason = report.skipped.find((s) => s.backend === 'webgpu')?.reason;
   return (
