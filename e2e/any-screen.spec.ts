@@ -16,6 +16,7 @@ test('every view fits a 390 px phone, its controls are large enough to touch, an
   for (const view of VIEWS) {
     await page.goto(`/#${view}`);
     await expect(page.getByTestId(`tab-${view}`)).toHaveAttribute('aria-selected', 'true');
+    await expect(page.locator(`#view-${view}`)).toBeVisible();
     // Let the view's first content (methods, models, the data preview) arrive.
     await page.waitForTimeout(2500);
     const notice = page.getByTestId('backend-notice');
