@@ -5,30 +5,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../tf';
 import { createRestorer, type Restorer } from '../models/restorer';
-import { defineMethod, type DistillMethod, type MethodContext, type MethodDefinition, type StepInfo } from '../methods/method';
+import { defineMethod, type DistillMethod, type MethodContext, type StepInfo } from '../methods/method';
 import { METHODS } from '../methods/registry';
-import { resolveRunConfig, RunConfigError, type RunConfigInput } from './config';
+import { RunConfigError } from './config';
 import { RunController } from './controller';
-import type { RunEvent } from './events';
 import { CheckpointError, packCheckpoint, unpackCheckpoint, type RunCheckpoint } from './checkpoint';
 import { runDistillation, RunSetupError, type RunOptions } from './loop';
+import { expectFlatMemory, runWith, SHORT, tinyConfig } from './test-runs';
 
-const TINY: RunConfigInput = {
-  student: 'student-5',
-  batch: 2,
-  patch: 16,
-  weathers: ['haze', 'rain'],
-  // A small finite set: the methods that draw pairs draw from it, and TripleD condenses it.
-  trainSet: 24,
-  evalEvery: 10,
-  previewEvery: 4,
-  previewCount: 2,
-  evalSet: { count: 1, size: 16, weathers: ['haze', 'rain'] },
-};
-
-function config(method: string, steps: number, extra: RunConfigInput = {}, more: readonly MethodDefinition[] = []) {
-  return resolveRunConfig({ ...TINY, method, steps, ...extra }, [...METHODS, ...more], 'quick');
-}
+const config = tinyConfig;
 
 let teacher: Restorer;
 let autoencoder: Restorer;
@@ -40,60 +25,15 @@ beforeAll(async () => {
   autoencoder = createRestorer('autoencoder', { seed: 6 });
 });
 
-async function run(options: RunOptions): Promise<{ result: Awaited<ReturnType<typeof runDistillation>>; events: RunEvent[] }> {
-  const events: RunEvent[] = [];
-  const result = await runDistillation({
-    teachers: { restorer: teacher, autoencoder },
-    ...options,
-    onEvent: (e) => {
-      events.push(e);
-      options.onEvent?.(e);
-    },
-  });
-  return { result, events };
-}
-
-/** Options that keep a method's extra phases short here; every registered method is tested, listed or not. */
-const SHORT: Readonly<Record<string, Record<string, number>>> = {
-  dfl: { generatorWarmup: 3, studentStepsPerGenerator: 2 },
-  d4ir: { adapterSteps: 6, diffusionSteps: 6, bankSize: 6, samplerSteps: 4 },
-  tripled: { scorerSteps: 4, adjustSteps: 4, keep: 0.25 },
-};
+/** A run with this file's teachers unless the options name their own. */
+const run = (options: RunOptions) => runWith({ restorer: teacher, autoencoder }, options);
 
 /** For test methods that keep nothing between steps. */
 const stateless = { saveState: async () => ({}), loadState: async () => {} };
 
 describe('memory', () => {
-  it.each(METHODS.map((m) => [m.id, SHORT[m.id] ?? {}] as const))(
-    '%s: tensors and bytes stay flat over many steps, frees everything, and declares every loss it reports',
-    async (method, options) => {
-      const before = tf.memory().numTensors;
-      // Per phase: [tensors, bytes] after each step. The first student step fills the preview slot.
-      const seen = new Map<string, Set<string>>();
-      let saved = 0;
-      const { result } = await run({
-        config: config(method, 40, { methodOptions: options }),
-        // A checkpoint at every step: saving the state must not leak either.
-        checkpoints: { everySeconds: 0, save: async (cp) => void (saved += packCheckpoint(cp).length > 0 ? 1 : 0) },
-        onEvent: (e) => {
-          if (e.type !== 'step' || e.record.studentStep === 1) return;
-          const phase = e.record.phase;
-          if (!seen.has(phase)) seen.set(phase, new Set());
-          seen.get(phase)!.add(`${tf.memory().numTensors} tensors, ${tf.memory().numBytes} bytes`);
-        },
-      });
-      expect(result.status, result.error?.message).toBe('completed');
-      expect(saved).toBe(result.totalSteps);
-      const declared = new Set(METHODS.find((m) => m.id === method)!.losses.flatMap((g) => Object.keys(g.terms)));
-      const reported = new Set(result.history.steps.flatMap((s) => Object.keys(s.losses)));
-      expect([...reported].filter((name) => !declared.has(name))).toEqual([]);
-      for (const [phase, states] of seen) expect([phase, states.size], [...states].join(' -> ')).toEqual([phase, 1]);
-      // Only the returned student remains.
-      const studentTensors = result.studentModel.model.weights.length;
-      expect(tf.memory().numTensors).toBe(before + studentTensors);
-      result.studentModel.dispose();
-      expect(tf.memory().numTensors).toBe(before);
-    },
+  it.each(METHODS.map((m) => m.id))('%s: tensors and bytes stay flat over many steps, frees everything, and declares every loss it reports', (method) =>
+    expectFlatMemory({ restorer: teacher, autoencoder }, method, 40),
   );
 });
 
