@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The browser tests run in Debian's Chromium (Playwright cannot download its own browsers here).
+// The browser tests run in Debian's Chromium (Playwright cannot download its own browsers here), and
+// the WebGPU unit test uses its SwiftShader Vulkan driver when there is no GPU: `npm test` runs this first.
 // Install it when missing and we are root; otherwise say the one command to run.
 import { existsSync } from 'node:fs';
 import { execSync } from 'node:child_process';
