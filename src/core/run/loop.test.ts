@@ -11,29 +11,28 @@ import { RunConfigError } from './config';
 import { RunController } from './controller';
 import { CheckpointError, packCheckpoint, unpackCheckpoint, type RunCheckpoint } from './checkpoint';
 import { runDistillation, RunSetupError, type RunOptions } from './loop';
-import { expectFlatMemory, runWith, SHORT, tinyConfig } from './test-runs';
+import { expectFlatMemory, machineryTeachers, runWith, SHORT, tinyConfig, type Teachers } from './test-runs';
 
 const config = tinyConfig;
 
+let teachers: Teachers;
 let teacher: Restorer;
-let autoencoder: Restorer;
 
 beforeAll(async () => {
   await tf.setBackend('wasm');
-  // Untrained, but not the identity (the output conv is not zeroed): the machinery is what is tested.
-  teacher = createRestorer({ ...createRestorer('student-10').config, zeroInitOutput: false }, { seed: 5 });
-  autoencoder = createRestorer('autoencoder', { seed: 6 });
+  teachers = machineryTeachers();
+  teacher = teachers.restorer!;
 });
 
 /** A run with this file's teachers unless the options name their own. */
-const run = (options: RunOptions) => runWith({ restorer: teacher, autoencoder }, options);
+const run = (options: RunOptions) => runWith(teachers, options);
 
 /** For test methods that keep nothing between steps. */
 const stateless = { saveState: async () => ({}), loadState: async () => {} };
 
 describe('memory', () => {
   it.each(METHODS.map((m) => m.id))('%s: tensors and bytes stay flat over many steps, frees everything, and declares every loss it reports', (method) =>
-    expectFlatMemory({ restorer: teacher, autoencoder }, method, 40),
+    expectFlatMemory(teachers, method, 40),
   );
 });
 

@@ -3,6 +3,7 @@
 
 import { expect } from 'vitest';
 import { tf } from '../tf';
+import { createRestorer } from '../models/restorer';
 import type { MethodDefinition } from '../methods/method';
 import { METHODS } from '../methods/registry';
 import { resolveRunConfig, type RunConfigInput } from './config';
@@ -35,6 +36,14 @@ export const SHORT: Readonly<Record<string, Record<string, number>>> = {
 };
 
 export type Teachers = NonNullable<RunOptions['teachers']>;
+
+/** Untrained teachers, but not the identity (the output conv is not zeroed): the machinery is what is tested. */
+export function machineryTeachers(): Teachers {
+  return {
+    restorer: createRestorer({ ...createRestorer('student-10').config, zeroInitOutput: false }, { seed: 5 }),
+    autoencoder: createRestorer('autoencoder', { seed: 6 }),
+  };
+}
 export type RunResult = Awaited<ReturnType<typeof runDistillation>>;
 
 /** A run that records its events; `options.teachers`, when given, replaces `teachers`. */

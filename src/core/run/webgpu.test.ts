@@ -7,21 +7,16 @@
 import './test-dawn';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../tf';
-import { createRestorer, type Restorer } from '../models/restorer';
-import { expectFlatMemory } from './test-runs';
+import { expectFlatMemory, machineryTeachers, type Teachers } from './test-runs';
 
-let teacher: Restorer;
-let autoencoder: Restorer;
+let teachers: Teachers;
 
 beforeAll(async () => {
   expect(await tf.setBackend('webgpu'), 'Dawn found no WebGPU adapter (see vitest.config.ts)').toBe(true);
   expect(tf.memory()).toHaveProperty('numBytesInGPU');
-  teacher = createRestorer({ ...createRestorer('student-10').config, zeroInitOutput: false }, { seed: 5 });
-  autoencoder = createRestorer('autoencoder', { seed: 6 });
+  teachers = machineryTeachers();
 });
 
 describe('memory on WebGPU', () => {
-  it.each(['kd', 'dfl'])('%s: tensors and GPU bytes stay flat over many steps and everything is freed', (method) =>
-    expectFlatMemory({ restorer: teacher, autoencoder }, method, 12),
-  );
+  it.each(['kd', 'dfl'])('%s: tensors and GPU bytes stay flat over many steps and everything is freed', (method) => expectFlatMemory(teachers, method, 12));
 });
