@@ -70,7 +70,9 @@ export const useEvalSetsStore = create<EvalSetsState>()(
               w.api.scoreEvalSet(
                 name,
                 m.id,
-                Comlink.proxy((done: number, total: number) => set({ busy: `scoring ${m.label} on "${name}": ${done} of ${total}` })),
+                Comlink.proxy((done: number, total: number) => {
+                  set({ busy: `scoring ${m.label} on "${name}": ${done} of ${total}` });
+                }),
               ),
             );
             set((s) => ({ scores: { ...s.scores, [name]: { ...s.scores[name], [m.id]: summary } } }));

@@ -78,12 +78,19 @@ const api = {
     return resolveRunConfig(input, METHODS, preset);
   },
 
-  run(runId: string, label: string, input: RunConfigInput, preset: RunPresetName, teacherId: string, onEvent: (e: RunEvent) => void): Promise<DistillOutcome> {
+  run(
+    runId: string,
+    label: string,
+    input: RunConfigInput,
+    preset: RunPresetName,
+    teacherId: string,
+    onEvent: (e: RunEvent) => void | Promise<void>,
+  ): Promise<DistillOutcome> {
     return execute(runId, label, resolveRunConfig(input, METHODS, preset), teacherId, null, onEvent);
   },
 
   /** Continues a stopped or interrupted run from its checkpoint, with the settings and teacher it had. */
-  async continueRun(runId: string, label: string, onEvent: (e: RunEvent) => void): Promise<DistillOutcome> {
+  async continueRun(runId: string, label: string, onEvent: (e: RunEvent) => void | Promise<void>): Promise<DistillOutcome> {
     const cp = await getCheckpoint(runId);
     return execute(runId, label, cp.config, cp.teachers.restorer ?? '', cp, onEvent);
   },
@@ -110,10 +117,14 @@ async function execute(
   config: RunConfig,
   teacherId: string,
   resume: RunCheckpoint | null,
-  onEvent: (e: RunEvent) => void,
+  onEvent: (e: RunEvent) => void | Promise<void>,
 ): Promise<DistillOutcome> {
   if (controller) throw new Error('A run is already in progress in this worker.');
   const own = (controller = new RunController());
+  // The events travel on the callback's own port, the outcome on the worker's: the outcome waits
+  // for the last event's answer, so no event reaches the page after it (calls on one port keep their order).
+  let lastEvent: unknown;
+  const emit = (e: RunEvent) => void (lastEvent = onEvent(e));
   let teachers: TeacherSet = {};
   try {
     const report = await backendReady();
@@ -132,7 +143,7 @@ async function execute(
       config,
       teachers,
       controller: own,
-      onEvent,
+      onEvent: emit,
       pools,
       trainPairs,
       cache: indexedDbModelCache,
@@ -163,6 +174,7 @@ async function execute(
         ...summary.error,
         message: `The GPU device was lost (${lost}): continue the run on WASM from its last checkpoint. (${summary.error.message})`,
       };
+    await Promise.resolve(lastEvent).catch(() => undefined);
     return {
       gpuLost: lost,
       summary: { ...summary, backend: `${summary.backend} (${report.device})` },

@@ -111,7 +111,7 @@ const api = {
   },
 
   /** Scores a model on one of the user's evaluation sets (eval-set-store.ts): per image and the mean. */
-  async scoreEvalSet(setName: string, modelId: string, onProgress: (done: number, total: number) => void): Promise<EvalSummary> {
+  async scoreEvalSet(setName: string, modelId: string, onProgress: (done: number, total: number) => void | Promise<void>): Promise<EvalSummary> {
     await backendReady();
     const [set, restorer] = await Promise.all([getEvalSet(setName), loadModel(modelId)]);
     if (!set) throw new Error(`The evaluation set "${setName}" is no longer stored in this browser.`);
@@ -119,7 +119,9 @@ const api = {
     const images = [];
     for (const [i, p] of set.pairs.entries()) {
       images.push(await scorePair(restorer, p.stem, float(p.width, p.height, p.input), float(p.width, p.height, p.target)));
-      onProgress(i + 1, set.pairs.length);
+      // Awaited: the callback's messages travel on their own port, so a last one not waited for
+      // could reach the page after the result (and leave the page showing "scoring…").
+      await onProgress(i + 1, set.pairs.length);
     }
     return summarize(images);
   },
