@@ -8,7 +8,8 @@
 // "METHOD@N" runs that method with N student steps instead of --steps. --equal-time A:B adds a row
 // for method A with as many steps as fit in B's mean wall time (A's time per step measured in its own
 // row). --row 'LABEL=METHOD FLAG...' (repeatable) adds a row with its own distill flags, e.g.
-// --row 'scratch, full set=scratch --train-set 2000'. --append keeps the rows already in
+// --row 'scratch, full set=scratch --train-set 2000'; {seed} in a flag becomes the run's seed (e.g. TripleD's
+// --option modelSeed={seed}, a new condensed set per seed). --append keeps the rows already in
 // docs/results.json (a row with the same label is replaced); `--methods '' --append` only redraws.
 // Resumable: each run's scores are saved in its own folder (runs/results/<label>-s<seed>/row.json)
 // and reused when the same command runs again, so a table can span several sittings. Model caches
@@ -101,7 +102,21 @@ function rowJobs(entry: string, seeds: number[]): Job[] {
   return seeds.map((seed) => ({
     label,
     seed,
-    args: ['distill', '--method', method, '--student', values.student!, '--steps', steps, '--seed', String(seed), '--cache', 'off', '--json', ...flags],
+    args: [
+      'distill',
+      '--method',
+      method,
+      '--student',
+      values.student!,
+      '--steps',
+      steps,
+      '--seed',
+      String(seed),
+      '--cache',
+      'off',
+      '--json',
+      ...flags.map((f) => f.replaceAll('{seed}', String(seed))),
+    ],
   }));
 }
 
@@ -269,10 +284,13 @@ function claims(runs: Run[]): string {
     if (tri.size && full.size) {
       const shareOf = (row: Map<number, number>) => [...row].filter(([s]) => full.has(s)).map(([s, v]) => (v - input) / (full.get(s)! - input));
       const share = shareOf(tri);
-      // The ablations, where their rows exist: a random 2%, and the most complex 2% unadjusted.
+      // The ablations, where their rows exist: other selections, no adjustment, a condensed set per seed.
       const ablations = [
         ['a random 2%', psnr(`tripled, random 2%${at}`)],
         ['the most complex 2% unadjusted', psnr(`tripled, top 2% unadjusted${at}`)],
+        ['the same 2% unadjusted', psnr(`tripled, spread 2% unadjusted${at}`)],
+        ['tripled with a new condensed set per seed', psnr(`tripled, a new set per seed${at}`)],
+        ['a random 2% drawn per seed', psnr(`tripled, random 2%, a new set per seed${at}`)],
       ] as const;
       const others = ablations.filter(([, r]) => r.size).map(([name, r]) => `; ${name}: ${pm(shareOf(r), '%', 100)}`);
       rows.push([
