@@ -13,8 +13,6 @@ import { CheckpointError, packCheckpoint, unpackCheckpoint, type RunCheckpoint }
 import { runDistillation, RunSetupError, type RunOptions } from './loop';
 import { expectFlatMemory, machineryTeachers, runWith, SHORT, tinyConfig, type Teachers } from './test-runs';
 
-const config = tinyConfig;
-
 let teachers: Teachers;
 let teacher: Restorer;
 
@@ -38,7 +36,7 @@ describe('memory', () => {
 
 describe('events and history', () => {
   it('scores input, teacher and untrained student first, then the student every evalEvery steps', async () => {
-    const { result, events } = await run({ config: config('kd', 20) });
+    const { result, events } = await run({ config: tinyConfig('kd', 20) });
     const evals = events.filter((e) => e.type === 'eval').map((e) => (e.type === 'eval' ? [e.record.subject, e.record.studentStep] : []));
     expect(evals).toEqual([
       ['input', 0],
@@ -70,9 +68,9 @@ describe('events and history', () => {
   });
 
   it('refuses to start without a needed teacher, or with a bad configuration', async () => {
-    await expect(runDistillation({ config: config('kd', 2), teachers: {} })).rejects.toThrow(RunSetupError);
-    await expect(runDistillation({ config: config('kd', 2), teachers: {} })).rejects.toThrow(/method "kd" distils from a teacher, and none was given/);
-    await expect(runDistillation({ config: { ...config('kd', 2), batch: 0 }, teachers: { restorer: teacher } })).rejects.toThrow(RunConfigError);
+    await expect(runDistillation({ config: tinyConfig('kd', 2), teachers: {} })).rejects.toThrow(RunSetupError);
+    await expect(runDistillation({ config: tinyConfig('kd', 2), teachers: {} })).rejects.toThrow(/method "kd" distils from a teacher, and none was given/);
+    await expect(runDistillation({ config: { ...tinyConfig('kd', 2), batch: 0 }, teachers: { restorer: teacher } })).rejects.toThrow(RunConfigError);
     // Six levels need sides that are multiples of 32.
     const deep = createRestorer({
       ...teacher.config,
@@ -81,7 +79,7 @@ describe('events and history', () => {
       encoderBlocks: [0, 0, 0, 0, 0, 0],
       decoderBlocks: [0, 0, 0, 0, 0],
     });
-    await expect(runDistillation({ config: config('kd', 2), teachers: { restorer: deep } })).rejects.toThrow(/the teacher cannot run at patch 16/);
+    await expect(runDistillation({ config: tinyConfig('kd', 2), teachers: { restorer: deep } })).rejects.toThrow(/the teacher cannot run at patch 16/);
     deep.dispose();
   });
 });
@@ -90,7 +88,7 @@ describe('non-finite losses', () => {
   it('stops the run with a clear error when the student diverges, keeping the history', async () => {
     const student = createRestorer('student-5', { seed: 1 });
     const { result, events } = await run({
-      config: config('scratch', 30, { evalEvery: 2 }),
+      config: tinyConfig('scratch', 30, { evalEvery: 2 }),
       student,
       onEvent: (e) => {
         // Corrupt a weight after step 5, as an exploding update would.
@@ -124,7 +122,7 @@ describe('non-finite losses', () => {
         dispose: () => {},
       }),
     });
-    const { result } = await run({ config: config('nan-at-3', 10, {}, [nanMethod]), method: nanMethod });
+    const { result } = await run({ config: tinyConfig('nan-at-3', 10, {}, [nanMethod]), method: nanMethod });
     expect(result.status).toBe('failed');
     expect(result.error!.message).toMatch(/at step 3 \(train\): a loss is not finite \(total = Infinity\)/);
     expect(result.history.steps.map((s) => s.losses.total)).toEqual([1, 1]);
@@ -151,12 +149,12 @@ describe('artifacts', () => {
 
   it('hands back what the method made, and fails a run whose artifact has a bad folder name', async () => {
     const good = withArtifact('summary-1');
-    const { result } = await run({ config: config(good.id, 2, {}, [good]), method: good });
+    const { result } = await run({ config: tinyConfig(good.id, 2, {}, [good]), method: good });
     expect(result.status).toBe('completed');
     expect(result.artifacts).toEqual([{ name: 'summary-1', title: 'a summary', kind: 'json', data: { answer: 42 } }]);
     result.studentModel.dispose();
     const bad = withArtifact('../escape');
-    const failed = (await run({ config: config(bad.id, 2, {}, [bad]), method: bad })).result;
+    const failed = (await run({ config: tinyConfig(bad.id, 2, {}, [bad]), method: bad })).result;
     expect(failed.status).toBe('failed');
     expect(failed.artifacts).toEqual([]);
     expect(failed.error!.message).toMatch(/artifact names must be lower-case letters, digits and dashes: "..\/escape"/);
@@ -170,7 +168,7 @@ describe('control', () => {
     let stepsWhilePaused = -1;
     let lastStep = 0;
     const { result, events } = await run({
-      config: config('scratch', 50),
+      config: tinyConfig('scratch', 50),
       controller,
       onEvent: (e) => {
         if (e.type !== 'step') return;
@@ -200,7 +198,7 @@ describe('control', () => {
   it('stops on an AbortSignal, and stop() wakes a paused run', async () => {
     const abort = new AbortController();
     const { result } = await run({
-      config: config('scratch', 50),
+      config: tinyConfig('scratch', 50),
       signal: abort.signal,
       onEvent: (e) => e.type === 'step' && e.record.totalStep === 2 && abort.abort(),
     });
@@ -210,7 +208,7 @@ describe('control', () => {
 
     const controller = new RunController();
     const r2 = await run({
-      config: config('scratch', 50),
+      config: tinyConfig('scratch', 50),
       controller,
       onEvent: (e) => {
         if (e.type === 'paused') setTimeout(() => controller.stop(), 20);
@@ -247,7 +245,7 @@ describe('phases', () => {
         dispose: () => void calls.push('dispose'),
       }),
     });
-    const { result, events } = await run({ config: config('phased', 4, { evalEvery: 2 }, [phased]), method: phased });
+    const { result, events } = await run({ config: tinyConfig('phased', 4, { evalEvery: 2 }, [phased]), method: phased });
     expect(calls).toEqual([
       'init',
       'begin prepare',
@@ -288,7 +286,7 @@ describe('resumable runs', () => {
 
   for (const m of METHODS) {
     it(`${m.id}: continued from checkpoints taken in every phase, it ends exactly as the run that was never stopped`, async () => {
-      const cfg = config(m.id, 6, { evalEvery: 2, methodOptions: SHORT[m.id] ?? {} });
+      const cfg = tinyConfig(m.id, 6, { evalEvery: 2, methodOptions: SHORT[m.id] ?? {} });
       const saved: RunCheckpoint[] = [];
       const whole = await run({ config: cfg, checkpoints: { everySeconds: 0, save: async (cp) => void saved.push(roundTrip(cp)) } });
       expect(whole.result.status).toBe('completed');
@@ -313,7 +311,7 @@ describe('resumable runs', () => {
   }
 
   it('a stop (here inside a long step, through ctx.substep) keeps a checkpoint from which the run ends as if never stopped', async () => {
-    const cfg = config('d4ir', 2, { evalEvery: 2, methodOptions: { ...SHORT.d4ir, adapterSteps: 2, diffusionSteps: 2 } });
+    const cfg = tinyConfig('d4ir', 2, { evalEvery: 2, methodOptions: { ...SHORT.d4ir, adapterSteps: 2, diffusionSteps: 2 } });
     const whole = await run({ config: cfg });
     const controller = new RunController();
     let checkpoint: RunCheckpoint | null = null;
@@ -335,7 +333,7 @@ describe('resumable runs', () => {
     const controller = new RunController();
     const saved: number[] = [];
     const { result } = await run({
-      config: config('kd', 4),
+      config: tinyConfig('kd', 4),
       controller,
       checkpoints: { everySeconds: 1e9, save: async (cp) => void saved.push(cp.position.totalStep) },
       onEvent: (e) => {
@@ -349,7 +347,7 @@ describe('resumable runs', () => {
   });
 
   it('refuses a checkpoint that does not fit, says why, and reports a failing save without stopping', async () => {
-    const cfg = config('kd', 3);
+    const cfg = tinyConfig('kd', 3);
     let cp: RunCheckpoint | null = null;
     const { result, events } = await run({
       config: cfg,
@@ -366,7 +364,7 @@ describe('resumable runs', () => {
       Array(3).fill('QuotaExceededError: the disk is full'),
     );
     const good = cp as unknown as RunCheckpoint;
-    await expect(run({ config: config('kd', 4), resume: good })).rejects.toThrow(/configuration of its checkpoint/);
+    await expect(run({ config: tinyConfig('kd', 4), resume: good })).rejects.toThrow(/configuration of its checkpoint/);
     await expect(run({ config: cfg, resume: { ...good, student: good.student.slice(1) } })).rejects.toThrow(/does not fit this run: .*student holds/);
     await expect(run({ config: cfg, resume: { ...good, format: 2 } as unknown as RunCheckpoint })).rejects.toThrow(CheckpointError);
     const file = packCheckpoint(good);

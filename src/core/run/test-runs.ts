@@ -7,7 +7,7 @@ import { createRestorer } from '../models/restorer';
 import type { MethodDefinition } from '../methods/method';
 import { METHODS } from '../methods/registry';
 import { resolveRunConfig, type RunConfigInput } from './config';
-import type { RunEvent } from './events';
+import type { RunEvent, RunResult } from './events';
 import { packCheckpoint } from './checkpoint';
 import { runDistillation, type RunOptions } from './loop';
 
@@ -44,7 +44,6 @@ export function machineryTeachers(): Teachers {
     autoencoder: createRestorer('autoencoder', { seed: 6 }),
   };
 }
-export type RunResult = Awaited<ReturnType<typeof runDistillation>>;
 
 /** A run that records its events; `options.teachers`, when given, replaces `teachers`. */
 export async function runWith(teachers: Teachers, options: RunOptions): Promise<{ result: RunResult; events: RunEvent[] }> {
