@@ -78,7 +78,39 @@ async function bench(backendName: string, stride: number, reps: number, filterGr
     const attrs = { ...conv, inputShape: x.shape };
     result.shippedInputGrad = timed(() => old.kernelFunc({ inputs, backend, attrs: attrs as never }) as tf.TensorInfo);
   }
+  if (backendName === 'wasm' && stride === 1) result.im2col = im2colParts(x, dy, timed);
   tf.dispose([x, w, dy]);
+  return result;
+}
+
+type Timed = (f: () => Output, n?: number) => { ms: number; gflops: number };
+
+/**
+ * The filter gradient the other way (docs/performance.md#the-filter-gradient): im2col, then one GEMM,
+ * dW [9C, CO] = xcol^T [9C, P] . dy [P, CO]. Timed whole and in its parts, each on fresh operands as in a
+ * training step (the kernels cache per operand).
+ */
+function im2colParts(x: T4, dy: T4, timed: Timed) {
+  const p = N * H * W;
+  const patches = () => {
+    const padded = tf.pad(tf.transpose(x, [3, 0, 1, 2]), [
+      [0, 0],
+      [0, 0],
+      [1, 1],
+      [1, 1],
+    ]);
+    const taps = [];
+    for (let i = 0; i < K; i++) for (let j = 0; j < K; j++) taps.push(tf.slice(padded, [0, 0, i, j], [C, N, H, W]).reshape([C, p]));
+    return tf.concat(taps, 0);
+  };
+  const xcolT = tf.tidy(patches);
+  const fresh = (t: tf.Tensor) => tf.mul(t, 1);
+  const result = {
+    whole: timed(() => tf.tidy(() => tf.matMul(patches(), dy.reshape([p, CO])))),
+    patches: timed(() => tf.tidy(patches)),
+    gemm: timed(() => tf.tidy(() => tf.matMul(fresh(xcolT), fresh(dy).reshape([p, CO])))),
+  };
+  xcolT.dispose();
   return result;
 }
 
