@@ -1,6 +1,7 @@
 // Times a 3x3 32->32 conv layer (batch 8, 64x64, NHWC) forward, input gradient and filter
 // gradient on the WASM and CPU backends, through the kernels the training tape calls, and prints
-// JSON: median ms and GFLOP/s per pass.
+// JSON: median ms and GFLOP/s per pass; on WASM also the filter gradient as im2col and one GEMM, the
+// alternative we measured and did not take (docs/performance.md#the-filter-gradient).
 //   npx tsx scripts/bench-conv-grad.ts [--reps N] [--no-cpu]
 // The CPU backend's filter gradient takes about a minute per pass here, so it runs once, cold.
 import { tf } from '../src/core/tf';
