@@ -88,8 +88,8 @@ type Timed = (f: () => Output, n?: number) => { ms: number; gflops: number };
 
 /**
  * The filter gradient the other way (docs/performance.md#the-filter-gradient): im2col, then one GEMM,
- * dW [9C, CO] = xcol^T [9C, P] . dy [P, CO]. Timed whole and in its parts, each on fresh operands as in a
- * training step (the kernels cache per operand).
+ * dW [9C, CO] = xcol^T [9C, P] . dy [P, CO]. Its two parts timed apart, the product on fresh operands as in
+ * a training step (the kernels cache per operand).
  */
 function im2colParts(x: T4, dy: T4, timed: Timed) {
   const p = N * H * W;
@@ -107,7 +107,6 @@ function im2colParts(x: T4, dy: T4, timed: Timed) {
   const xcolT = tf.tidy(patches);
   const fresh = (t: tf.Tensor) => tf.mul(t, 1);
   const result = {
-    whole: timed(() => tf.tidy(() => tf.matMul(patches(), dy.reshape([p, CO])))),
     patches: timed(() => tf.tidy(patches)),
     gemm: timed(() => tf.tidy(() => tf.matMul(fresh(xcolT), fresh(dy).reshape([p, CO])))),
   };
