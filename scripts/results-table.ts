@@ -12,7 +12,8 @@
 // --option modelSeed={seed}, a new condensed set per seed). --append keeps the rows already in
 // docs/results.json (a row with the same label is replaced); `--methods '' --append` only redraws.
 // Resumable: each run's scores are saved in its own folder (runs/results/<label>-s<seed>/row.json)
-// and reused when the same command runs again, so a table can span several sittings. Model caches
+// and reused when the same command runs again, so a table can span several sittings; a run that was
+// killed part-way continues from its distill checkpoint in that folder. Model caches
 // are off: each wall time includes every model a method trains.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -128,10 +129,15 @@ async function runJob(job: Job): Promise<Run> {
     const old = JSON.parse(readFileSync(saved, 'utf8')) as Run;
     if (JSON.stringify(old.args) === JSON.stringify(job.args)) return old;
   }
+  // A run killed part-way (its process, or the sitting) continues from the checkpoint distill keeps in
+  // its folder, when job.json says the checkpoint came from the same arguments; its clock carries on.
+  const jobFile = path.join(dir, 'job.json');
+  const resume = existsSync(path.join(dir, 'checkpoint.wkd')) && existsSync(jobFile) && readFileSync(jobFile, 'utf8') === JSON.stringify(job.args);
   mkdirSync(dir, { recursive: true });
+  writeFileSync(jobFile, JSON.stringify(job.args));
   const t0 = Date.now();
-  process.stderr.write(`results: ${job.label} seed ${job.seed} started\n`);
-  const { stdout } = await cli([...job.args, '--out', dir]);
+  process.stderr.write(`results: ${job.label} seed ${job.seed} ${resume ? 'continued from its checkpoint' : 'started'}\n`);
+  const { stdout } = await cli(resume ? ['distill', '--resume', dir, '--cache', 'off', '--json'] : [...job.args, '--out', dir]);
   const r: Run = { ...(JSON.parse(stdout) as DistillJson), label: job.label, seed: job.seed, args: job.args, real: await scoreReal(dir) };
   writeFileSync(saved, JSON.stringify(r));
   process.stderr.write(`results: ${job.label} seed ${job.seed} done in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
