@@ -20,6 +20,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { format, resolveConfig } from 'prettier';
+import { CHECKPOINT_FILE } from '../src/cli/run-checkpoint';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -132,7 +133,7 @@ async function runJob(job: Job): Promise<Run> {
   // A run killed part-way (its process, or the sitting) continues from the checkpoint distill keeps in
   // its folder, when job.json says the checkpoint came from the same arguments; its clock carries on.
   const jobFile = path.join(dir, 'job.json');
-  const resume = existsSync(path.join(dir, 'checkpoint.wkd')) && existsSync(jobFile) && readFileSync(jobFile, 'utf8') === JSON.stringify(job.args);
+  const resume = existsSync(path.join(dir, CHECKPOINT_FILE)) && existsSync(jobFile) && readFileSync(jobFile, 'utf8') === JSON.stringify(job.args);
   mkdirSync(dir, { recursive: true });
   writeFileSync(jobFile, JSON.stringify(job.args));
   const t0 = Date.now();
